@@ -1,0 +1,66 @@
+package dev.breakwater.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything {@code breakwater serve} needs, validated once at start-up.
+ *
+ * @param kubeconfig the upstream's kubeconfig (server, CA, client credentials, exec plugins)
+ * @param context the kubeconfig context to use; empty = the current context
+ * @param listen the main listener (HTTP/1.1 and HTTP/2; TLS when tlsCert and tlsKey are given)
+ * @param adminListen the admin listener ({@code /livez}, {@code /readyz}); empty = none
+ * @param tlsCert PEM certificate chain for the main listener
+ * @param tlsKey PEM private key for the main listener
+ * @param shutdownGrace how long in-flight requests may run after a stop signal
+ * @param upstreamConnectTimeout the bound on reaching the upstream before answering 503
+ */
+public record ServeConfig(
+    Path kubeconfig,
+    Optional<String> context,
+    HostPort listen,
+    Optional<HostPort> adminListen,
+    Optional<Path> tlsCert,
+    Optional<Path> tlsKey,
+    Duration shutdownGrace,
+    Duration upstreamConnectTimeout) {
+
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Checks what can be checked without a network: files readable, TLS flags paired, durations
+   * positive. Returns one message per problem, empty when the configuration is usable.
+   */
+  public List<String> validate() {
+    List<String> errors = new ArrayList<>();
+    if (kubeconfig == null) {
+      errors.add("--kubeconfig is required");
+    } else if (!Files.isReadable(kubeconfig) || Files.isDirectory(kubeconfig)) {
+      errors.add("cannot read kubeconfig " + kubeconfig);
+    }
+    if (tlsCert.isPresent() != tlsKey.isPresent()) {
+      errors.add("--tls-cert and --tls-key must be given together");
+    }
+    tlsCert.filter(p -> !Files.isReadable(p)).ifPresent(p -> errors.add("cannot read --tls-cert " + p));
+    tlsKey.filter(p -> !Files.isReadable(p)).ifPresent(p -> errors.add("cannot read --tls-key " + p));
+    if (shutdownGrace.isNegative()) {
+      errors.add("--shutdown-grace must not be negative");
+    }
+    if (upstreamConnectTimeout.isNegative() || upstreamConnectTimeout.isZero()) {
+      errors.add("--upstream-connect-timeout must be positive");
+    }
+    if (adminListen.isPresent() && adminListen.get().port() != 0 && adminListen.get().equals(listen)) {
+      errors.add("--admin-listen must differ from --listen");
+    }
+    return errors;
+  }
+
+  public boolean tls() {
+    return tlsCert.isPresent() && tlsKey.isPresent();
+  }
+}

@@ -1,0 +1,214 @@
+package dev.breakwater.proxy;
+
+import dev.breakwater.config.HostPort;
+import dev.breakwater.config.ServeConfig;
+import dev.breakwater.proxy.http.InFlight;
+import dev.breakwater.proxy.http.PassThroughHandler;
+import dev.breakwater.proxy.upstream.Upstream;
+import io.fabric8.kubernetes.client.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Breakwater process: the main listener (HTTP/1.1 and HTTP/2, TLS when configured) that
+ * passes requests to the upstream, and the optional admin listener ({@code /livez},
+ * {@code /readyz}) kept apart so that {@code /readyz}, {@code /livez} and {@code /version} on the
+ * main listener reach the upstream like any other path.
+ *
+ * <p>Lifecycle: {@link #start} binds both listeners; {@link #stop} stops accepting, ends
+ * long-running streams cleanly, lets other in-flight requests finish within the configured
+ * grace, then closes Vert.x. Both are idempotent and safe from any non-event-loop thread.
+ */
+public final class BreakwaterServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BreakwaterServer.class);
+
+  private final ServeConfig config;
+  private final Vertx vertx;
+  private final Upstream upstream;
+  private final InFlight inFlight = new InFlight();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private HttpServer main;
+  private HttpServer admin;
+  private long refreshTimer = -1;
+
+  private BreakwaterServer(ServeConfig config, Vertx vertx, Upstream upstream) {
+    this.config = config;
+    this.vertx = vertx;
+    this.upstream = upstream;
+  }
+
+  /**
+   * Loads the kubeconfig, builds the upstream clients and binds the listeners.
+   *
+   * @throws IllegalArgumentException for an unusable kubeconfig or TLS material (one-line message)
+   * @throws IllegalStateException when a listener cannot bind
+   */
+  public static BreakwaterServer start(ServeConfig config) {
+    Config kube = loadKubeconfig(config);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    BreakwaterServer server;
+    try {
+      server = new BreakwaterServer(config, vertx, Upstream.create(vertx, kube, config.upstreamConnectTimeout(), Clock.systemUTC()));
+      server.bind();
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
+    return server;
+  }
+
+  static Config loadKubeconfig(ServeConfig config) {
+    String text;
+    try {
+      text = Files.readString(config.kubeconfig());
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot read kubeconfig " + config.kubeconfig() + ": " + e.getMessage());
+    }
+    try {
+      Config c = Config.fromKubeconfig(config.context().orElse(null), text, config.kubeconfig().toAbsolutePath().toString());
+      if (c.getMasterUrl() == null || c.getMasterUrl().isBlank()) {
+        throw new IllegalArgumentException("kubeconfig " + config.kubeconfig() + " names no server");
+      }
+      if (config.context().isPresent() && c.getCurrentContext() != null
+          && !config.context().get().equals(c.getCurrentContext().getName())) {
+        throw new IllegalArgumentException("context \"" + config.context().get() + "\" not found in " + config.kubeconfig());
+      }
+      return c;
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new IllegalArgumentException("cannot load kubeconfig " + config.kubeconfig() + ": " + m.lines().findFirst().orElse(m));
+    }
+  }
+
+  private void bind() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.listen().host())
+        .setPort(config.listen().port())
+        .setHandle100ContinueAutomatically(true)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        // The upgrade tunnel hands the raw connection over; no WebSocket codec may sit in its way.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setMaxInitialLineLength(64 * 1024)
+        .setMaxHeaderSize(256 * 1024);
+    if (config.tls()) {
+      options.setSsl(true)
+          .setUseAlpn(true)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .setCertPath(config.tlsCert().orElseThrow().toString())
+              .setKeyPath(config.tlsKey().orElseThrow().toString()));
+    }
+    PassThroughHandler passThrough = new PassThroughHandler(vertx, upstream, inFlight);
+    try {
+      main = vertx.createHttpServer(options).requestHandler(passThrough).listen().await();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    if (config.adminListen().isPresent()) {
+      HostPort a = config.adminListen().get();
+      try {
+        admin = vertx.createHttpServer(new HttpServerOptions().setHost(a.host()).setPort(a.port()))
+            .requestHandler(this::admin).listen().await();
+      } catch (Exception e) {
+        main.close().await();
+        throw new IllegalStateException("cannot listen on " + a + " (admin): " + e.getMessage(), e);
+      }
+    }
+    refreshTimer = vertx.setPeriodic(15_000, id -> {
+      if (upstream.credentials().refreshDue()) {
+        vertx.executeBlocking(() -> {
+          upstream.credentials().refreshIfDue(false);
+          return null;
+        }, false);
+      }
+    });
+  }
+
+  private void admin(HttpServerRequest req) {
+    switch (req.path()) {
+      case "/livez", "/healthz" -> req.response().putHeader("Content-Type", "text/plain").end("ok");
+      case "/readyz" -> {
+        if (stopping.get()) {
+          req.response().setStatusCode(503).putHeader("Content-Type", "text/plain").end("shutting down");
+        } else {
+          req.response().putHeader("Content-Type", "text/plain").end("ok");
+        }
+      }
+      default -> req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404 page not found\n");
+    }
+  }
+
+  /** The bound main port (useful with port 0). */
+  public int port() {
+    return main.actualPort();
+  }
+
+  public int adminPort() {
+    return admin == null ? -1 : admin.actualPort();
+  }
+
+  public String url() {
+    String host = config.listen().host().contains(":") ? "[" + config.listen().host() + "]" : config.listen().host();
+    return (config.tls() ? "https://" : "http://") + host + ":" + port();
+  }
+
+  public Upstream upstream() {
+    return upstream;
+  }
+
+  /** Streams (watches, followed logs) in flight; for tests and metrics. */
+  public int streamsInFlight() {
+    return inFlight.size();
+  }
+
+  /** Graceful stop; see the class comment. */
+  public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    long graceMs = config.shutdownGrace().toMillis();
+    LOG.info("stopping: ending {} streams, waiting up to {} ms for in-flight requests", inFlight.size(), graceMs);
+    if (refreshTimer >= 0) {
+      vertx.cancelTimer(refreshTimer);
+    }
+    Future<Void> shutdown = main.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    inFlight.endAll();
+    try {
+      shutdown.await(graceMs + 2_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("in-flight requests did not finish within the grace period: {}", e.toString());
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    upstream.close();
+    try {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close in time: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

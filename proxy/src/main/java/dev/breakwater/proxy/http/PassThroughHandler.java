@@ -1,0 +1,161 @@
+package dev.breakwater.proxy.http;
+
+import dev.breakwater.proxy.upstream.Upstream;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards one request to the upstream apiserver and streams the answer back, unchanged:
+ * status, end-to-end headers and body bytes. Both bodies are piped with back-pressure
+ * ({@code pipeTo}: the source is paused while the destination's write queue is full), so
+ * nothing is buffered whole — LISTs of any size, long watches, {@code logs -f}, server-side
+ * apply bodies.
+ *
+ * <p>Upgrade requests (exec, attach, port-forward over SPDY or WebSocket) are handed to the
+ * {@link UpgradeTunnel}.
+ *
+ * <p>Failures: upstream unreachable before a response → 503 Status (502 for TLS failures), via
+ * {@link UpstreamErrors}; upstream lost mid-response → a watch or followed log ends cleanly (the
+ * client sees the end of the stream and retries, as after an apiserver restart), any other
+ * response is reset so a truncated body is never mistaken for a complete one. Client gone →
+ * the upstream request is reset.
+ *
+ * <p>Threading: runs on the event loop of the client's connection; upstream callbacks arrive on
+ * the same context (Vert.x runs client callbacks on the caller's context). Never blocks.
+ */
+public final class PassThroughHandler implements Handler<HttpServerRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PassThroughHandler.class);
+  private static final Pattern WATCH_PARAM = Pattern.compile("(^|&)(watch=(true|1)|follow=(true|1))(&|$)");
+
+  private final Vertx vertx;
+  private final Upstream upstream;
+  private final UpgradeTunnel tunnel;
+  private final InFlight inFlight;
+
+  public PassThroughHandler(Vertx vertx, Upstream upstream, InFlight inFlight) {
+    this.vertx = vertx;
+    this.upstream = upstream;
+    this.inFlight = inFlight;
+    this.tunnel = new UpgradeTunnel(upstream);
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    if (req.version() != HttpVersion.HTTP_2 && Headers.isUpgrade(req.headers())) {
+      tunnel.handle(req);
+      return;
+    }
+    req.pause();
+    RequestOptions options = new RequestOptions()
+        .setMethod(req.method())
+        .setHost(upstream.host())
+        .setPort(upstream.port())
+        .setSsl(upstream.tls())
+        .setURI(upstream.basePath() + req.uri())
+        .setFollowRedirects(false);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    Headers.copyRequestHeaders(req.headers(), headers);
+    String authorization = upstream.credentials().authorization();
+    if (authorization != null) {
+      headers.set("Authorization", authorization);
+    }
+    options.setHeaders(headers);
+    boolean streaming = isStreaming(req);
+    HttpServerResponse resp = req.response();
+
+    upstream.http().request(options).onComplete(ar -> {
+      if (ar.failed()) {
+        UpstreamErrors.answer(resp, upstream.server().toString(), ar.cause());
+        req.resume();
+        return;
+      }
+      HttpClientRequest creq = ar.result();
+      resp.closeHandler(v -> creq.reset());
+      boolean hasBody = req.headers().contains("Content-Length") || req.headers().contains("Transfer-Encoding")
+          || req.version() == HttpVersion.HTTP_2 && !req.isEnded();
+      if (hasBody && !req.headers().contains("Content-Length")) {
+        creq.setChunked(true);
+      }
+      creq.response().onComplete(rr -> {
+        if (rr.failed()) {
+          UpstreamErrors.answer(resp, upstream.server().toString(), rr.cause());
+          return;
+        }
+        respond(req, resp, rr.result(), streaming);
+      });
+      if (hasBody) {
+        req.pipeTo(creq).onFailure(err -> creq.reset(0, err));
+      } else {
+        creq.end();
+        req.resume();
+      }
+    });
+  }
+
+  private void respond(HttpServerRequest req, HttpServerResponse resp, HttpClientResponse cresp, boolean streaming) {
+    if (resp.closed()) {
+      cresp.request().reset();
+      return;
+    }
+    if (cresp.statusCode() == 401) {
+      vertx.executeBlocking(() -> {
+        upstream.credentials().refreshIfDue(true);
+        return null;
+      }, false);
+    }
+    resp.setStatusCode(cresp.statusCode());
+    if (req.version() != HttpVersion.HTTP_2 && cresp.statusMessage() != null) {
+      resp.setStatusMessage(cresp.statusMessage());
+    }
+    Headers.copyResponseHeaders(cresp.headers(), resp.headers());
+    if (req.version() != HttpVersion.HTTP_2 && !resp.headers().contains("Content-Length")) {
+      resp.setChunked(true);
+    }
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    InFlight.Entry entry = streaming ? inFlight.add(resp, () -> ctx.runOnContext(v -> {
+      cresp.request().reset();
+      if (!resp.ended() && !resp.closed()) {
+        resp.end();
+      }
+    })) : null;
+    if (streaming) {
+      // Flush the head now: a watch on a quiet resource must see its 200 before the first event.
+      resp.writeHead();
+    }
+    cresp.pipe().endOnFailure(false).to(resp).onComplete(done -> {
+      if (entry != null) {
+        inFlight.remove(entry);
+      }
+      if (done.failed() && !resp.ended()) {
+        if (streaming && !resp.closed()) {
+          LOG.debug("upstream stream ended early ({}); ending {} cleanly", done.cause().toString(), req.uri());
+          resp.end();
+        } else {
+          LOG.debug("upstream response failed mid-body ({}); resetting {}", done.cause().toString(), req.uri());
+          resp.reset();
+        }
+      }
+    });
+  }
+
+  /** Watches and followed logs: responses that stream until someone ends them. */
+  static boolean isStreaming(HttpServerRequest req) {
+    String q = req.query();
+    if (q != null && WATCH_PARAM.matcher(q).find()) {
+      return true;
+    }
+    String path = req.path();
+    return path.startsWith("/api/v1/watch/") || path.matches("^/apis/[^/]+/[^/]+/watch/.*");
+  }
+}

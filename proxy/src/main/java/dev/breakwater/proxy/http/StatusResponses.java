@@ -1,0 +1,73 @@
+package dev.breakwater.proxy.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * metav1.Status bodies for errors Breakwater produces itself (the upstream could not be reached,
+ * or failed the TLS handshake), in the apiserver's JSON field order, so that clients decode
+ * them as they decode the apiserver's own errors.
+ */
+public final class StatusResponses {
+
+  private StatusResponses() {}
+
+  /**
+   * The JSON of a failure Status. {@code reason} may be empty (Go's StatusReasonUnknown, which
+   * the apiserver omits).
+   */
+  public static String failure(int code, String reason, String message) {
+    StringBuilder sb = new StringBuilder(160)
+        .append("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
+    appendJsonString(sb, message);
+    if (reason != null && !reason.isEmpty()) {
+      sb.append(",\"reason\":");
+      appendJsonString(sb, reason);
+    }
+    return sb.append(",\"code\":").append(code).append("}\n").toString();
+  }
+
+  /** Upstream refused, timed out, or could not be resolved: 503 ServiceUnavailable. */
+  public static void serviceUnavailable(HttpServerResponse response, String message) {
+    send(response, 503, "ServiceUnavailable", message);
+  }
+
+  /** Upstream answered but not as an HTTP server we trust (TLS failure, protocol error): 502. */
+  public static void badGateway(HttpServerResponse response, String message) {
+    send(response, 502, "", message);
+  }
+
+  public static void send(HttpServerResponse response, int code, String reason, String message) {
+    if (response.headWritten() || response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(code)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-cache, private")
+        .end(Buffer.buffer(failure(code, reason, message)));
+  }
+
+  /** JSON string escaping as Go's encoding/json does it (HTML-safe). */
+  static void appendJsonString(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        case '<', '>', '&', '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+}

@@ -1,0 +1,163 @@
+package dev.breakwater.proxy.upstream;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.internal.SSLUtils;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.TrustOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509KeyManager;
+
+/**
+ * The upstream kube-apiserver as Breakwater reaches it: one Vert.x {@link HttpClientAgent} for
+ * ordinary requests (HTTP/2 over TLS when the server offers it, else HTTP/1.1) and one
+ * {@link NetClient} for raw upgrade tunnels (exec, attach, port-forward over SPDY or WebSocket),
+ * both with the TLS material of the kubeconfig (CA, client certificate, insecure-skip-verify),
+ * plus {@link UpstreamCredentials} for the Authorization header.
+ *
+ * <p>Immutable after construction; the Vert.x clients are thread-safe.
+ */
+public final class Upstream implements AutoCloseable {
+
+  private final URI server;
+  private final String host;
+  private final int port;
+  private final boolean tls;
+  private final HttpClientAgent http;
+  private final NetClient net;
+  private final UpstreamCredentials credentials;
+
+  private Upstream(URI server, HttpClientAgent http, NetClient net, UpstreamCredentials credentials) {
+    this.server = server;
+    this.host = server.getHost();
+    this.tls = "https".equalsIgnoreCase(server.getScheme());
+    this.port = server.getPort() > 0 ? server.getPort() : (tls ? 443 : 80);
+    this.http = http;
+    this.net = net;
+    this.credentials = credentials;
+  }
+
+  /**
+   * Builds the clients for the cluster {@code config} points at.
+   *
+   * @throws IllegalArgumentException when the server URL or the TLS material cannot be used;
+   *     the message is one line fit for the CLI
+   */
+  public static Upstream create(Vertx vertx, Config config, Duration connectTimeout, Clock clock) {
+    URI server;
+    try {
+      server = URI.create(config.getMasterUrl());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("invalid upstream server URL \"" + config.getMasterUrl() + "\"");
+    }
+    if (server.getHost() == null || !(("https".equalsIgnoreCase(server.getScheme())) || "http".equalsIgnoreCase(server.getScheme()))) {
+      throw new IllegalArgumentException("invalid upstream server URL \"" + config.getMasterUrl() + "\"");
+    }
+    boolean tls = "https".equalsIgnoreCase(server.getScheme());
+    int connectMs = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+
+    HttpClientOptions httpOptions = new HttpClientOptions()
+        .setConnectTimeout(connectMs)
+        .setKeepAlive(true)
+        .setPipelining(false)
+        .setDecompressionSupported(false)
+        .setHttp2MultiplexingLimit(200)
+        .setIdleTimeout(300).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    NetClientOptions netOptions = new NetClientOptions().setConnectTimeout(connectMs);
+    if (tls) {
+      httpOptions.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      netOptions.setSsl(true);
+      applyTls(config, httpOptions, netOptions);
+    } else {
+      httpOptions.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(256).setHttp2MaxSize(16).setMaxWaitQueueSize(4096);
+    HttpClientAgent http = vertx.createHttpClient(httpOptions, pool);
+    NetClient net = vertx.createNetClient(netOptions);
+    return new Upstream(server, http, net, new UpstreamCredentials(config, clock));
+  }
+
+  private static void applyTls(Config config, HttpClientOptions http, NetClientOptions net) {
+    try {
+      TrustManager[] trust = SSLUtils.trustManagers(config);
+      if (trust != null && trust.length > 0) {
+        http.setTrustOptions(TrustOptions.wrap(trust[0]));
+        net.setTrustOptions(TrustOptions.wrap(trust[0]));
+      }
+      KeyManager[] keys = SSLUtils.keyManagers(config);
+      if (keys != null && keys.length > 0 && keys[0] instanceof X509KeyManager km) {
+        http.setKeyCertOptions(KeyCertOptions.wrap(km));
+        net.setKeyCertOptions(KeyCertOptions.wrap(km));
+      }
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot load the kubeconfig's TLS material: " + e.getMessage(), e);
+    }
+    if (config.isTrustCerts()) {
+      http.setTrustAll(true).setVerifyHost(false);
+      net.setTrustAll(true).setHostnameVerificationAlgorithm("");
+    } else {
+      net.setHostnameVerificationAlgorithm("HTTPS");
+      http.setVerifyHost(!config.isDisableHostnameVerification());
+    }
+  }
+
+  public URI server() {
+    return server;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public boolean tls() {
+    return tls;
+  }
+
+  /** {@code host:port} as the Host header names it. */
+  public String authority() {
+    boolean defaultPort = (tls && port == 443) || (!tls && port == 80);
+    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return defaultPort ? h : h + ":" + port;
+  }
+
+  /** The path prefix of the server URL ("" for most clusters; Rancher-style URLs have one). */
+  public String basePath() {
+    String p = server.getRawPath();
+    return p == null || p.equals("/") ? "" : (p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
+  }
+
+  public HttpClientAgent http() {
+    return http;
+  }
+
+  public NetClient net() {
+    return net;
+  }
+
+  public UpstreamCredentials credentials() {
+    return credentials;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    net.close();
+  }
+}
