@@ -58,7 +58,9 @@ public final class Upstream implements AutoCloseable {
   public static Upstream create(Vertx vertx, Config config, Duration connectTimeout, Clock clock) {
     URI server;
     try {
-      server = URI.create(config.getMasterUrl());
+      String url = config.getMasterUrl();
+      // fabric8 normalizes the server URL with a trailing slash; the path prefix is kept without it.
+      server = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("invalid upstream server URL \"" + config.getMasterUrl() + "\"");
     }
