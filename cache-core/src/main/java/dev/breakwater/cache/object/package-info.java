@@ -1,0 +1,5 @@
+/**
+ * Cached objects: the raw JSON bytes of one Kubernetes object as upstream sent them, plus the few metadata and
+ * field values the cache needs (key, resourceVersion, labels, selectable fields), extracted in one streaming pass.
+ */
+package dev.breakwater.cache.object;

@@ -1,0 +1,4 @@
+/**
+ * Breakwater's cache core: the apiserver read-path semantics as a library (no HTTP server).
+ */
+package dev.breakwater.cache;
