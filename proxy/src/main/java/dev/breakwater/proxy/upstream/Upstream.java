@@ -15,7 +15,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
@@ -76,7 +75,9 @@ public final class Upstream implements AutoCloseable {
         .setPipelining(false)
         .setDecompressionSupported(false)
         .setHttp2MultiplexingLimit(200)
-        .setIdleTimeout(300).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        // No idle timeout: a watch on a quiet resource without bookmarks may be silent for its
+        // whole timeout (up to an hour); the apiserver ends it, not us.
+        .setIdleTimeout(0);
     NetClientOptions netOptions = new NetClientOptions().setConnectTimeout(connectMs);
     if (tls) {
       httpOptions.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)

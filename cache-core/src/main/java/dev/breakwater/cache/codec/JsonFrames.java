@@ -1,0 +1,232 @@
+package dev.breakwater.cache.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.object.ObjectExtractor;
+import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.UpstreamStatusException;
+import dev.breakwater.cache.reflector.WatchHandler;
+import dev.breakwater.cache.status.Result;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes what the upstream sends a reflector, in JSON, without building object trees: a LIST
+ * page (its {@code metadata.resourceVersion}, {@code metadata.continue} and the byte range of
+ * each item, handed to the {@link ObjectExtractor}), and one watch frame
+ * ({@code {"type":…,"object":{…}}}, one per line as the apiserver writes them).
+ *
+ * <p>Each item keeps the exact bytes upstream sent. Bad input → {@link DecodeException} with a
+ * one-line reason; never a partial result. Thread-safe (stateless but for the extractor, which
+ * is thread-safe).
+ */
+public final class JsonFrames {
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(10_000)
+          .maxStringLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
+      .build();
+
+  /** Upstream bytes that are not what the apiserver sends. */
+  public static final class DecodeException extends Exception {
+    public DecodeException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A decoded watch frame: an event, a bookmark, or an error Status. */
+  public sealed interface Frame {}
+
+  public record Event(WatchHandler.EventType type, CachedObject object) implements Frame {}
+
+  public record Bookmark(long resourceVersion, boolean initialEventsEnd) implements Frame {}
+
+  public record Error(UpstreamStatusException status) implements Frame {}
+
+  private final ObjectExtractor extractor;
+
+  public JsonFrames(ObjectExtractor extractor) {
+    this.extractor = extractor;
+  }
+
+  /** Decodes one LIST page ({@code *List} kind) held whole in {@code json}. */
+  public ListPage listPage(byte[] json) throws DecodeException {
+    long rv = -1;
+    String cont = "";
+    List<CachedObject> items = new ArrayList<>();
+    try (JsonParser p = FACTORY.createParser(json)) {
+      expect(p.nextToken() == JsonToken.START_OBJECT, "LIST response is not a JSON object");
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String m = p.currentName();
+            p.nextToken();
+            if ("resourceVersion".equals(m)) {
+              rv = parseRv(p.getText());
+            } else if ("continue".equals(m)) {
+              cont = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            int start = (int) p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            int end = (int) p.currentLocation().getByteOffset();
+            items.add(extract(json, start, end - start));
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new DecodeException("malformed LIST response: " + firstLine(e.getMessage()));
+    }
+    expect(rv >= 0, "LIST response has no metadata.resourceVersion");
+    return new ListPage(rv, cont, items);
+  }
+
+  /** Decodes one watch frame held in {@code json[offset, offset+length)}. */
+  public Frame watchFrame(byte[] json, int offset, int length) throws DecodeException {
+    String type = null;
+    int objStart = -1;
+    int objEnd = -1;
+    try (JsonParser p = FACTORY.createParser(json, offset, length)) {
+      expect(p.nextToken() == JsonToken.START_OBJECT, "watch frame is not a JSON object");
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("type".equals(field)) {
+          type = p.getText();
+        } else if ("object".equals(field) && value == JsonToken.START_OBJECT) {
+          objStart = (int) p.currentTokenLocation().getByteOffset();
+          p.skipChildren();
+          objEnd = (int) p.currentLocation().getByteOffset();
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new DecodeException("malformed watch frame: " + firstLine(e.getMessage()));
+    }
+    expect(type != null && objStart >= 0, "watch frame without type or object");
+    // Jackson's byte offsets are relative to the given offset.
+    int start = offset + objStart;
+    int len = objEnd - objStart;
+    return switch (type) {
+      case "ADDED" -> new Event(WatchHandler.EventType.ADDED, extract(json, start, len));
+      case "MODIFIED" -> new Event(WatchHandler.EventType.MODIFIED, extract(json, start, len));
+      case "DELETED" -> new Event(WatchHandler.EventType.DELETED, extract(json, start, len));
+      case "BOOKMARK" -> bookmark(json, start, len);
+      case "ERROR" -> new Error(status(json, start, len));
+      default -> throw new DecodeException("unknown watch event type \"" + type + "\"");
+    };
+  }
+
+  private CachedObject extract(byte[] json, int start, int len) throws DecodeException {
+    Result<CachedObject> r = extractor.extract(json, start, len);
+    if (r instanceof Result.Ok<CachedObject> ok) {
+      return ok.value();
+    }
+    throw new DecodeException("undecodable object: " + ((Result.Err<CachedObject>) r).status().message());
+  }
+
+  private static Bookmark bookmark(byte[] json, int start, int len) throws DecodeException {
+    long rv = -1;
+    boolean end = false;
+    try (JsonParser p = FACTORY.createParser(json, start, len)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("metadata".equals(field) && v == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String m = p.currentName();
+            JsonToken mv = p.nextToken();
+            if ("resourceVersion".equals(m)) {
+              rv = parseRv(p.getText());
+            } else if ("annotations".equals(m) && mv == JsonToken.START_OBJECT) {
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                p.nextToken();
+                if ("k8s.io/initial-events-end".equals(key) && "true".equals(p.getText())) {
+                  end = true;
+                }
+                p.skipChildren();
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new DecodeException("malformed bookmark: " + firstLine(e.getMessage()));
+    }
+    expect(rv >= 0, "bookmark without metadata.resourceVersion");
+    return new Bookmark(rv, end);
+  }
+
+  private static UpstreamStatusException status(byte[] json, int start, int len) throws DecodeException {
+    int code = 0;
+    String reason = "";
+    String message = "";
+    try (JsonParser p = FACTORY.createParser(json, start, len)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "code" -> code = p.getIntValue();
+          case "reason" -> reason = p.getText();
+          case "message" -> message = p.getText();
+          default -> p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new DecodeException("malformed error status: " + firstLine(e.getMessage()));
+    }
+    return new UpstreamStatusException(code, reason, message);
+  }
+
+  /** Decodes a Status body of a non-2xx answer; a body that is not a Status keeps the HTTP code. */
+  public static UpstreamStatusException statusBody(int httpCode, byte[] json) {
+    try {
+      UpstreamStatusException s = status(json, 0, json.length);
+      return s.code() == 0 ? new UpstreamStatusException(httpCode, s.reason(), s.getMessage()) : s;
+    } catch (DecodeException e) {
+      return new UpstreamStatusException(httpCode, "", new String(json, 0, Math.min(json.length, 200),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  private static long parseRv(String s) throws DecodeException {
+    if (s == null || s.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Long.parseUnsignedLong(s);
+    } catch (NumberFormatException e) {
+      throw new DecodeException("invalid resourceVersion \"" + s + "\"");
+    }
+  }
+
+  private static void expect(boolean ok, String message) throws DecodeException {
+    if (!ok) {
+      throw new DecodeException(message);
+    }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse(s);
+  }
+}

@@ -1,0 +1,339 @@
+package dev.breakwater.cache.reflector;
+
+import dev.breakwater.cache.object.CachedObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a {@link ReflectorStore} in step with one upstream resource: client-go's
+ * {@code Reflector} (tools/cache/reflector.go), byte-level.
+ *
+ * <pre>
+ *   start ──► [initial sync] ──► replace(state, rv) ──► [WATCH from rv] ──► add/update/delete, bookmarks
+ *               │  WatchList (sendInitialEvents=true) when enabled; on a Status error falls back to
+ *               │  a paginated consistent LIST (limit, continue)
+ *               ▼
+ *   watch ends cleanly (timeout) ───────────────► WATCH again from the last RV, at once
+ *   watch fails (connection, 5xx, 429) ─────────► WATCH again from the last RV after a jittered backoff
+ *   410 Gone (watch ERROR or expired continue) ─► relist: the store turns the difference into events
+ * </pre>
+ *
+ * <p>Resource versions only move forward: events and bookmarks older than the last one seen
+ * are ignored. A reflector given {@code resumeFrom > 0} (a store that already holds state, for
+ * example after the reflector was restarted) first tries to WATCH from there and relists only if
+ * the upstream answers 410.
+ *
+ * <p>Concurrency: every state transition and every store call runs on {@code executor}, which
+ * must be single-threaded; upstream callbacks are re-posted onto it, tagged with the generation
+ * of the watch they belong to so that late callbacks of a cancelled watch are dropped. Public
+ * getters read volatile/atomic fields and are safe from any thread.
+ */
+public final class Reflector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Reflector.class);
+  static final int PAGE_SIZE = 500;
+  static final long MIN_WATCH_TIMEOUT_SECONDS = 300;
+
+  /** What the reflector is doing now. */
+  public enum Phase { NEW, SYNCING, WATCHING, BACKOFF, STOPPED }
+
+  /** Callbacks for readiness and metrics; run on the reflector's thread; must not block. */
+  public interface Listener {
+    /** The store was (re)filled from a complete upstream state at {@code resourceVersion}. */
+    default void onSynced(long resourceVersion) {}
+
+    /** A relist starts (410 from upstream). */
+    default void onRelist(long lastResourceVersion) {}
+  }
+
+  private final String name;
+  private final ListerWatcher lw;
+  private final ReflectorStore store;
+  private final ScheduledExecutorService executor;
+  private final Listener listener;
+  private final DoubleSupplier random;
+  private final Backoff backoff;
+  private final boolean useWatchList;
+
+  // Owned by the executor thread.
+  private long lastResourceVersion;
+  private long generation;
+  private WatchStream current;
+  private boolean watchListRejected;
+  private List<CachedObject> initialEvents;
+
+  private volatile Phase phase = Phase.NEW;
+  private volatile long lastSyncResourceVersion;
+  private final AtomicLong lists = new AtomicLong();
+  private final AtomicLong watches = new AtomicLong();
+  private final AtomicLong relists = new AtomicLong();
+  private final AtomicLong events = new AtomicLong();
+
+  /**
+   * @param name for logs, e.g. {@code configmaps}
+   * @param executor single-threaded; the reflector's thread
+   * @param useWatchList try a WatchList initial sync first (falls back to LIST on a Status error)
+   * @param resumeFrom 0 to start with a sync, else the RV the store already reflects
+   */
+  public Reflector(String name, ListerWatcher lw, ReflectorStore store, ScheduledExecutorService executor,
+      Listener listener, DoubleSupplier random, boolean useWatchList, long resumeFrom) {
+    this.name = name;
+    this.lw = lw;
+    this.store = store;
+    this.executor = executor;
+    this.listener = listener == null ? new Listener() {} : listener;
+    this.random = random;
+    this.backoff = new Backoff(random);
+    this.useWatchList = useWatchList;
+    this.lastResourceVersion = resumeFrom;
+  }
+
+  public void start() {
+    executor.execute(() -> {
+      if (phase != Phase.NEW) {
+        return;
+      }
+      if (lastResourceVersion > 0) {
+        watch();
+      } else {
+        sync();
+      }
+    });
+  }
+
+  /** Stops for good: cancels the watch; the store keeps its state. */
+  public void stop() {
+    executor.execute(() -> {
+      phase = Phase.STOPPED;
+      generation++;
+      if (current != null) {
+        current.cancel();
+        current = null;
+      }
+    });
+  }
+
+  // ---- initial sync / relist (executor thread) ----
+
+  private void sync() {
+    if (phase == Phase.STOPPED) {
+      return;
+    }
+    phase = Phase.SYNCING;
+    if (useWatchList && !watchListRejected) {
+      initialEvents = new ArrayList<>();
+      openWatch(WatchRequest.watchList(watchTimeoutSeconds()));
+    } else {
+      listPage(ListRequest.consistent(PAGE_SIZE), new ArrayList<>(), ++generation);
+    }
+  }
+
+  private void listPage(ListRequest request, List<CachedObject> acc, long gen) {
+    lists.incrementAndGet();
+    lw.list(request).whenComplete((page, err) -> executor.execute(() -> {
+      if (gen != generation || phase == Phase.STOPPED) {
+        return;
+      }
+      if (err != null) {
+        Throwable cause = unwrap(err);
+        LOG.info("{}: LIST failed ({}); retrying", name, cause.toString());
+        retryLater(this::sync);
+        return;
+      }
+      acc.addAll(page.items());
+      if (!page.last()) {
+        listPage(request.next(page.continueToken()), acc, gen);
+        return;
+      }
+      synced(acc, page.resourceVersion());
+      watch();
+    }));
+  }
+
+  private void synced(List<CachedObject> state, long resourceVersion) {
+    store.replace(state, resourceVersion);
+    lastResourceVersion = Math.max(lastResourceVersion, resourceVersion);
+    lastSyncResourceVersion = lastResourceVersion;
+    backoff.reset();
+    listener.onSynced(lastResourceVersion);
+  }
+
+  // ---- watch (executor thread) ----
+
+  private void watch() {
+    if (phase == Phase.STOPPED) {
+      return;
+    }
+    phase = Phase.WATCHING;
+    initialEvents = null;
+    openWatch(WatchRequest.from(lastResourceVersion, watchTimeoutSeconds()));
+  }
+
+  private void openWatch(WatchRequest request) {
+    long gen = ++generation;
+    watches.incrementAndGet();
+    current = lw.watch(request, new WatchHandler() {
+      @Override
+      public void onEvent(EventType type, CachedObject object) {
+        executor.execute(() -> {
+          if (gen == generation) {
+            handleEvent(type, object);
+          }
+        });
+      }
+
+      @Override
+      public void onBookmark(long resourceVersion, boolean initialEventsEnd) {
+        executor.execute(() -> {
+          if (gen == generation) {
+            handleBookmark(resourceVersion, initialEventsEnd);
+          }
+        });
+      }
+
+      @Override
+      public void onError(UpstreamStatusException status) {
+        executor.execute(() -> {
+          if (gen == generation) {
+            handleWatchError(status);
+          }
+        });
+      }
+
+      @Override
+      public void onClosed(Throwable failure) {
+        executor.execute(() -> {
+          if (gen == generation) {
+            handleClosed(failure);
+          }
+        });
+      }
+    });
+  }
+
+  private void handleEvent(WatchHandler.EventType type, CachedObject object) {
+    long rv = object.resourceVersion();
+    if (initialEvents != null) {
+      initialEvents.add(object);
+      return;
+    }
+    if (rv <= lastResourceVersion) {
+      LOG.debug("{}: ignoring {} at RV {} <= last RV {}", name, type, rv, lastResourceVersion);
+      return;
+    }
+    events.incrementAndGet();
+    switch (type) {
+      case ADDED -> store.add(object);
+      case MODIFIED -> store.update(object);
+      case DELETED -> store.delete(object);
+    }
+    lastResourceVersion = rv;
+  }
+
+  private void handleBookmark(long resourceVersion, boolean initialEventsEnd) {
+    if (initialEvents != null) {
+      if (initialEventsEnd) {
+        List<CachedObject> state = initialEvents;
+        initialEvents = null;
+        phase = Phase.WATCHING;
+        synced(state, resourceVersion);
+      }
+      return;
+    }
+    if (resourceVersion > lastResourceVersion) {
+      lastResourceVersion = resourceVersion;
+      store.updateResourceVersion(resourceVersion);
+    }
+  }
+
+  private void handleWatchError(UpstreamStatusException status) {
+    generation++;
+    if (current != null) {
+      current.cancel();
+      current = null;
+    }
+    if (status.gone()) {
+      relists.incrementAndGet();
+      LOG.info("{}: watch from RV {} expired ({}); relisting", name, lastResourceVersion, status.getMessage());
+      listener.onRelist(lastResourceVersion);
+      initialEvents = null;
+      sync();
+    } else if (initialEvents != null && status.code() >= 400 && status.code() < 500 && status.code() != 429) {
+      LOG.info("{}: WatchList initial sync refused ({}); using LIST", name, status.toString());
+      watchListRejected = true;
+      initialEvents = null;
+      sync();
+    } else {
+      LOG.info("{}: watch error {}; retrying", name, status.toString());
+      retryLater(initialEvents != null ? this::sync : this::watch);
+    }
+  }
+
+  private void handleClosed(Throwable failure) {
+    current = null;
+    if (phase == Phase.STOPPED) {
+      return;
+    }
+    boolean syncing = initialEvents != null;
+    if (failure == null && !syncing) {
+      backoff.reset();
+      watch();
+    } else {
+      LOG.info("{}: watch ended ({}); retrying", name, failure == null ? "before the initial events ended" : failure.toString());
+      retryLater(syncing ? this::sync : this::watch);
+    }
+  }
+
+  private void retryLater(Runnable action) {
+    phase = Phase.BACKOFF;
+    generation++;
+    Duration delay = backoff.nextDelay();
+    executor.schedule(() -> {
+      if (phase == Phase.BACKOFF) {
+        action.run();
+      }
+    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private long watchTimeoutSeconds() {
+    return (long) (MIN_WATCH_TIMEOUT_SECONDS * (1 + random.getAsDouble()));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+
+  // ---- observation (any thread) ----
+
+  public Phase phase() {
+    return phase;
+  }
+
+  /** The RV of the last complete state the store was filled with. */
+  public long lastSyncResourceVersion() {
+    return lastSyncResourceVersion;
+  }
+
+  public long lists() {
+    return lists.get();
+  }
+
+  public long watches() {
+    return watches.get();
+  }
+
+  public long relists() {
+    return relists.get();
+  }
+
+  public long events() {
+    return events.get();
+  }
+}

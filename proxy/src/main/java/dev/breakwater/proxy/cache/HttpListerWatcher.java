@@ -1,0 +1,175 @@
+package dev.breakwater.proxy.cache;
+
+import dev.breakwater.cache.codec.JsonFrames;
+import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.ListRequest;
+import dev.breakwater.cache.reflector.ListerWatcher;
+import dev.breakwater.cache.reflector.WatchHandler;
+import dev.breakwater.cache.reflector.WatchRequest;
+import dev.breakwater.cache.reflector.WatchStream;
+import dev.breakwater.proxy.upstream.Upstream;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.parsetools.RecordParser;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The reflector's {@link ListerWatcher} over HTTP to the upstream apiserver, in JSON, for one
+ * collection path such as {@code /api/v1/configmaps} or {@code /apis/apps/v1/deployments}
+ * (all namespaces).
+ *
+ * <p>LIST pages are bounded by the reflector's {@code limit}, so each page is read whole before
+ * decoding; watch streams are split on newlines (the apiserver writes one compact JSON event
+ * per line) and decoded frame by frame, never buffered beyond one frame (at most
+ * {@link #MAX_FRAME_BYTES}). Each object keeps the bytes upstream sent.
+ *
+ * <p>Threading: callbacks run on the Vert.x context of the upstream connection, one at a time
+ * per stream, in stream order.
+ */
+public final class HttpListerWatcher implements ListerWatcher {
+
+  /** Larger than any object etcd accepts (1.5 MiB by default, a few MiB when raised). */
+  static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+  private final Upstream upstream;
+  private final String collectionPath;
+  private final JsonFrames frames;
+
+  public HttpListerWatcher(Upstream upstream, String collectionPath, JsonFrames frames) {
+    this.upstream = upstream;
+    this.collectionPath = collectionPath;
+    this.frames = frames;
+  }
+
+  private RequestOptions get(String query) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json")
+        .add("User-Agent", "breakwater-reflector");
+    String auth = upstream.credentials().authorization();
+    if (auth != null) {
+      headers.add("Authorization", auth);
+    }
+    return new RequestOptions().setMethod(HttpMethod.GET).setHost(upstream.host()).setPort(upstream.port())
+        .setSsl(upstream.tls()).setURI(upstream.basePath() + collectionPath + "?" + query).setHeaders(headers);
+  }
+
+  @Override
+  public CompletableFuture<ListPage> list(ListRequest request) {
+    StringBuilder q = new StringBuilder("limit=").append(request.limit());
+    if (!request.resourceVersion().isEmpty()) {
+      q.append("&resourceVersion=").append(request.resourceVersion());
+    }
+    if (request.continueToken() != null) {
+      q.append("&continue=").append(URLEncoder.encode(request.continueToken(), StandardCharsets.UTF_8));
+    }
+    CompletableFuture<ListPage> result = new CompletableFuture<>();
+    upstream.http().request(get(q.toString()))
+        .compose(HttpClientRequest::send)
+        .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body}))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            result.completeExceptionally(ar.cause());
+            return;
+          }
+          int code = (int) ar.result()[0];
+          byte[] body = ((Buffer) ar.result()[1]).getBytes();
+          if (code != 200) {
+            result.completeExceptionally(JsonFrames.statusBody(code, body));
+            return;
+          }
+          try {
+            result.complete(frames.listPage(body));
+          } catch (JsonFrames.DecodeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  @Override
+  public WatchStream watch(WatchRequest request, WatchHandler handler) {
+    StringBuilder q = new StringBuilder("watch=1&allowWatchBookmarks=true&timeoutSeconds=").append(request.timeoutSeconds());
+    if (request.sendInitialEvents()) {
+      q.append("&sendInitialEvents=true&resourceVersionMatch=NotOlderThan");
+    } else {
+      q.append("&resourceVersion=").append(request.resourceVersion());
+    }
+    AtomicBoolean closed = new AtomicBoolean();
+    AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    upstream.http().request(get(q.toString())).onComplete(ar -> {
+      if (ar.failed()) {
+        close(closed, handler, ar.cause());
+        return;
+      }
+      HttpClientRequest req = ar.result();
+      inFlight.set(req);
+      if (cancelled.get()) {
+        req.reset();
+        close(closed, handler, null);
+        return;
+      }
+      req.send().onComplete(rr -> {
+        if (rr.failed()) {
+          close(closed, handler, cancelled.get() ? null : rr.cause());
+          return;
+        }
+        var resp = rr.result();
+        if (resp.statusCode() != 200) {
+          resp.body().onComplete(body -> {
+            byte[] bytes = body.succeeded() ? body.result().getBytes() : new byte[0];
+            if (!closed.get()) {
+              handler.onError(JsonFrames.statusBody(resp.statusCode(), bytes));
+            }
+            close(closed, handler, null);
+          });
+          return;
+        }
+        RecordParser lines = RecordParser.newDelimited("\n").maxRecordSize(MAX_FRAME_BYTES);
+        lines.handler(line -> {
+          if (closed.get() || line.length() == 0) {
+            return;
+          }
+          byte[] bytes = line.getBytes();
+          try {
+            switch (frames.watchFrame(bytes, 0, bytes.length)) {
+              case JsonFrames.Event e -> handler.onEvent(e.type(), e.object());
+              case JsonFrames.Bookmark b -> handler.onBookmark(b.resourceVersion(), b.initialEventsEnd());
+              case JsonFrames.Error e -> handler.onError(e.status());
+            }
+          } catch (JsonFrames.DecodeException e) {
+            req.reset();
+            close(closed, handler, e);
+          }
+        });
+        lines.exceptionHandler(err -> {
+          req.reset();
+          close(closed, handler, err);
+        });
+        resp.exceptionHandler(err -> close(closed, handler, cancelled.get() ? null : err));
+        resp.endHandler(v -> close(closed, handler, null));
+        resp.handler(lines);
+      });
+    });
+    return () -> {
+      cancelled.set(true);
+      HttpClientRequest req = inFlight.get();
+      if (req != null) {
+        req.reset();
+      }
+      close(closed, handler, null);
+    };
+  }
+
+  private static void close(AtomicBoolean closed, WatchHandler handler, Throwable failure) {
+    if (closed.compareAndSet(false, true)) {
+      handler.onClosed(failure);
+    }
+  }
+}
