@@ -1,0 +1,107 @@
+package dev.breakwater.cache.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.breakwater.cache.object.ObjectExtractor;
+import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.WatchHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonFramesTest {
+
+  final JsonFrames frames = new JsonFrames(new ObjectExtractor(List.of()));
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void listPageKeepsEachItemsBytes() throws Exception {
+    String item1 = "{\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\",\"resourceVersion\":\"11\"},\"data\":{\"k\":\"v \\\"q\\\" é\"}}";
+    String item2 = "{\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\",\"resourceVersion\":\"12\"}}";
+    String list = "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"15\",\"continue\":\"tok\",\"remainingItemCount\":3},"
+        + "\"items\":[" + item1 + ",\n  " + item2 + "]}";
+    ListPage page = frames.listPage(b(list));
+    assertThat(page.resourceVersion()).isEqualTo(15);
+    assertThat(page.continueToken()).isEqualTo("tok");
+    assertThat(page.last()).isFalse();
+    assertThat(page.items()).hasSize(2);
+    assertThat(page.items().get(0).jsonString()).isEqualTo(item1);
+    assertThat(page.items().get(1).jsonString()).isEqualTo(item2);
+    assertThat(page.items().get(1).resourceVersion()).isEqualTo(12);
+  }
+
+  @Test
+  void emptyAndNullItems() throws Exception {
+    assertThat(frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}")).items()).isEmpty();
+    ListPage p = frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":null}"));
+    assertThat(p.items()).isEmpty();
+    assertThat(p.last()).isTrue();
+  }
+
+  @Test
+  void badListsAreRejected() {
+    assertThatThrownBy(() -> frames.listPage(b("[1,2]"))).isInstanceOf(JsonFrames.DecodeException.class)
+        .hasMessage("LIST response is not a JSON object");
+    assertThatThrownBy(() -> frames.listPage(b("{\"items\":[]}"))).hasMessage("LIST response has no metadata.resourceVersion");
+    assertThatThrownBy(() -> frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"x1\"},\"items\":[]}")))
+        .hasMessage("invalid resourceVersion \"x1\"");
+    assertThatThrownBy(() -> frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[{\"metadata\":")))
+        .isInstanceOf(JsonFrames.DecodeException.class).hasMessageStartingWith("malformed LIST response");
+  }
+
+  @Test
+  void watchFramesAtAnOffset() throws Exception {
+    String obj = "{\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\",\"resourceVersion\":\"21\"}}";
+    String frame = "{\"type\":\"MODIFIED\",\"object\":" + obj + "}";
+    byte[] padded = b("xxxxx" + frame + "yyy");
+    JsonFrames.Frame f = frames.watchFrame(padded, 5, frame.length());
+    assertThat(f).isInstanceOf(JsonFrames.Event.class);
+    JsonFrames.Event e = (JsonFrames.Event) f;
+    assertThat(e.type()).isEqualTo(WatchHandler.EventType.MODIFIED);
+    assertThat(e.object().jsonString()).isEqualTo(obj);
+    assertThat(e.object().resourceVersion()).isEqualTo(21);
+  }
+
+  @Test
+  void bookmarksAndInitialEventsEnd() throws Exception {
+    byte[] plain = b("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"99\"}}}");
+    assertThat(frames.watchFrame(plain, 0, plain.length)).isEqualTo(new JsonFrames.Bookmark(99, false));
+    byte[] end = b("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"100\","
+        + "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}");
+    assertThat(frames.watchFrame(end, 0, end.length)).isEqualTo(new JsonFrames.Bookmark(100, true));
+  }
+
+  @Test
+  void errorFramesCarryTheStatus() throws Exception {
+    byte[] err = b("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+        + "\"message\":\"too old resource version: 1 (254)\",\"reason\":\"Expired\",\"code\":410}}");
+    JsonFrames.Error e = (JsonFrames.Error) frames.watchFrame(err, 0, err.length);
+    assertThat(e.status().code()).isEqualTo(410);
+    assertThat(e.status().gone()).isTrue();
+    assertThat(e.status().reason()).isEqualTo("Expired");
+    assertThat(e.status().getMessage()).isEqualTo("too old resource version: 1 (254)");
+  }
+
+  @Test
+  void badFramesAreRejected() {
+    byte[] unknown = b("{\"type\":\"SURPRISE\",\"object\":{}}");
+    assertThatThrownBy(() -> frames.watchFrame(unknown, 0, unknown.length)).hasMessage("unknown watch event type \"SURPRISE\"");
+    byte[] noObject = b("{\"type\":\"ADDED\"}");
+    assertThatThrownBy(() -> frames.watchFrame(noObject, 0, noObject.length)).hasMessage("watch frame without type or object");
+    byte[] truncated = b("{\"type\":\"ADDED\",\"object\":{\"metadata\":{");
+    assertThatThrownBy(() -> frames.watchFrame(truncated, 0, truncated.length)).hasMessageStartingWith("malformed watch frame");
+  }
+
+  @Test
+  void statusBodyOfAnHttpError() {
+    assertThat(JsonFrames.statusBody(404, b("{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\",\"message\":\"nope\"}")).reason())
+        .isEqualTo("NotFound");
+    var notJson = JsonFrames.statusBody(502, b("<html>bad gateway</html>"));
+    assertThat(notJson.code()).isEqualTo(502);
+    assertThat(notJson.getMessage()).isEqualTo("<html>bad gateway</html>");
+  }
+}

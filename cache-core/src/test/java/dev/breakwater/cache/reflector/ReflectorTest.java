@@ -1,0 +1,223 @@
+package dev.breakwater.cache.reflector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.object.ObjectExtractor;
+import dev.breakwater.cache.status.Result;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reflector's state machine against a scripted in-memory upstream. The real apiserver
+ * version of these scenarios is ReflectorE2ETest; this pins the transitions one by one.
+ */
+class ReflectorTest {
+
+  static final ObjectExtractor EXTRACTOR = new ObjectExtractor(List.of());
+  final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    executor.shutdownNow();
+    executor.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  static CachedObject obj(String name, long rv) {
+    byte[] json = ("{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"ns\",\"resourceVersion\":\"" + rv + "\"}}")
+        .getBytes(StandardCharsets.UTF_8);
+    return ((Result.Ok<CachedObject>) EXTRACTOR.extract(json)).value();
+  }
+
+  /** Records store calls as strings, in order. */
+  static final class RecordingStore implements ReflectorStore {
+    final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void replace(List<CachedObject> objects, long rv) {
+      calls.add("replace " + objects.stream().map(CachedObject::name).toList() + " @" + rv);
+    }
+
+    @Override
+    public void add(CachedObject o) {
+      calls.add("add " + o.name() + " @" + o.resourceVersion());
+    }
+
+    @Override
+    public void update(CachedObject o) {
+      calls.add("update " + o.name() + " @" + o.resourceVersion());
+    }
+
+    @Override
+    public void delete(CachedObject o) {
+      calls.add("delete " + o.name() + " @" + o.resourceVersion());
+    }
+
+    @Override
+    public void updateResourceVersion(long rv) {
+      calls.add("bookmark @" + rv);
+    }
+  }
+
+  /** An upstream whose answers the test scripts; requests are recorded. */
+  static final class ScriptedUpstream implements ListerWatcher {
+    final Deque<CompletableFuture<ListPage>> lists = new ArrayDeque<>();
+    final List<ListRequest> listRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<WatchRequest> watchRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<WatchHandler> handlers = java.util.Collections.synchronizedList(new ArrayList<>());
+    volatile int cancelled;
+
+    @Override
+    public synchronized CompletableFuture<ListPage> list(ListRequest request) {
+      listRequests.add(request);
+      CompletableFuture<ListPage> f = lists.pollFirst();
+      return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("no scripted LIST"));
+    }
+
+    @Override
+    public WatchStream watch(WatchRequest request, WatchHandler handler) {
+      watchRequests.add(request);
+      handlers.add(handler);
+      return () -> cancelled++;
+    }
+
+    WatchHandler watcher(int i) {
+      await(() -> handlers.size() > i);
+      return handlers.get(i);
+    }
+  }
+
+  static void await(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  Reflector reflector(ScriptedUpstream up, RecordingStore store, boolean watchList, long resumeFrom) {
+    return new Reflector("test", up, store, executor, null, () -> 0.0, watchList, resumeFrom);
+  }
+
+  @Test
+  void paginatedListThenWatchFromTheListRv() {
+    ScriptedUpstream up = new ScriptedUpstream();
+    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "c1", List.of(obj("a", 3), obj("b", 4)))));
+    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "", List.of(obj("c", 9)))));
+    RecordingStore store = new RecordingStore();
+    Reflector r = reflector(up, store, false, 0);
+    r.start();
+    WatchHandler w = up.watcher(0);
+    assertThat(up.listRequests).containsExactly(new ListRequest("", 500, null), new ListRequest("", 500, "c1"));
+    assertThat(up.watchRequests.getFirst().resourceVersion()).isEqualTo(10);
+    assertThat(up.watchRequests.getFirst().sendInitialEvents()).isFalse();
+    assertThat(up.watchRequests.getFirst().timeoutSeconds()).isEqualTo(300);
+
+    w.onEvent(WatchHandler.EventType.ADDED, obj("d", 11));
+    w.onEvent(WatchHandler.EventType.MODIFIED, obj("a", 12));
+    w.onBookmark(12, false); // not newer: ignored
+    w.onBookmark(15, false);
+    w.onEvent(WatchHandler.EventType.DELETED, obj("b", 14)); // older than the bookmark: ignored
+    w.onEvent(WatchHandler.EventType.DELETED, obj("b", 16));
+    await(() -> store.calls.size() == 5);
+    assertThat(store.calls).containsExactly("replace [a, b, c] @10", "add d @11", "update a @12", "bookmark @15", "delete b @16");
+    assertThat(r.lastSyncResourceVersion()).isEqualTo(10);
+    assertThat(r.phase()).isEqualTo(Reflector.Phase.WATCHING);
+  }
+
+  @Test
+  void watchListInitialSyncThenTheSameStreamCarriesOn() {
+    ScriptedUpstream up = new ScriptedUpstream();
+    RecordingStore store = new RecordingStore();
+    reflector(up, store, true, 0).start();
+    WatchHandler w = up.watcher(0);
+    assertThat(up.watchRequests.getFirst().sendInitialEvents()).isTrue();
+    w.onEvent(WatchHandler.EventType.ADDED, obj("a", 3));
+    w.onEvent(WatchHandler.EventType.ADDED, obj("b", 5));
+    w.onBookmark(20, true);
+    w.onEvent(WatchHandler.EventType.ADDED, obj("c", 21));
+    await(() -> store.calls.size() == 2);
+    assertThat(store.calls).containsExactly("replace [a, b] @20", "add c @21");
+    assertThat(up.listRequests).isEmpty();
+  }
+
+  @Test
+  void watchListRefusedFallsBackToList() {
+    ScriptedUpstream up = new ScriptedUpstream();
+    up.lists.add(CompletableFuture.completedFuture(new ListPage(7, "", List.of(obj("a", 2)))));
+    RecordingStore store = new RecordingStore();
+    reflector(up, store, true, 0).start();
+    up.watcher(0).onError(new UpstreamStatusException(422, "Invalid", "sendInitialEvents is forbidden"));
+    WatchHandler w = up.watcher(1);
+    assertThat(store.calls).containsExactly("replace [a] @7");
+    assertThat(up.watchRequests.get(1).resourceVersion()).isEqualTo(7);
+    assertThat(up.watchRequests.get(1).sendInitialEvents()).isFalse();
+    assertThat(w).isNotNull();
+  }
+
+  @Test
+  void cleanEndRewatchesFromTheLastRvAtOnce() {
+    ScriptedUpstream up = new ScriptedUpstream();
+    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "", List.of())));
+    RecordingStore store = new RecordingStore();
+    reflector(up, store, false, 0).start();
+    WatchHandler w = up.watcher(0);
+    w.onEvent(WatchHandler.EventType.ADDED, obj("a", 12));
+    w.onClosed(null);
+    up.watcher(1);
+    assertThat(up.watchRequests.get(1).resourceVersion()).isEqualTo(12);
+    // Late events of the ended stream are dropped.
+    w.onEvent(WatchHandler.EventType.ADDED, obj("late", 13));
+    up.watcher(1).onEvent(WatchHandler.EventType.ADDED, obj("b", 14));
+    await(() -> store.calls.size() == 3);
+    assertThat(store.calls).containsExactly("replace [] @10", "add a @12", "add b @14");
+  }
+
+  @Test
+  void goneRelistsAndFailuresBackOff() {
+    ScriptedUpstream up = new ScriptedUpstream();
+    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "", List.of(obj("a", 3)))));
+    up.lists.add(CompletableFuture.failedFuture(new java.io.IOException("connection refused")));
+    up.lists.add(CompletableFuture.completedFuture(new ListPage(30, "", List.of(obj("a", 25)))));
+    RecordingStore store = new RecordingStore();
+    Reflector r = reflector(up, store, false, 0);
+    r.start();
+    up.watcher(0).onError(new UpstreamStatusException(410, "Expired", "too old resource version: 10 (20)"));
+    // LIST fails once (backoff 800 ms with zero jitter), then succeeds and watches from 30.
+    WatchHandler w = up.watcher(1);
+    assertThat(r.relists()).isEqualTo(1);
+    assertThat(up.listRequests).hasSize(3);
+    assertThat(store.calls).containsExactly("replace [a] @10", "replace [a] @30");
+    assertThat(up.watchRequests.get(1).resourceVersion()).isEqualTo(30);
+    assertThat(w).isNotNull();
+  }
+
+  @Test
+  void resumeWatchesFirstAndStopCancels() {
+    ScriptedUpstream up = new ScriptedUpstream();
+    RecordingStore store = new RecordingStore();
+    Reflector r = reflector(up, store, true, 42);
+    r.start();
+    up.watcher(0);
+    assertThat(up.watchRequests.getFirst().resourceVersion()).isEqualTo(42);
+    assertThat(up.listRequests).isEmpty();
+    r.stop();
+    await(() -> up.cancelled == 1);
+    await(() -> r.phase() == Reflector.Phase.STOPPED);
+    up.watcher(0).onEvent(WatchHandler.EventType.ADDED, obj("after-stop", 50));
+    up.watcher(0).onClosed(null);
+    assertThat(store.calls).isEmpty();
+    assertThat(up.handlers).hasSize(1);
+  }
+}
