@@ -1,0 +1,17 @@
+package dev.breakwater.cache.delegator;
+
+/**
+ * What the routing decision needs to know of a cache at the moment of a request. Implemented
+ * by the watch cache; a snapshot of volatile reads, so the decision itself stays pure.
+ */
+public interface CacheState {
+
+  /** The cache has been filled once and is following upstream. */
+  boolean ready();
+
+  /** The cache's resourceVersion (the last event or bookmark it applied). */
+  long resourceVersion();
+
+  /** A point-in-time snapshot at or below {@code rv} is held (getLessOrEqual would answer). */
+  boolean hasSnapshotAtOrBelow(long rv);
+}

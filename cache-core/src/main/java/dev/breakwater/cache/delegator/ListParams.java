@@ -1,0 +1,34 @@
+package dev.breakwater.cache.delegator;
+
+/**
+ * The read-relevant parameters of one LIST request, as the edge parsed them from the query:
+ * strings as sent ("" when absent), {@code limit} already parsed (≤ 0 = no limit; the edge
+ * delegates unparsable limits, so the apiserver words the error), selector emptiness, and
+ * whether {@code sendInitialEvents} was given at all.
+ *
+ * @param listKey the collection's storage key as the apiserver forms it, e.g.
+ *     {@code /registry/configmaps} (all namespaces, or a cluster-scoped resource) or
+ *     {@code /registry/configmaps/default}; a continue token's start ({@code "/c2\0"} or
+ *     {@code "/default/c2\0"} from the watch cache, {@code "c2\0"} from etcd) decodes under it
+ *     to the same object key either way.
+ */
+public record ListParams(
+    String listKey,
+    String resourceVersion,
+    String resourceVersionMatch,
+    String continueToken,
+    long limit,
+    boolean labelSelectorEmpty,
+    boolean fieldSelectorEmpty,
+    boolean sendInitialEventsGiven) {
+
+  public ListParams {
+    resourceVersion = resourceVersion == null ? "" : resourceVersion;
+    resourceVersionMatch = resourceVersionMatch == null ? "" : resourceVersionMatch;
+    continueToken = continueToken == null ? "" : continueToken;
+  }
+
+  boolean selectorsEmpty() {
+    return labelSelectorEmpty && fieldSelectorEmpty;
+  }
+}
