@@ -66,6 +66,39 @@ class LauncherE2ETest {
   }
 
   @Test
+  @Timeout(180)
+  void localStartsARealApiserverServesKubectlAndStopsEverything() throws Exception {
+    Process p = new ProcessBuilder(launcher().toString(), "local", "--listen", "127.0.0.1:0").redirectErrorStream(true).start();
+    List<String> lines = new java.util.ArrayList<>();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null) {
+        lines.add(line);
+        if (line.startsWith("breakwater: try: ")) {
+          break;
+        }
+      }
+      String kubeconfig = lines.stream().filter(l -> l.startsWith("breakwater: kubeconfig for clients: ")).findFirst()
+          .orElseThrow(() -> new AssertionError("no kubeconfig line in " + lines)).substring("breakwater: kubeconfig for clients: ".length());
+      assertThat(lines).anyMatch(l -> l.matches("breakwater: serving on http://127\\.0\\.0\\.1:\\d+"));
+      assertThat(lines).anyMatch(l -> l.matches("breakwater: upstream kube-apiserver https://127\\.0\\.0\\.1:\\d+ \\(kubeconfig .*\\)"));
+      Kubectl k = new Kubectl(Path.of(kubeconfig));
+      assertThat(k.run("get", "namespaces", "-o", "name").assertOk().stdout()).contains("namespace/default");
+      assertThat(k.run("version", "-o", "json").assertOk().stdout()).contains("\"gitVersion\": \"v1.36.3\"");
+    } finally {
+      List<ProcessHandle> children = p.descendants().toList();
+      p.destroy();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+      // Ctrl-C stops everything it started: etcd and kube-apiserver are gone too.
+      for (ProcessHandle child : children) {
+        child.onExit().get(30, TimeUnit.SECONDS);
+        assertThat(child.isAlive()).as("child " + child.info().command().orElse("?")).isFalse();
+      }
+    }
+  }
+
+  @Test
   @Timeout(120)
   void badInputStopsWithOneLine() throws Exception {
     assertOneLine(List.of("serve", "--no-such-flag"), 2, "breakwater: Unknown option: '--no-such-flag' (see --help)");
