@@ -48,9 +48,20 @@ public final class JsonFrames {
   public record Error(UpstreamStatusException status) implements Frame {}
 
   private final ObjectExtractor extractor;
+  private final TypeMeta builtIn;
 
+  /** For custom resources: objects are kept exactly as sent. */
   public JsonFrames(ObjectExtractor extractor) {
+    this(extractor, null);
+  }
+
+  /**
+   * For built-in resources: objects are kept bare, as LIST items are written; a watch object's
+   * leading {@code {"kind":…,"apiVersion":…,} is replaced by {@code {} (see {@link TypeMeta}).
+   */
+  public JsonFrames(ObjectExtractor extractor, TypeMeta builtIn) {
     this.extractor = extractor;
+    this.builtIn = builtIn;
   }
 
   /** Decodes one LIST page ({@code *List} kind) held whole in {@code json}. */
@@ -131,7 +142,17 @@ public final class JsonFrames {
   }
 
   private CachedObject extract(byte[] json, int start, int len) throws DecodeException {
-    Result<CachedObject> r = extractor.extract(json, start, len);
+    Result<CachedObject> r;
+    int strip = builtIn == null ? 0 : builtIn.prefixLengthAt(json, start, len);
+    if (strip > 0) {
+      // Bare form: "{" + everything after the TypeMeta prefix.
+      byte[] bare = new byte[len - strip + 1];
+      bare[0] = '{';
+      System.arraycopy(json, start + strip, bare, 1, len - strip);
+      r = extractor.extract(bare);
+    } else {
+      r = extractor.extract(json, start, len);
+    }
     if (r instanceof Result.Ok<CachedObject> ok) {
       return ok.value();
     }

@@ -104,4 +104,24 @@ class JsonFramesTest {
     assertThat(notJson.code()).isEqualTo(502);
     assertThat(notJson.getMessage()).isEqualTo("<html>bad gateway</html>");
   }
+
+  @Test
+  void builtInsAreStoredBareAsListItemsAre() throws Exception {
+    JsonFrames typed = new JsonFrames(new ObjectExtractor(List.of()), new TypeMeta("ConfigMap", "v1"));
+    String bare = "{\"metadata\":{\"name\":\"tm1\",\"namespace\":\"default\",\"resourceVersion\":\"767\"},\"data\":{\"a\":\"b\"}}";
+    String withType = "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\"," + bare.substring(1);
+    byte[] frame = b("{\"type\":\"ADDED\",\"object\":" + withType + "}");
+    JsonFrames.Event e = (JsonFrames.Event) typed.watchFrame(frame, 0, frame.length);
+    assertThat(e.object().jsonString()).isEqualTo(bare);
+    assertThat(e.object().name()).isEqualTo("tm1");
+    assertThat(e.object().resourceVersion()).isEqualTo(767);
+    // LIST items are already bare and stay as they are.
+    ListPage page = typed.listPage(b("{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"767\"},\"items\":[" + bare + "]}"));
+    assertThat(page.items().getFirst().jsonString()).isEqualTo(bare);
+    // Another kind's prefix is not stripped.
+    byte[] other = b("{\"type\":\"ADDED\",\"object\":{\"kind\":\"Secret\",\"apiVersion\":\"v1\"," + bare.substring(1) + "}");
+    assertThat(((JsonFrames.Event) typed.watchFrame(other, 0, other.length)).object().jsonString()).startsWith("{\"kind\":\"Secret\"");
+    assertThat(new String(new TypeMeta("ConfigMap", "v1").prefix(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",");
+  }
 }
