@@ -1,0 +1,133 @@
+package dev.breakwater.cache.codec;
+
+import dev.breakwater.cache.golang.GoJson;
+import dev.breakwater.cache.object.CachedObject;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+
+/**
+ * Writes a LIST response body in JSON, item by item from each object's stored bytes, in
+ * chunks of about {@link #CHUNK_BYTES}: the caller pulls {@link #nextChunk()} only while its
+ * output can take more (back-pressure), so the extra memory of one response is one chunk plus
+ * the largest object, whatever the list's size.
+ *
+ * <p>Bytes are those of the apiserver's encoder: compact
+ * {@code {"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"…","remainingItemCount":3},"items":[…]}\n}
+ * (ListMeta fields in Go's order, omitted when empty), or with {@code pretty} the same document
+ * as Go's {@code json.Indent(…, "", "  ")} renders it — produced per item, streamed, where the
+ * apiserver buffers the whole indented list.
+ *
+ * <p>Single-threaded: one encoder per response, driven from one thread at a time.
+ */
+public final class JsonListEncoder {
+
+  public static final int CHUNK_BYTES = 64 * 1024;
+  private static final byte[] NEWLINE = {'\n'};
+
+  /** The list envelope: kind ({@code ConfigMapList}), apiVersion and ListMeta. */
+  public record Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount) {}
+
+  private final Envelope envelope;
+  private final Iterator<CachedObject> items;
+  private final boolean pretty;
+  private boolean headerWritten;
+  private boolean done;
+  private boolean first = true;
+
+  public JsonListEncoder(Envelope envelope, Iterator<CachedObject> items, boolean pretty) {
+    this.envelope = envelope;
+    this.items = items;
+    this.pretty = pretty;
+  }
+
+  /** The next chunk of the body, or null when the body is complete. */
+  public byte[] nextChunk() {
+    if (done) {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(CHUNK_BYTES + 1024, 8 * 1024));
+    if (!headerWritten) {
+      headerWritten = true;
+      out.writeBytes(header());
+    }
+    while (out.size() < CHUNK_BYTES && items.hasNext()) {
+      CachedObject item = items.next();
+      if (pretty) {
+        out.writeBytes(ascii(first ? "\n    " : ",\n    "));
+        out.writeBytes(GoJson.indent(item.copyJson(), "    ", "  "));
+      } else {
+        if (!first) {
+          out.write(',');
+        }
+        out.writeBytes(item.copyJson());
+      }
+      first = false;
+    }
+    if (!items.hasNext()) {
+      done = true;
+      out.writeBytes(trailer());
+    }
+    return out.toByteArray();
+  }
+
+  private byte[] header() {
+    StringBuilder meta = new StringBuilder();
+    String sep = pretty ? ",\n    " : ",";
+    String colon = pretty ? ": " : ":";
+    meta.append('"').append("resourceVersion").append('"').append(colon).append('"')
+        .append(Long.toUnsignedString(envelope.resourceVersion())).append('"');
+    if (envelope.continueToken() != null && !envelope.continueToken().isEmpty()) {
+      meta.append(sep).append("\"continue\"").append(colon);
+      GoJson.appendString(meta, envelope.continueToken());
+    }
+    if (envelope.remainingItemCount() != null) {
+      meta.append(sep).append("\"remainingItemCount\"").append(colon).append(envelope.remainingItemCount());
+    }
+    StringBuilder sb = new StringBuilder(128);
+    if (pretty) {
+      sb.append("{\n  \"kind\": ");
+      GoJson.appendString(sb, envelope.listKind());
+      sb.append(",\n  \"apiVersion\": ");
+      GoJson.appendString(sb, envelope.apiVersion());
+      sb.append(",\n  \"metadata\": {\n    ").append(meta).append("\n  },\n  \"items\": [");
+    } else {
+      sb.append("{\"kind\":");
+      GoJson.appendString(sb, envelope.listKind());
+      sb.append(",\"apiVersion\":");
+      GoJson.appendString(sb, envelope.apiVersion());
+      sb.append(",\"metadata\":{").append(meta).append("},\"items\":[");
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] trailer() {
+    if (pretty) {
+      return ascii(first ? "]\n}\n" : "\n  ]\n}\n");
+    }
+    return ascii("]}\n");
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** One object as GET answers it: TypeMeta spliced in for built-ins, indented when pretty, newline-terminated. */
+  public static byte[] object(CachedObject object, TypeMeta builtIn, boolean pretty) {
+    byte[] json = object.copyJson();
+    if (builtIn != null) {
+      byte[] prefix = builtIn.prefix();
+      byte[] full = new byte[prefix.length + json.length - 1];
+      System.arraycopy(prefix, 0, full, 0, prefix.length);
+      System.arraycopy(json, 1, full, prefix.length, json.length - 1);
+      json = full;
+    }
+    if (pretty) {
+      json = GoJson.indent(json, "", "  ");
+    }
+    byte[] out = new byte[json.length + 1];
+    System.arraycopy(json, 0, out, 0, json.length);
+    out[json.length] = NEWLINE[0];
+    return out;
+  }
+}
