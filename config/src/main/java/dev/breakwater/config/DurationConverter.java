@@ -31,7 +31,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
       }
       return Duration.ofSeconds(Long.parseLong(v));
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new CommandLine.TypeConversionException("invalid duration \"" + value + "\" (use e.g. 500ms, 10s, 2m)");
     }
   }

@@ -29,6 +29,9 @@ public record HostPort(String host, int port) {
     String host = v.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("empty host in \"" + value + "\"");
+      }
     } else if (host.contains(":")) {
       throw new IllegalArgumentException("IPv6 addresses must be bracketed, e.g. [::1]:8080, got \"" + value + "\"");
     }

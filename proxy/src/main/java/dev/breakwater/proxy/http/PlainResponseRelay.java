@@ -21,6 +21,7 @@ final class PlainResponseRelay {
   private final NetSocket up;
   private final RawResponseHead head;
   private long remaining;
+  private boolean untilClose;
   private dev.breakwater.proxy.upstream.ChunkedDecoder chunked;
 
   PlainResponseRelay(HttpServerRequest req, NetSocket up, RawResponseHead head) {
@@ -46,7 +47,7 @@ final class PlainResponseRelay {
     } else if (head.chunked()) {
       chunked = new dev.breakwater.proxy.upstream.ChunkedDecoder(this::write);
     } else {
-      remaining = Long.MAX_VALUE;
+      untilClose = true;
     }
     up.closeHandler(v -> finish());
     up.handler(this::onBytes);
@@ -69,6 +70,10 @@ final class PlainResponseRelay {
       if (chunked.done()) {
         finish();
       }
+      return;
+    }
+    if (untilClose) {
+      write(b);
       return;
     }
     int take = (int) Math.min(remaining, b.length());
@@ -96,7 +101,7 @@ final class PlainResponseRelay {
     up.closeHandler(null);
     up.close();
     if (!resp.ended()) {
-      boolean complete = remaining == 0 || remaining == Long.MAX_VALUE || (chunked != null && chunked.done());
+      boolean complete = chunked != null ? chunked.done() : untilClose || remaining == 0;
       if (complete) {
         resp.end();
       } else {

@@ -1,5 +1,6 @@
 package dev.breakwater.proxy.http;
 
+import dev.breakwater.cache.golang.GoJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -47,27 +48,8 @@ public final class StatusResponses {
         .end(Buffer.buffer(failure(code, reason, message)));
   }
 
-  /** JSON string escaping as Go's encoding/json does it (HTML-safe). */
+  /** JSON string escaping as Go's encoding/json does it (HTML-safe; \\b and \\f short; lone surrogates → U+FFFD). */
   static void appendJsonString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '<', '>', '&', '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
+    GoJson.appendString(sb, s);
   }
 }

@@ -41,10 +41,16 @@ public final class ChunkedDecoder {
             String l = line.toString();
             line.setLength(0);
             if (state == State.DATA_CRLF) {
+              if (!l.isEmpty()) {
+                throw new IllegalStateException("chunk data longer than its declared size");
+              }
               state = State.SIZE;
             } else if (state == State.SIZE) {
               int semi = l.indexOf(';');
               String hex = (semi >= 0 ? l.substring(0, semi) : l).trim();
+              if (hex.startsWith("+") || hex.startsWith("-")) {
+                throw new IllegalStateException("malformed chunk size: " + hex);
+              }
               try {
                 remaining = Long.parseLong(hex, 16);
               } catch (NumberFormatException e) {

@@ -36,6 +36,9 @@ public record RawResponseHead(int status, String reason, MultiMap headers, Buffe
       }
       return null;
     }
+    if (end + 4 > MAX_HEAD_BYTES) {
+      throw new MalformedHeadException("upstream response head exceeds " + MAX_HEAD_BYTES + " bytes");
+    }
     String head = received.getString(0, end, StandardCharsets.ISO_8859_1.name());
     String[] lines = head.split("\r\n");
     String statusLine = lines[0];
@@ -43,7 +46,8 @@ public record RawResponseHead(int status, String reason, MultiMap headers, Buffe
       throw new MalformedHeadException("upstream did not answer with HTTP/1.x: " + abbreviate(statusLine));
     }
     int sp1 = statusLine.indexOf(' ');
-    if (sp1 < 0 || statusLine.length() < sp1 + 4) {
+    if (sp1 < 0 || statusLine.length() < sp1 + 4 || (statusLine.length() > sp1 + 4 && statusLine.charAt(sp1 + 4) != ' ')
+        || !isDigits(statusLine, sp1 + 1, sp1 + 4)) {
       throw new MalformedHeadException("malformed upstream status line: " + abbreviate(statusLine));
     }
     int status;
@@ -82,6 +86,15 @@ public record RawResponseHead(int status, String reason, MultiMap headers, Buffe
   public boolean chunked() {
     String te = headers.get("Transfer-Encoding");
     return te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+  }
+
+  private static boolean isDigits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int indexOfHeadEnd(Buffer b) {

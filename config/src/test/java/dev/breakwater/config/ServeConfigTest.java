@@ -1,0 +1,140 @@
+package dev.breakwater.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeConfigTest {
+
+  @TempDir Path dir;
+  Path kubeconfig;
+  Path cert;
+  Path key;
+
+  @BeforeEach
+  void files() throws Exception {
+    kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\n");
+    cert = Files.writeString(dir.resolve("tls.crt"), "cert");
+    key = Files.writeString(dir.resolve("tls.key"), "key");
+  }
+
+  private ServeConfig config(Path kc, Optional<Path> c, Optional<Path> k, HostPort listen, Optional<HostPort> admin,
+      Duration grace, Duration connect) {
+    return new ServeConfig(kc, Optional.empty(), listen, admin, c, k, grace, connect);
+  }
+
+  private ServeConfig valid() {
+    return config(kubeconfig, Optional.empty(), Optional.empty(), new HostPort("127.0.0.1", 8001), Optional.empty(),
+        ServeConfig.DEFAULT_SHUTDOWN_GRACE, ServeConfig.DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  @Test
+  void validConfigHasNoErrors() {
+    assertThat(valid().validate()).isEmpty();
+    assertThat(valid().tls()).isFalse();
+  }
+
+  @Test
+  void tlsWithBothFiles() {
+    ServeConfig c = config(kubeconfig, Optional.of(cert), Optional.of(key), new HostPort("127.0.0.1", 8443),
+        Optional.of(new HostPort("127.0.0.1", 8444)), Duration.ZERO, Duration.ofMillis(1));
+    assertThat(c.validate()).isEmpty();
+    assertThat(c.tls()).isTrue();
+  }
+
+  @Test
+  void missingKubeconfig() {
+    ServeConfig none = config(null, Optional.empty(), Optional.empty(), new HostPort("127.0.0.1", 1), Optional.empty(),
+        Duration.ZERO, Duration.ofSeconds(1));
+    assertThat(none.validate()).containsExactly("--kubeconfig is required");
+    Path absent = dir.resolve("absent");
+    ServeConfig missing = config(absent, Optional.empty(), Optional.empty(), new HostPort("127.0.0.1", 1), Optional.empty(),
+        Duration.ZERO, Duration.ofSeconds(1));
+    assertThat(missing.validate()).containsExactly("cannot read kubeconfig " + absent);
+  }
+
+  @Test
+  void directoryIsNotAReadableKubeconfig() {
+    ServeConfig c = config(dir, Optional.empty(), Optional.empty(), new HostPort("127.0.0.1", 1), Optional.empty(),
+        Duration.ZERO, Duration.ofSeconds(1));
+    assertThat(c.validate()).containsExactly("cannot read kubeconfig " + dir);
+  }
+
+  @Test
+  void tlsFlagsMustBePaired() {
+    HostPort listen = new HostPort("127.0.0.1", 1);
+    assertThat(config(kubeconfig, Optional.of(cert), Optional.empty(), listen, Optional.empty(), Duration.ZERO, Duration.ofSeconds(1))
+        .validate()).containsExactly("--tls-cert and --tls-key must be given together");
+    ServeConfig keyOnly = config(kubeconfig, Optional.empty(), Optional.of(key), listen, Optional.empty(), Duration.ZERO, Duration.ofSeconds(1));
+    assertThat(keyOnly.validate()).containsExactly("--tls-cert and --tls-key must be given together");
+    assertThat(keyOnly.tls()).isFalse();
+  }
+
+  @Test
+  void unreadableTlsFiles() {
+    Path nc = dir.resolve("no.crt");
+    Path nk = dir.resolve("no.key");
+    ServeConfig c = config(kubeconfig, Optional.of(nc), Optional.of(nk), new HostPort("127.0.0.1", 1), Optional.empty(),
+        Duration.ZERO, Duration.ofSeconds(1));
+    assertThat(c.validate()).containsExactly("cannot read --tls-cert " + nc, "cannot read --tls-key " + nk);
+  }
+
+  @Test
+  void durations() {
+    HostPort listen = new HostPort("127.0.0.1", 1);
+    assertThat(config(kubeconfig, Optional.empty(), Optional.empty(), listen, Optional.empty(), Duration.ofMillis(-1), Duration.ofSeconds(1))
+        .validate()).containsExactly("--shutdown-grace must not be negative");
+    assertThat(config(kubeconfig, Optional.empty(), Optional.empty(), listen, Optional.empty(), Duration.ZERO, Duration.ZERO)
+        .validate()).containsExactly("--upstream-connect-timeout must be positive");
+    assertThat(config(kubeconfig, Optional.empty(), Optional.empty(), listen, Optional.empty(), Duration.ZERO, Duration.ofSeconds(-5))
+        .validate()).containsExactly("--upstream-connect-timeout must be positive");
+  }
+
+  @Test
+  void adminMustDifferFromListenUnlessBothArePortZero() {
+    HostPort same = new HostPort("127.0.0.1", 8001);
+    assertThat(config(kubeconfig, Optional.empty(), Optional.empty(), same, Optional.of(new HostPort("127.0.0.1", 8001)),
+        Duration.ZERO, Duration.ofSeconds(1)).validate()).containsExactly("--admin-listen must differ from --listen");
+    HostPort zero = new HostPort("127.0.0.1", 0);
+    assertThat(config(kubeconfig, Optional.empty(), Optional.empty(), zero, Optional.of(zero),
+        Duration.ZERO, Duration.ofSeconds(1)).validate()).isEmpty();
+  }
+
+  @Test
+  void everyProblemIsReported() {
+    ServeConfig c = config(null, Optional.of(cert), Optional.empty(), new HostPort("h", 1), Optional.of(new HostPort("h", 1)),
+        Duration.ofSeconds(-1), Duration.ZERO);
+    assertThat(c.validate()).hasSize(5);
+  }
+
+  @Test
+  void optionsParseDefaultsAndFlags() {
+    ServeOptions o = new ServeOptions();
+    new CommandLine(o).parseArgs("--kubeconfig", kubeconfig.toString(), "--listen", "[::1]:9000",
+        "--shutdown-grace", "250ms", "--context", "ctx");
+    ServeConfig c = o.toConfig();
+    assertThat(c.kubeconfig()).isEqualTo(kubeconfig);
+    assertThat(c.context()).contains("ctx");
+    assertThat(c.listen()).isEqualTo(new HostPort("::1", 9000));
+    assertThat(c.adminListen()).isEmpty();
+    assertThat(c.shutdownGrace()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.upstreamConnectTimeout()).isEqualTo(ServeConfig.DEFAULT_CONNECT_TIMEOUT);
+    assertThat(c.validate()).isEmpty();
+  }
+
+  @Test
+  void optionsDefaults() {
+    ServeOptions o = new ServeOptions();
+    new CommandLine(o).parseArgs("--kubeconfig", kubeconfig.toString());
+    ServeConfig c = o.toConfig();
+    assertThat(c.listen()).isEqualTo(new HostPort("127.0.0.1", 8001));
+    assertThat(c.shutdownGrace()).isEqualTo(ServeConfig.DEFAULT_SHUTDOWN_GRACE);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.breakwater.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+
+  record Run(int exit, String out, String err) {
+    java.util.List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+
+  private static Run run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void unknownFlagIsOneUsageLine() {
+    Run r = run("--x");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.errLines()).containsExactly("breakwater: Unknown option: '--x' (see --help)");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void unknownFlagOfServeIsOneUsageLine() {
+    Run r = run("serve", "--x");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.errLines()).containsExactly("breakwater: Unknown option: '--x' (see --help)");
+  }
+
+  @Test
+  void badFlagValueIsOneUsageLine() {
+    Run r = run("serve", "--listen", "nope");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).startsWith("breakwater: ").contains("expected HOST:PORT, got \"nope\"").contains("(see --help)");
+
+    Run d = run("serve", "--shutdown-grace", "soon");
+    assertThat(d.exit()).isEqualTo(2);
+    assertThat(d.errLines()).hasSize(1);
+    assertThat(d.err()).contains("invalid duration \"soon\"");
+  }
+
+  @Test
+  void helpExitsZero() {
+    Run r = run("--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Usage: breakwater").contains("serve").contains("local");
+    assertThat(r.err()).isEmpty();
+
+    Run s = run("serve", "--help");
+    assertThat(s.exit()).isZero();
+    assertThat(s.out()).contains("--kubeconfig").contains("--listen").contains("--upstream-connect-timeout");
+  }
+
+  @Test
+  void versionExitsZero() {
+    Run r = run("--version");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("breakwater ");
+  }
+
+  @Test
+  void missingKubeconfigIsOneLine(@TempDir Path dir) {
+    Path absent = dir.resolve("absent.kubeconfig");
+    Run r = run("serve", "--kubeconfig", absent.toString(), "--listen", "127.0.0.1:0");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.errLines()).containsExactly("breakwater: cannot read kubeconfig " + absent);
+  }
+
+  @Test
+  void garbageKubeconfigIsOneLine(@TempDir Path dir) throws Exception {
+    Path kc = Files.writeString(dir.resolve("kubeconfig"), "clusters: [\n  - {{{\n:::\n");
+    Run r = run("serve", "--kubeconfig", kc.toString(), "--listen", "127.0.0.1:0");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).startsWith("breakwater: cannot load kubeconfig " + kc);
+  }
+
+  @Test
+  void validationProblemsAreJoinedOnOneLine(@TempDir Path dir) {
+    Path absent = dir.resolve("absent");
+    Run r = run("serve", "--kubeconfig", absent.toString(), "--tls-cert", absent.toString(), "--upstream-connect-timeout", "0s");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.errLines()).containsExactly("breakwater: cannot read kubeconfig " + absent
+        + "; --tls-cert and --tls-key must be given together; cannot read --tls-cert " + absent
+        + "; --upstream-connect-timeout must be positive");
+  }
+}
