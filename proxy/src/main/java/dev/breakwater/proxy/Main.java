@@ -45,9 +45,11 @@ public final class Main implements Callable<Integer> {
     return cl;
   }
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
-    CommandLine.usage(this, System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
   }
 

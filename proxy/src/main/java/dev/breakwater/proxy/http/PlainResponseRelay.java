@@ -38,9 +38,13 @@ final class PlainResponseRelay {
       resp.setStatusMessage(head.reason());
     }
     Headers.copyResponseHeaders(head.headers(), resp.headers());
-    long length = head.contentLength();
-    if (length < 0 && req.version() != HttpVersion.HTTP_2) {
-      resp.setChunked(true);
+    // RFC 9112 §6.3: chunked framing wins over a Content-Length sent with it (which is dropped).
+    long length = head.chunked() ? -1 : head.contentLength();
+    if (length < 0) {
+      resp.headers().remove("Content-Length");
+      if (req.version() != HttpVersion.HTTP_2) {
+        resp.setChunked(true);
+      }
     }
     if (length >= 0) {
       remaining = length;
