@@ -163,13 +163,12 @@ public final class CacheWatcher {
     }
 
     /** {@code convertToWatchEvent} for a live event; null if this watcher is not interested. */
-    WatchSink.Event convert(WatchEvent event) {
-        return convert(event, prefix, predicate);
+    WatchSink.Event convert(WatchEvent event, String key) {
+        return convert(event, key, prefix, predicate);
     }
 
-    /** {@code convertToWatchEvent} for a watcher with this prefix and predicate. */
-    static WatchSink.Event convert(WatchEvent event, String prefix, SelectionPredicate predicate) {
-        String key = OrderedStore.keyOf(event.object());
+    /** {@code convertToWatchEvent} for a watcher with this prefix and predicate; {@code key} is the event's key. */
+    static WatchSink.Event convert(WatchEvent event, String key, String prefix, SelectionPredicate predicate) {
         if (!key.startsWith(prefix)) {
             return null;
         }
@@ -189,13 +188,14 @@ public final class CacheWatcher {
 
     /**
      * Offers a live event without blocking (Go's {@code nonblockingAdd}, then {@code add}'s budget). Returns
-     * false if the watcher is stopped (now or before).
+     * false if the watcher is stopped (now or before). {@code key} is the event's store key (computed once per
+     * event by the dispatcher).
      */
-    boolean offer(WatchEvent event) {
+    boolean offer(WatchEvent event, String key) {
         if (Long.compareUnsigned(event.resourceVersion(), registeredResourceVersion) <= 0) {
             return state() != State.STOPPED; // already covered by the initial events
         }
-        WatchSink.Event e = convert(event);
+        WatchSink.Event e = convert(event, key);
         if (e == null) {
             return state() != State.STOPPED;
         }

@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.store.OrderedStore;
 import dev.breakwater.cache.watch.WatchEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,8 +31,12 @@ final class Dispatcher {
     /** Delivers one committed event to every watcher (non-blocking). */
     void dispatch(WatchEvent event) {
         advance(event.resourceVersion());
+        String key = null;
         for (CacheWatcher w : watchers) {
-            w.offer(event);
+            if (key == null) {
+                key = OrderedStore.keyOf(event.object());
+            }
+            w.offer(event, key);
         }
     }
 

@@ -494,7 +494,8 @@ public final class WatchCache implements ReflectorStore {
                 floor = since;
                 List<WatchSink.Event> converted = new ArrayList<>();
                 for (WatchEvent e : history.value()) {
-                    WatchSink.Event c = CacheWatcher.convert(e, req.prefix(), req.predicate());
+                    WatchSink.Event c = CacheWatcher.convert(e, OrderedStore.keyOf(e.object()), req.prefix(),
+                            req.predicate());
                     if (c != null) {
                         converted.add(c);
                     }

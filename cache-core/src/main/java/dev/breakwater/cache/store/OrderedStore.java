@@ -26,12 +26,17 @@ import org.pcollections.TreePMap;
  * Go keeps a mutable B-tree of degree 16 and takes a lazy copy-on-write {@code Clone()} after every event
  * ({@code ListFromCacheSnapshot}). Here the store itself is persistent: {@link #put}/{@link #remove} return a new
  * store that shares all but O(log n) nodes with the old one, so "clone" is free (keep the reference) and a
- * snapshot per event costs only the path copy. Backed by pcollections {@code TreePMap} (an AVL tree whose nodes
- * carry their subtree size): chosen over vavr {@code TreeMap} and a hand-written copy-on-write B-tree because it
- * measured as fast or faster per event (see {@code BENCHMARKS.md}, section "cache-core (JMH)",
- * {@code StoreBenchmark}), has an O(log n) {@code subMap(...).size()} (which makes {@code remainingItemCount}
- * O(log n) instead of Go's O(n) scan) and an O(log n) {@code tailMap} for continue keys, with no code of ours to
- * maintain.
+ * snapshot per event costs only the path copy.
+ *
+ * <p>Backed by pcollections {@code TreePMap} (an AVL tree whose nodes carry their subtree size). Measured with
+ * {@code StoreBenchmark} (JMH, see {@code BENCHMARKS.md} section "cache-core (JMH)"): one update of an existing
+ * key costs ~0.4 µs / 528 B at 10k objects and ~1.6 µs / 660 B at 100k, against vavr {@code TreeMap}'s
+ * ~0.5 µs / 539 B and ~2.8 µs / 669 B; copying a {@code java.util.TreeMap} per snapshot costs 400 KB and
+ * 4 MB. Allocation is the same for both persistent trees, pcollections was as fast or faster, and it has what
+ * the list path needs: an O(log n) {@code tailMap}/{@code subMap} for continue keys and an O(log n)
+ * {@code size()} of a range, which makes {@code remainingItemCount} O(log n) instead of Go's O(n) scan. A
+ * purpose-built copy-on-write B-tree (Go's choice, fewer but larger node copies) was not built: it would have
+ * to beat ~1.6 µs per event at 100k objects to matter, and would be code of ours to maintain.
  *
  * <h2>Threading</h2>
  * Immutable: any number of threads may read one instance with no synchronization once it has been safely
