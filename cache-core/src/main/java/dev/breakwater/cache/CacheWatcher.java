@@ -308,7 +308,9 @@ public final class CacheWatcher {
             }
             if (sink.writeQueueFull()) {
                 sink.drainHandler(this::pump);
-                return;
+                if (sink.writeQueueFull()) {
+                    return; // the callback will run pump(); if it already did, wip makes us loop once more
+                }
             }
             WatchSink.Event e = pollLocked();
             if (e == null) {

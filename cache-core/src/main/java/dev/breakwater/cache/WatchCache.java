@@ -482,6 +482,7 @@ public final class WatchCache implements ReflectorStore {
             Published p = published;
             Iterator<WatchSink.Event> initial;
             long floor;
+            long registered = p.resourceVersion();
             if (initialFromState) {
                 initial = CacheWatcher.stateEvents(p.store(), req.prefix(), req.predicate());
                 floor = p.resourceVersion();
@@ -492,6 +493,7 @@ public final class WatchCache implements ReflectorStore {
                     return Result.err(history.error());
                 }
                 floor = since;
+                registered = max(registered, since); // an RV ahead of the cache: silent until reached
                 List<WatchSink.Event> converted = new ArrayList<>();
                 for (WatchEvent e : history.value()) {
                     WatchSink.Event c = CacheWatcher.convert(e, OrderedStore.keyOf(e.object()), req.prefix(),
@@ -503,7 +505,7 @@ public final class WatchCache implements ReflectorStore {
                 }
                 initial = converted.iterator();
             }
-            w = newWatcher(req, sink, watchList, p.resourceVersion(), floor, initial);
+            w = newWatcher(req, sink, watchList, registered, floor, initial);
             if (watchList) {
                 w.addInitialEventsEndBookmark(p.resourceVersion());
             }

@@ -92,6 +92,34 @@ class CacheWatcherTest {
     }
 
     @Test
+    void rvAheadOfTheCacheIsSilentUntilReached() {
+        seed();
+        RecordingSink s = sink();
+        watch(s, "", 12, null, false, SelectionPredicate.everything(), null);
+        cache.add(cm("default", "c", 11));
+        cache.add(cm("default", "d", 12));
+        cache.add(cm("default", "e", 13));
+        assertThat(s.render()).containsExactly("ADDED default/e@13 rv=13");
+    }
+
+    @Test
+    void drainThatHappensWhileRegisteringIsNotLost() {
+        seed();
+        RecordingSink s = new RecordingSink() {
+            private int checks;
+
+            @Override
+            public synchronized boolean writeQueueFull() {
+                return checks++ == 0; // full at the first check, writable by the time the callback is set
+            }
+        };
+        sinks.add(s);
+        watch(s, "", 10, null, false, SelectionPredicate.everything(), null);
+        cache.add(cm("default", "c", 11));
+        assertThat(s.render()).containsExactly("ADDED default/c@11 rv=11");
+    }
+
+    @Test
     void tooOldRvIsA410WithTheCachesMessage() {
         seed();
         ApiStatus e = cache.watch(new WatchRequest("", 3, null, false, SelectionPredicate.everything(), null), sink()).error();

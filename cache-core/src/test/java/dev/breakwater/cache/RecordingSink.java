@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An in-memory {@link WatchSink} with a switchable "queue full" and structural checks. */
-final class RecordingSink implements WatchSink {
+class RecordingSink implements WatchSink {
     final List<Event> events = new ArrayList<>();
     boolean full;
     Runnable drain;
