@@ -62,7 +62,20 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class WatchCache implements ReflectorStore {
 
-    /** Tunables; {@link #defaults()} are the apiserver's. */
+    /**
+     * Tunables; {@link #defaults()} are the apiserver's where it has one.
+     *
+     * @param eventFreshDuration    history to keep at least ({@code eventFreshDuration}, 75 s)
+     * @param windowLowerBound      event ring lower bound (100)
+     * @param windowUpperBound      event ring upper bound (100 Ki for 75 s)
+     * @param maxSnapshots          snapshot count bound on top of the window rule (default 100 Ki = the ring's
+     *                              upper bound, so the window rule decides)
+     * @param maxSnapshotAge        snapshot age bound (default 10 min; Go has none besides the window)
+     * @param watcherQueueCapacity  per-watcher queue (Go's channel size: 10…100 by event rate; default 100)
+     * @param blockedWatcherBudget  how long a watcher's queue may stay full before it is closed (Go's
+     *                              {@code dispatchTimeoutBudget} max, 100 ms)
+     * @param bookmarkFrequency     periodic bookmark interval ({@code defaultBookmarkFrequency}, 1 min)
+     */
     public record Config(Duration eventFreshDuration, int windowLowerBound, int windowUpperBound, int maxSnapshots,
                          Duration maxSnapshotAge, int watcherQueueCapacity, Duration blockedWatcherBudget,
                          Duration bookmarkFrequency) {
