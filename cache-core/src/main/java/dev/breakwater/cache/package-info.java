@@ -1,4 +1,24 @@
 /**
  * Breakwater's cache core: the apiserver read-path semantics as a library (no HTTP server).
+ *
+ * <p>Where the concepts of {@code k8s.io/apiserver/pkg/storage/cacher/} (v0.36.3) live:
+ * <table>
+ *   <caption>Go counterpart → class</caption>
+ *   <tr><td>{@code watch_cache.go} {@code watchCache}</td><td>{@link dev.breakwater.cache.WatchCache}</td></tr>
+ *   <tr><td>{@code watchCache} event ring</td><td>{@link dev.breakwater.cache.watch.EventWindow}</td></tr>
+ *   <tr><td>{@code store/store_btree.go} {@code btreeStore}, {@code OrderedLister}</td>
+ *       <td>{@link dev.breakwater.cache.store.OrderedStore}</td></tr>
+ *   <tr><td>{@code store/store_btree.go} {@code storeSnapshotter}</td>
+ *       <td>{@link dev.breakwater.cache.store.Snapshotter}</td></tr>
+ *   <tr><td>{@code cache_watcher.go} {@code cacheWatcher}</td><td>{@link dev.breakwater.cache.CacheWatcher}</td></tr>
+ *   <tr><td>{@code cacher.go} {@code dispatchEvents}, bookmark buckets</td><td>{@code Dispatcher}</td></tr>
+ *   <tr><td>{@code ready.go} {@code ready}</td><td>{@link dev.breakwater.cache.Ready}</td></tr>
+ *   <tr><td>{@code storage.SelectionPredicate}</td><td>{@link dev.breakwater.cache.selector.SelectionPredicate}</td></tr>
+ *   <tr><td>the watch {@code ResultChan} consumer</td><td>{@link dev.breakwater.cache.WatchSink} (implemented by the proxy)</td></tr>
+ * </table>
+ *
+ * <p>Threads: one writer per resource (the upstream reflector, through
+ * {@link dev.breakwater.cache.reflector.ReflectorStore}); request threads read; a ticker calls
+ * {@link dev.breakwater.cache.WatchCache#tick()} about once a second. cache-core starts no threads.
  */
 package dev.breakwater.cache;

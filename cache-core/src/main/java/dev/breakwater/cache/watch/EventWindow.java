@@ -193,6 +193,19 @@ public final class EventWindow {
         }
     }
 
+    /**
+     * Whether the buffer is full, and if so the RV of its oldest event (else 0): the watch cache drops snapshots
+     * older than that ({@code processEvent}: {@code if w.isCacheFullLocked() { w.snapshots.RemoveLess(oldestRV) }}).
+     */
+    public long oldestResourceVersionIfFull() {
+        lock.readLock().lock();
+        try {
+            return isFullLocked() ? cache[(int) (startIndex % capacity)].resourceVersion() : 0;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Current buffer capacity (for tests and metrics). */
     public int capacity() {
         lock.readLock().lock();

@@ -1,0 +1,567 @@
+package dev.breakwater.cache;
+
+import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.reflector.ReflectorStore;
+import dev.breakwater.cache.selector.SelectionPredicate;
+import dev.breakwater.cache.status.ApiStatus;
+import dev.breakwater.cache.status.Result;
+import dev.breakwater.cache.store.ListPage;
+import dev.breakwater.cache.store.OrderedStore;
+import dev.breakwater.cache.store.Snapshotter;
+import dev.breakwater.cache.watch.EventWindow;
+import dev.breakwater.cache.watch.WatchEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The cache of one resource: current state, recent history, snapshots, resourceVersion, readiness and watchers.
+ * Mirrors {@code watchCache} in {@code k8s.io/apiserver/pkg/storage/cacher/watch_cache.go} plus the parts of
+ * {@code Cacher} ({@code cacher.go}) that tie it to watchers.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li><b>Store</b>: an immutable {@link OrderedStore} published through a volatile field together with the
+ *       cache RV ({@link Published}). Each event derives the next store in O(log n).</li>
+ *   <li><b>History</b>: the {@link EventWindow} ring (≥ 75 s of events), for watches resuming at an RV.</li>
+ *   <li><b>Snapshots</b>: one {@link Snapshotter} entry per event and per relist ({@code ListFromCacheSnapshot}),
+ *       dropped with evicted history ({@code RemoveLess(oldest)} when the window is full), on relist
+ *       ({@code Reset}), on {@link #compact}, and by the snapshotter's count/age bounds.</li>
+ *   <li><b>resourceVersion</b>: the RV the cache is synced to; never goes backwards; storage bookmarks
+ *       ({@link #updateResourceVersion}) advance it without an event.</li>
+ *   <li><b>Relist</b>: {@link #replace} on a populated cache diffs old and new state and dispatches
+ *       ADDED/MODIFIED/DELETED events at the list RV, so watchers survive (the apiserver instead terminates all
+ *       watchers); history restarts at the list RV, so resuming from an older RV gets 410.</li>
+ * </ul>
+ *
+ * <h2>Concurrency</h2>
+ * One writer: the upstream reflector thread calls the {@link ReflectorStore} methods, never concurrently. Many
+ * readers: request threads call {@link #list}, {@link #get}, {@link #eventsSince}, {@link #watch},
+ * {@link #whenFresh}. {@code lock} (read-write) is held for writing only while one event is committed — window
+ * append, store publication, snapshot add: O(log n), no I/O, no callbacks — and for reading only by
+ * {@link #watch} to pair a consistent start point with registration. {@link #list} and {@link #get} take no lock
+ * at all: they read the volatile {@link Published} pair and then work on an immutable store, so readers never
+ * block the writer (and a slow paginated list never holds anything). Dispatch to watchers, freshness waiters
+ * and readiness transitions run on the writer thread <em>after</em> the lock is released and never block.
+ *
+ * <h2>Reads and freshness</h2>
+ * {@link #list} and {@link #get} answer immediately. When the request needs an RV the cache has not reached,
+ * they answer 504 {@code Too large resource version}; the caller first waits with {@link #whenFresh} (with its
+ * own 3 s timeout, Go's {@code blockTimeout}) — waiting never parks a thread.
+ */
+public final class WatchCache implements ReflectorStore {
+
+    /**
+     * Tunables; {@link #defaults()} are the apiserver's where it has one.
+     *
+     * @param eventFreshDuration    history to keep at least ({@code eventFreshDuration}, 75 s)
+     * @param windowLowerBound      event ring lower bound (100)
+     * @param windowUpperBound      event ring upper bound (100 Ki for 75 s)
+     * @param maxSnapshots          snapshot count bound on top of the window rule (default 100 Ki = the ring's
+     *                              upper bound, so the window rule decides)
+     * @param maxSnapshotAge        snapshot age bound (default 10 min; Go has none besides the window)
+     * @param watcherQueueCapacity  per-watcher queue (Go's channel size: 10…100 by event rate; default 100)
+     * @param blockedWatcherBudget  how long a watcher's queue may stay full before it is closed (Go's
+     *                              {@code dispatchTimeoutBudget} max, 100 ms)
+     * @param bookmarkFrequency     periodic bookmark interval ({@code defaultBookmarkFrequency}, 1 min)
+     */
+    public record Config(Duration eventFreshDuration, int windowLowerBound, int windowUpperBound, int maxSnapshots,
+                         Duration maxSnapshotAge, int watcherQueueCapacity, Duration blockedWatcherBudget,
+                         Duration bookmarkFrequency) {
+        public static Config defaults() {
+            return new Config(EventWindow.DEFAULT_EVENT_FRESH_DURATION, EventWindow.LOWER_BOUND_CAPACITY,
+                    EventWindow.capacityUpperBound(EventWindow.DEFAULT_EVENT_FRESH_DURATION),
+                    EventWindow.UPPER_BOUND_CAPACITY, Duration.ofMinutes(10), 100, Duration.ofMillis(100),
+                    Duration.ofMinutes(1));
+        }
+    }
+
+    /** The store and the RV it is at, published together. Immutable. */
+    public record Published(OrderedStore store, long resourceVersion) {}
+
+    /** {@code ResourceVersionMatch}. */
+    public enum Match { UNSET, EXACT, NOT_OLDER_THAN }
+
+    /**
+     * A LIST as the cacher sees it after validation ({@code storage.ListOptions}).
+     *
+     * @param prefix             store key prefix: {@code ""} or {@code "ns/"}
+     * @param resourceVersion    the request parameter as given: {@code ""}, {@code "0"} or a decimal RV
+     * @param match              resourceVersionMatch
+     * @param limit              {@code limit}, {@code <= 0} for none
+     * @param continueKey        the decoded continue token's start key (store-relative), or null
+     * @param continueRv         the decoded token's RV (0 if none; -1 = latest)
+     * @param predicate          selectors
+     * @param currentRv          for consistent reads (RV unset, continue rv -1): the upstream's current RV
+     *                           ({@code getCurrentRV}, a quorum {@code LIST ?limit=1}); ignored otherwise
+     */
+    public record ListRequest(String prefix, String resourceVersion, Match match, long limit, String continueKey,
+                              long continueRv, SelectionPredicate predicate, long currentRv) {
+        public ListRequest {
+            Objects.requireNonNull(prefix);
+            Objects.requireNonNull(resourceVersion);
+            Objects.requireNonNull(match);
+            Objects.requireNonNull(predicate);
+        }
+
+        public static ListRequest of(String prefix, String resourceVersion, long limit, SelectionPredicate p) {
+            return new ListRequest(prefix, resourceVersion, Match.UNSET, limit, null, 0, p, 0);
+        }
+
+        /** This request with {@code currentRv} set (for consistent reads). */
+        public ListRequest withCurrent(long currentResourceVersion) {
+            return new ListRequest(prefix, resourceVersion, match, limit, continueKey, continueRv, predicate,
+                    currentResourceVersion);
+        }
+
+        long parsedRv() {
+            return resourceVersion.isEmpty() ? 0 : Long.parseUnsignedLong(resourceVersion);
+        }
+    }
+
+    /**
+     * A list answer: the page and the RV to put in {@code metadata.resourceVersion} and in the continue token.
+     *
+     * @param fromSnapshot whether it was served from a snapshot (exact RV / continue) rather than current state
+     */
+    public record ListResult(ListPage page, long resourceVersion, boolean fromSnapshot) {}
+
+    /** A GET answer: the object if present, and the cache RV it was read at. */
+    public record GetResult(Optional<CachedObject> object, long resourceVersion) {}
+
+    /**
+     * A WATCH after validation.
+     *
+     * @param prefix            store key prefix
+     * @param resourceVersion   the parsed RV (0 for unset or "0")
+     * @param sendInitialEvents null when not given, else its value
+     * @param allowBookmarks    allowWatchBookmarks
+     * @param deadline          when the watch ends (timeoutSeconds), or null
+     */
+    public record WatchRequest(String prefix, long resourceVersion, Boolean sendInitialEvents, boolean allowBookmarks,
+                               SelectionPredicate predicate, Instant deadline) {
+        public WatchRequest {
+            Objects.requireNonNull(prefix);
+            Objects.requireNonNull(predicate);
+        }
+    }
+
+    private final InstantSource clock;
+    private final Config config;
+    private final EventWindow window;
+    private final Snapshotter snapshots;
+    private final Ready ready;
+    private final Dispatcher dispatcher = new Dispatcher();
+    private final AtomicLong watcherIds = new AtomicLong();
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Store + cache RV. Written under {@code lock} write lock by the writer thread; read lock-free. */
+    private volatile Published published = new Published(OrderedStore.empty(), 0);
+    /** RV of the last replace; 0 before the first. @GuardedBy("lock") for writes. */
+    private volatile long listResourceVersion;
+
+    // @GuardedBy("freshnessWaiters"): futures waiting for the cache RV to reach their key
+    private final PriorityQueue<Waiter> freshnessWaiters = new PriorityQueue<>();
+
+    private record Waiter(long resourceVersion, CompletableFuture<Long> future) implements Comparable<Waiter> {
+        @Override
+        public int compareTo(Waiter o) {
+            return Long.compareUnsigned(resourceVersion, o.resourceVersion);
+        }
+    }
+
+    public WatchCache(InstantSource clock, Config config) {
+        this.clock = Objects.requireNonNull(clock);
+        this.config = Objects.requireNonNull(config);
+        this.window = new EventWindow(clock, config.eventFreshDuration(), config.windowLowerBound(),
+                config.windowUpperBound());
+        this.snapshots = new Snapshotter(clock, config.maxSnapshots(), config.maxSnapshotAge());
+        this.ready = new Ready(clock);
+    }
+
+    public WatchCache(InstantSource clock) {
+        this(clock, Config.defaults());
+    }
+
+    // ---- writer side (ReflectorStore) ---------------------------------------------------------------------
+
+    /**
+     * {@code Replace}. On an empty (never listed) cache it just initializes. On a populated one it dispatches the
+     * difference as events at {@code resourceVersion}: DELETED (previous state) for vanished keys, ADDED for new
+     * ones, MODIFIED for objects whose RV changed. History restarts at the list RV; snapshots are reset to the
+     * new state; the cache becomes Ready.
+     */
+    @Override
+    public void replace(List<CachedObject> objects, long resourceVersion) {
+        OrderedStore next = OrderedStore.of(objects);
+        Published prev = published;
+        boolean populated = listResourceVersion != 0;
+        Instant now = clock.instant();
+        List<WatchEvent> diff = populated ? diff(prev.store(), next, resourceVersion, now) : List.of();
+        lock.writeLock().lock();
+        try {
+            window.replaced(resourceVersion);
+            long rv = max(prev.resourceVersion(), resourceVersion);
+            published = new Published(next, rv);
+            listResourceVersion = resourceVersion;
+            snapshots.reset();
+            snapshots.add(resourceVersion, next);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        for (WatchEvent e : diff) {
+            dispatcher.dispatch(e);
+        }
+        dispatcher.resourceVersionAdvanced(resourceVersion);
+        completeWaiters(published.resourceVersion());
+        ready.setReady();
+    }
+
+    private static List<WatchEvent> diff(OrderedStore old, OrderedStore next, long rv, Instant now) {
+        List<WatchEvent> out = new ArrayList<>();
+        Map<String, CachedObject> seen = new HashMap<>();
+        for (Map.Entry<String, CachedObject> e : next.entries()) {
+            seen.put(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, CachedObject> e : old.entries()) {
+            CachedObject n = seen.remove(e.getKey());
+            if (n == null) {
+                out.add(new WatchEvent(WatchEvent.Type.DELETED, e.getValue(), e.getValue(), rv, now));
+            } else if (n.resourceVersion() != e.getValue().resourceVersion()) {
+                out.add(new WatchEvent(WatchEvent.Type.MODIFIED, n, e.getValue(), rv, now));
+            }
+        }
+        for (Map.Entry<String, CachedObject> e : next.entries()) {
+            if (seen.containsKey(e.getKey())) {
+                out.add(new WatchEvent(WatchEvent.Type.ADDED, e.getValue(), null, rv, now));
+            }
+        }
+        out.sort((a, b) -> OrderedStore.keyOf(a.object()).compareTo(OrderedStore.keyOf(b.object())));
+        return out;
+    }
+
+    @Override
+    public void add(CachedObject object) {
+        processEvent(WatchEvent.Type.ADDED, object);
+    }
+
+    @Override
+    public void update(CachedObject object) {
+        processEvent(WatchEvent.Type.MODIFIED, object);
+    }
+
+    @Override
+    public void delete(CachedObject object) {
+        processEvent(WatchEvent.Type.DELETED, object);
+    }
+
+    /** {@code processEvent}: commit under the write lock, then dispatch outside it. */
+    private void processEvent(WatchEvent.Type type, CachedObject object) {
+        String key = OrderedStore.keyOf(object);
+        long rv = object.resourceVersion();
+        Published prev = published; // only this thread writes it
+        CachedObject previous = prev.store().get(key).orElse(null);
+        WatchEvent event = new WatchEvent(type, object, previous, rv, clock.instant());
+        OrderedStore next = type == WatchEvent.Type.DELETED ? prev.store().remove(key) : prev.store().put(object);
+        lock.writeLock().lock();
+        try {
+            window.add(event);
+            long cacheRv = max(prev.resourceVersion(), rv);
+            published = new Published(next, cacheRv);
+            long oldest = window.oldestResourceVersionIfFull();
+            if (oldest != 0) {
+                snapshots.removeLess(oldest);
+            }
+            snapshots.add(cacheRv, next);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        dispatcher.dispatch(event);
+        completeWaiters(published.resourceVersion());
+    }
+
+    /** {@code UpdateResourceVersion}: a storage bookmark; advances the RV (never backwards), no event. */
+    @Override
+    public void updateResourceVersion(long resourceVersion) {
+        lock.writeLock().lock();
+        try {
+            Published p = published;
+            if (Long.compareUnsigned(resourceVersion, p.resourceVersion()) > 0) {
+                published = new Published(p.store(), resourceVersion);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        dispatcher.resourceVersionAdvanced(resourceVersion);
+        completeWaiters(published.resourceVersion());
+    }
+
+    /** {@code Compact(rev)}: drops snapshots older than the upstream's compaction revision. */
+    public void compact(long compactedRevision) {
+        snapshots.removeLess(compactedRevision);
+    }
+
+    /**
+     * The upstream watch broke and a relist is starting: {@code ready.setError}. Watchers stay registered; the
+     * next {@link #replace} brings them up to date with a diff.
+     */
+    public void markPending(String cause) {
+        ready.setPending(cause);
+    }
+
+    /** Stops the cache: readiness Stopped, every watcher's stream ended. */
+    public void stop() {
+        ready.stop();
+        dispatcher.terminateAll();
+        List<Waiter> ws;
+        synchronized (freshnessWaiters) {
+            ws = new ArrayList<>(freshnessWaiters);
+            freshnessWaiters.clear();
+        }
+        ws.forEach(w -> w.future().completeExceptionally(new Ready.StoppedException()));
+    }
+
+    // ---- readers ------------------------------------------------------------------------------------------
+
+    public Ready ready() {
+        return ready;
+    }
+
+    /** The store and RV as of now (lock-free). */
+    public Published current() {
+        return published;
+    }
+
+    /** The cache RV. */
+    public long resourceVersion() {
+        return published.resourceVersion();
+    }
+
+    /** RV of the last relist (0 = never listed). */
+    public long listResourceVersion() {
+        return listResourceVersion;
+    }
+
+    /**
+     * Completes (with the cache RV) once the cache RV is at least {@code resourceVersion}; immediately if it
+     * already is. The caller bounds the wait ({@code orTimeout(3, SECONDS)}) and then answers with
+     * {@link #tooLargeResourceVersion(long)}. Completed on the writer thread: don't run blocking work in
+     * dependent stages.
+     */
+    public CompletableFuture<Long> whenFresh(long resourceVersion) {
+        long now = resourceVersion();
+        if (Long.compareUnsigned(now, resourceVersion) >= 0) {
+            return CompletableFuture.completedFuture(now);
+        }
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        synchronized (freshnessWaiters) {
+            freshnessWaiters.add(new Waiter(resourceVersion, f));
+        }
+        completeWaiters(resourceVersion()); // the writer may have advanced in between
+        return f;
+    }
+
+    /** The 504 the cacher answers when the cache does not reach an RV within its 3 s block timeout. */
+    public ApiStatus tooLargeResourceVersion(long resourceVersion) {
+        return ApiStatus.tooLargeResourceVersion(resourceVersion, resourceVersion(), 1);
+    }
+
+    private void completeWaiters(long rv) {
+        List<Waiter> done = null;
+        synchronized (freshnessWaiters) {
+            while (!freshnessWaiters.isEmpty()
+                    && Long.compareUnsigned(freshnessWaiters.peek().resourceVersion(), rv) <= 0) {
+                if (done == null) {
+                    done = new ArrayList<>();
+                }
+                done.add(freshnessWaiters.poll());
+            }
+        }
+        if (done != null) {
+            done.forEach(w -> w.future().complete(rv));
+        }
+    }
+
+    /**
+     * The RV the cache must reach before {@link #list} can answer {@code req} ({@code waitUntilFreshAndList}):
+     * the exact RV, the continue RV, the upstream current RV for consistent reads, else the requested RV (0 =
+     * any).
+     */
+    public long requiredResourceVersion(ListRequest req) {
+        if (req.match() == Match.EXACT) {
+            return req.parsedRv();
+        }
+        if (req.continueKey() != null) {
+            return req.continueRv() > 0 ? req.continueRv() : req.currentRv();
+        }
+        if (req.resourceVersion().isEmpty()) {
+            return req.currentRv();
+        }
+        return req.parsedRv();
+    }
+
+    /**
+     * {@code waitUntilFreshAndList} + {@code GetList}, without waiting: the dispatch on resourceVersionMatch,
+     * continue and limit, then one page.
+     * <ul>
+     *   <li>Exact, continue with rv &gt; 0, or legacy (limit &gt; 0 and RV not in {"", "0"}): from the snapshot
+     *       with the greatest RV ≤ N; answers RV N; 410 {@code too old resource version: N} if there is no such
+     *       snapshot (the delegator then goes to etcd).</li>
+     *   <li>Continue with rv −1, RV unset (consistent): from current state once fresh to {@code currentRv}.</li>
+     *   <li>Otherwise (RV "0", NotOlderThan, RV N without limit): current state; answers the cache RV.</li>
+     *   <li>{@code limit} is ignored when RV is "0" ({@code computeListLimit}).</li>
+     * </ul>
+     * 504 {@code Too large resource version} if the cache has not reached {@link #requiredResourceVersion};
+     * 429 {@code storage is (re)initializing} while not Ready (the delegator decides whether to go upstream).
+     */
+    public Result<ListResult> list(ListRequest req) {
+        if (ready.state() != Ready.State.READY) {
+            return Result.err(ready.unreadyStatus());
+        }
+        long required = requiredResourceVersion(req);
+        Published p = published;
+        if (Long.compareUnsigned(p.resourceVersion(), required) < 0) {
+            return Result.err(ApiStatus.tooLargeResourceVersion(required, p.resourceVersion(), 1));
+        }
+        long limit = req.limit() <= 0 || req.resourceVersion().equals("0") ? 0 : req.limit();
+        String start = req.continueKey() == null ? "" : req.continueKey();
+        boolean exact = req.match() == Match.EXACT
+                || (req.match() == Match.UNSET && req.continueKey() != null && req.continueRv() > 0)
+                || (req.match() == Match.UNSET && req.continueKey() == null && req.limit() > 0
+                    && !req.resourceVersion().isEmpty() && !req.resourceVersion().equals("0"));
+        if (exact) {
+            Optional<OrderedStore> snap = snapshots.getLessOrEqual(required);
+            if (snap.isEmpty()) {
+                return Result.err(ApiStatus.resourceExpired("too old resource version: " + Long.toUnsignedString(required)));
+            }
+            return Result.ok(new ListResult(snap.get().listPrefix(req.prefix(), start, limit, req.predicate()), required, true));
+        }
+        return Result.ok(new ListResult(p.store().listPrefix(req.prefix(), start, limit, req.predicate()),
+                p.resourceVersion(), false));
+    }
+
+    /**
+     * {@code WaitUntilFreshAndGet} without waiting: the object at {@code key} in current state (an older
+     * {@code minResourceVersion} still returns the current object); 504 if the cache is behind it.
+     */
+    public Result<GetResult> get(String key, long minResourceVersion) {
+        if (ready.state() != Ready.State.READY) {
+            return Result.err(ready.unreadyStatus());
+        }
+        Published p = published;
+        if (Long.compareUnsigned(p.resourceVersion(), minResourceVersion) < 0) {
+            return Result.err(ApiStatus.tooLargeResourceVersion(minResourceVersion, p.resourceVersion(), 1));
+        }
+        return Result.ok(new GetResult(p.store().get(key), p.resourceVersion()));
+    }
+
+    /** The history after {@code resourceVersion}, or 410 {@code too old resource version: N (M)}. */
+    public Result<List<WatchEvent>> eventsSince(long resourceVersion) {
+        return window.eventsSince(resourceVersion);
+    }
+
+    /**
+     * Starts a watch ({@code Cacher.Watch} + {@code getAllEventsSinceLocked}). The start point:
+     * {@code sendInitialEvents=true}, or RV 0 with it unset → the current state (then, with bookmarks and
+     * sendInitialEvents=true, the initial-events-end bookmark at the cache RV); RV 0 with
+     * {@code sendInitialEvents=false} → from now; RV N → history after N. Errors are returned, not sent: 410
+     * {@code too old resource version: N (M)} (the proxy writes it as a 200 + ERROR event), 429 if the cache is
+     * not Ready. For sendInitialEvents the caller first waits with {@link #whenFresh} for the required RV.
+     *
+     * <p>The watcher is registered with the dispatcher under the read lock, so no committed event can fall
+     * between its initial events and its live events; live events at or below the start RV are dropped.
+     */
+    public Result<CacheWatcher> watch(WatchRequest req, WatchSink sink) {
+        if (ready.state() != Ready.State.READY) {
+            return Result.err(ready.unreadyStatus());
+        }
+        boolean initialFromState = Boolean.TRUE.equals(req.sendInitialEvents())
+                || (req.resourceVersion() == 0 && req.sendInitialEvents() == null);
+        boolean watchList = Boolean.TRUE.equals(req.sendInitialEvents()) && req.allowBookmarks();
+        CacheWatcher w;
+        lock.readLock().lock();
+        try {
+            Published p = published;
+            Iterator<WatchSink.Event> initial;
+            long floor;
+            long registered = p.resourceVersion();
+            if (initialFromState) {
+                initial = CacheWatcher.stateEvents(p.store(), req.prefix(), req.predicate());
+                floor = p.resourceVersion();
+            } else {
+                long since = req.resourceVersion() == 0 ? p.resourceVersion() : req.resourceVersion();
+                Result<List<WatchEvent>> history = window.eventsSince(since);
+                if (!history.isOk()) {
+                    return Result.err(history.error());
+                }
+                floor = since;
+                registered = max(registered, since); // an RV ahead of the cache: silent until reached
+                List<WatchSink.Event> converted = new ArrayList<>();
+                for (WatchEvent e : history.value()) {
+                    WatchSink.Event c = CacheWatcher.convert(e, OrderedStore.keyOf(e.object()), req.prefix(),
+                            req.predicate());
+                    if (c != null) {
+                        converted.add(c);
+                    }
+                    floor = max(floor, e.resourceVersion());
+                }
+                initial = converted.iterator();
+            }
+            w = newWatcher(req, sink, watchList, registered, floor, initial);
+            if (watchList) {
+                w.addInitialEventsEndBookmark(p.resourceVersion());
+            }
+            dispatcher.register(w);
+        } finally {
+            lock.readLock().unlock();
+        }
+        w.pump();
+        return Result.ok(w);
+    }
+
+    private CacheWatcher newWatcher(WatchRequest req, WatchSink sink, boolean watchList, long registeredRv, long floor,
+                                    Iterator<WatchSink.Event> initial) {
+        return new CacheWatcher(watcherIds.incrementAndGet(), req.prefix(), req.predicate(), sink, clock,
+                config.watcherQueueCapacity(), config.blockedWatcherBudget(), config.bookmarkFrequency(),
+                req.deadline(), req.allowBookmarks(), watchList, registeredRv, floor, initial, dispatcher::remove);
+    }
+
+    /** Bookmarks, watch deadlines and slow-watcher budgets; call about once a second (Go's bookmark timer). */
+    public void tick() {
+        dispatcher.tick();
+    }
+
+    /** The registered watchers (a copy). */
+    public List<CacheWatcher> watchers() {
+        return dispatcher.watchers();
+    }
+
+    /** Snapshot count (for tests and metrics). */
+    public int snapshotCount() {
+        return snapshots.size();
+    }
+
+    /** The history window (for tests and metrics). */
+    EventWindow window() {
+        return window;
+    }
+
+    Snapshotter snapshots() {
+        return snapshots;
+    }
+
+    private static long max(long a, long b) {
+        return Long.compareUnsigned(a, b) >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.breakwater.cache;
+
+import dev.breakwater.cache.object.CachedObject;
+import java.util.Objects;
+
+/**
+ * Where a {@link CacheWatcher} writes its events: one client's watch stream. The proxy implements it over HTTP
+ * (JSON lines or protobuf frames, chunked); tests implement it in memory. Modelled on Vert.x
+ * {@code WriteStream}: writes never block, and back-pressure is signalled by {@link #writeQueueFull()} plus a
+ * {@linkplain #drainHandler drain callback}.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>The watcher calls {@link #write}, {@link #writeQueueFull}, {@link #drainHandler} and {@link #end} from
+ *       whatever thread is moving its queue (the cache's writer thread, a {@code tick} caller, or the thread that
+ *       ran the drain callback), but never two at once and never while holding a lock of its own.</li>
+ *   <li>{@link #write} must not block. The watcher checks {@link #writeQueueFull()} before each write and, when
+ *       it is full, registers a drain callback and stops writing; the sink must call that callback (once, on any
+ *       thread) when it can take more.</li>
+ *   <li>{@link #end} ends the stream cleanly without an ERROR event: the watch's timeout, a slow client dropped
+ *       for a full queue (as the apiserver does), a stopped cache. Nothing is written after it.</li>
+ * </ul>
+ * Errors before the stream starts (410 {@code too old resource version}) are not sink events: the
+ * {@link WatchCache#watch} result carries them and the proxy writes the {@code ERROR} event itself.
+ */
+public interface WatchSink {
+
+    /** {@code watch.EventType} values a client sees. */
+    enum Type { ADDED, MODIFIED, DELETED, BOOKMARK }
+
+    /**
+     * One event to encode.
+     *
+     * @param type             the event type
+     * @param object           the object (ADDED/MODIFIED: the new state; DELETED: the last state the watcher
+     *                         saw, which for a selector exit is the <em>previous</em> state); null for BOOKMARK
+     * @param resourceVersion  the event RV. The sink must render {@code metadata.resourceVersion} as this value:
+     *                         for DELETED it differs from the object's own RV (Go's {@code updateResourceVersion}
+     *                         on the previous object); for BOOKMARK it is the only metadata
+     * @param initialEventsEnd a BOOKMARK ending the initial events: the sink adds the annotation
+     *                         {@code k8s.io/initial-events-end: "true"}
+     */
+    record Event(Type type, CachedObject object, long resourceVersion, boolean initialEventsEnd) {
+        public Event {
+            Objects.requireNonNull(type);
+            if ((type == Type.BOOKMARK) != (object == null)) {
+                throw new IllegalArgumentException("BOOKMARK events and only they have no object");
+            }
+        }
+
+        static Event bookmark(long resourceVersion, boolean initialEventsEnd) {
+            return new Event(Type.BOOKMARK, null, resourceVersion, initialEventsEnd);
+        }
+    }
+
+    /** Queues one event for the client; never blocks. */
+    void write(Event event);
+
+    /** Whether the sink wants no more writes until it calls the drain callback. */
+    boolean writeQueueFull();
+
+    /** Registers the callback to run once when the sink can take writes again (replaces any earlier one). */
+    void drainHandler(Runnable onDrain);
+
+    /** Ends the stream cleanly (no ERROR event). Called at most once. */
+    void end();
+}

@@ -1,0 +1,258 @@
+package dev.breakwater.cache;
+
+import static dev.breakwater.cache.TestObjects.cm;
+import static dev.breakwater.cache.TestObjects.names;
+import static dev.breakwater.cache.TestObjects.predicate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.cache.WatchCache.ListRequest;
+import dev.breakwater.cache.WatchCache.Match;
+import dev.breakwater.cache.selector.SelectionPredicate;
+import dev.breakwater.cache.status.ApiStatus;
+import dev.breakwater.cache.status.Result;
+import dev.breakwater.cache.store.StoreValidator;
+import dev.breakwater.cache.watch.WatchEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WatchCacheTest {
+    private final TestClock clock = new TestClock();
+    private WatchCache cache = new WatchCache(clock);
+    private final List<RecordingSink> sinks = new ArrayList<>();
+
+    /** Cache invariants after each case: valid store, RV ≥ newest object and list RV, snapshots ≤ cache RV. */
+    @AfterEach
+    void validate() {
+        WatchCache.Published p = cache.current();
+        StoreValidator.validate(p.store());
+        p.store().forEach(o -> assertThat(Long.compareUnsigned(p.resourceVersion(), o.resourceVersion())).isGreaterThanOrEqualTo(0));
+        assertThat(Long.compareUnsigned(p.resourceVersion(), cache.listResourceVersion())).isGreaterThanOrEqualTo(0);
+        cache.snapshots().oldestResourceVersion().ifPresent(rv ->
+                assertThat(Long.compareUnsigned(rv, p.resourceVersion())).isLessThanOrEqualTo(0));
+        if (cache.snapshotCount() > 0) {
+            assertThat(cache.snapshots().getLessOrEqual(p.resourceVersion()).orElseThrow().size()).isEqualTo(p.store().size());
+        }
+        sinks.forEach(RecordingSink::validate);
+    }
+
+    private RecordingSink sink() {
+        RecordingSink s = new RecordingSink();
+        sinks.add(s);
+        return s;
+    }
+
+    private void seed() {
+        cache.replace(List.of(cm("default", "a", 5), cm("default", "b", 7, "app", "x"), cm("kube-system", "k", 9)), 10);
+    }
+
+    @Test
+    void replaceOnEmptyInitializesAndBecomesReady() {
+        assertThat(cache.ready().state()).isEqualTo(Ready.State.PENDING);
+        assertThat(cache.list(ListRequest.of("", "0", 0, SelectionPredicate.everything())).error().code()).isEqualTo(429);
+        seed();
+        assertThat(cache.ready().state()).isEqualTo(Ready.State.READY);
+        assertThat(cache.resourceVersion()).isEqualTo(10);
+        assertThat(cache.listResourceVersion()).isEqualTo(10);
+        assertThat(cache.eventsSince(10).value()).isEmpty();
+        assertThat(cache.eventsSince(9).error().message()).isEqualTo("too old resource version: 9 (10)");
+    }
+
+    @Test
+    void eventsUpdateStoreHistoryAndRv() {
+        seed();
+        cache.add(cm("default", "c", 11));
+        cache.update(cm("default", "a", 12, "app", "x"));
+        cache.delete(cm("default", "b", 13, "app", "x"));
+        assertThat(names(cache.current().store().listPrefix(""))).isEqualTo("default/a default/c kube-system/k");
+        assertThat(cache.resourceVersion()).isEqualTo(13);
+        List<WatchEvent> ev = cache.eventsSince(10).value();
+        assertThat(ev).extracting(WatchEvent::type).containsExactly(WatchEvent.Type.ADDED, WatchEvent.Type.MODIFIED,
+                WatchEvent.Type.DELETED);
+        assertThat(ev.get(1).prevObject().resourceVersion()).isEqualTo(5);
+        assertThat(ev.get(2).prevObject().resourceVersion()).isEqualTo(7);
+        assertThat(cache.get("default/a", 0).value().object().orElseThrow().resourceVersion()).isEqualTo(12);
+        assertThat(cache.get("default/b", 0).value().object()).isEmpty();
+    }
+
+    @Test
+    void resourceVersionNeverGoesBackwardsAndBookmarksAdvanceIt() {
+        seed();
+        cache.updateResourceVersion(20);
+        assertThat(cache.resourceVersion()).isEqualTo(20);
+        cache.updateResourceVersion(15);
+        assertThat(cache.resourceVersion()).isEqualTo(20);
+        // an RV=0 list answers the cache RV, which may exceed every object's RV
+        assertThat(cache.list(ListRequest.of("", "0", 0, SelectionPredicate.everything())).value().resourceVersion()).isEqualTo(20);
+    }
+
+    @Test
+    void listRv0IgnoresLimitAndAnswersCacheRv() {
+        seed();
+        WatchCache.ListResult r = cache.list(ListRequest.of("", "0", 1, SelectionPredicate.everything())).value();
+        assertThat(r.page().items()).hasSize(3);
+        assertThat(r.page().continueKey()).isNull();
+        assertThat(r.resourceVersion()).isEqualTo(10);
+        assertThat(r.fromSnapshot()).isFalse();
+    }
+
+    @Test
+    void exactListServesHistoricStateAtExactlyN() {
+        seed();
+        cache.update(cm("default", "a", 11, "v", "2"));
+        cache.add(cm("default", "z", 12));
+        ListRequest exact = new ListRequest("default/", "11", Match.EXACT, 0, null, 0, SelectionPredicate.everything(), 0);
+        WatchCache.ListResult r = cache.list(exact).value();
+        assertThat(r.resourceVersion()).isEqualTo(11);
+        assertThat(r.fromSnapshot()).isTrue();
+        assertThat(names(r.page().items())).isEqualTo("default/a default/b");
+        assertThat(r.page().items().getFirst().resourceVersion()).isEqualTo(11);
+        // no event at 10.5: greatest snapshot <= N
+        WatchCache.ListResult at10 = cache.list(new ListRequest("", "10", Match.EXACT, 0, null, 0,
+                SelectionPredicate.everything(), 0)).value();
+        assertThat(at10.page().items().getFirst().resourceVersion()).isEqualTo(5);
+        // before the first snapshot: 410, the delegator goes to etcd
+        ApiStatus old = cache.list(new ListRequest("", "3", Match.EXACT, 0, null, 0, SelectionPredicate.everything(), 0)).error();
+        assertThat(old.code()).isEqualTo(410);
+        assertThat(old.message()).isEqualTo("too old resource version: 3");
+    }
+
+    @Test
+    void legacyLimitWithRvIsExactAndPaginatesOverSnapshot() {
+        seed();
+        ListRequest legacy = ListRequest.of("", "10", 2, SelectionPredicate.everything());
+        WatchCache.ListResult p1 = cache.list(legacy).value();
+        assertThat(p1.fromSnapshot()).isTrue();
+        assertThat(names(p1.page().items())).isEqualTo("default/a default/b");
+        assertThat(p1.page().remainingItemCount()).isEqualTo(1L);
+        cache.add(cm("default", "c", 11)); // after the first page: must not appear on page 2
+        ListRequest cont = new ListRequest("", "", Match.UNSET, 2, p1.page().continueKey(), p1.resourceVersion(),
+                SelectionPredicate.everything(), 0);
+        WatchCache.ListResult p2 = cache.list(cont).value();
+        assertThat(names(p2.page().items())).isEqualTo("kube-system/k");
+        assertThat(p2.resourceVersion()).isEqualTo(10);
+        assertThat(p2.page().hasMore()).isFalse();
+    }
+
+    @Test
+    void continueWithMinusOneReadsLatest() {
+        seed();
+        cache.add(cm("default", "c", 11));
+        ListRequest cont = new ListRequest("", "", Match.UNSET, 0, "default/b\u0000", -1, SelectionPredicate.everything(), 11);
+        WatchCache.ListResult r = cache.list(cont).value();
+        assertThat(names(r.page().items())).isEqualTo("default/c kube-system/k");
+        assertThat(r.resourceVersion()).isEqualTo(11);
+    }
+
+    @Test
+    void consistentListNeedsFreshnessAndWhenFreshCompletes() throws Exception {
+        seed();
+        ListRequest consistent = new ListRequest("", "", Match.UNSET, 0, null, 0, SelectionPredicate.everything(), 12);
+        assertThat(cache.requiredResourceVersion(consistent)).isEqualTo(12);
+        ApiStatus tooLarge = cache.list(consistent).error();
+        assertThat(tooLarge.code()).isEqualTo(504);
+        assertThat(tooLarge.message()).isEqualTo("Timeout: Too large resource version: 12, current: 10");
+        assertThat(tooLarge.retryAfterSeconds()).isEqualTo(1);
+        CompletableFuture<Long> fresh = cache.whenFresh(12);
+        cache.add(cm("default", "c", 11));
+        assertThat(fresh).isNotDone();
+        cache.updateResourceVersion(12); // progress notify / bookmark
+        assertThat(fresh.get()).isEqualTo(12);
+        assertThat(cache.list(consistent).value().resourceVersion()).isEqualTo(12);
+        assertThat(cache.whenFresh(5)).isCompletedWithValue(12L);
+    }
+
+    @Test
+    void notOlderThanAnswersCacheRvNotN() {
+        seed();
+        cache.add(cm("default", "c", 11));
+        WatchCache.ListResult r = cache.list(new ListRequest("", "8", Match.NOT_OLDER_THAN, 0, null, 0,
+                SelectionPredicate.everything(), 0)).value();
+        assertThat(r.resourceVersion()).isEqualTo(11);
+        assertThat(r.page().items()).hasSize(4);
+    }
+
+    @Test
+    void selectorsApplyToLists() {
+        seed();
+        WatchCache.ListResult r = cache.list(ListRequest.of("", "", 0, predicate("app=x", ""))
+                .withCurrent(10)).value();
+        assertThat(names(r.page().items())).isEqualTo("default/b");
+    }
+
+    @Test
+    void getNeedsFreshnessButReturnsCurrentForOlderRv() {
+        seed();
+        cache.update(cm("default", "a", 11));
+        assertThat(cache.get("default/a", 6).value().object().orElseThrow().resourceVersion()).isEqualTo(11);
+        assertThat(cache.get("default/a", 99).error().code()).isEqualTo(504);
+    }
+
+    @Test
+    void relistOnPopulatedCacheDispatchesDiffAndWatchersSurvive() {
+        seed();
+        RecordingSink s = sink();
+        CacheWatcher w = cache.watch(new WatchCache.WatchRequest("", 10, null, false, SelectionPredicate.everything(), null), s).value();
+        cache.markPending("watch ended");
+        assertThat(cache.ready().state()).isEqualTo(Ready.State.PENDING);
+        // during the outage: a deleted, b modified, c added, k unchanged
+        cache.replace(List.of(cm("default", "b", 15, "app", "y"), cm("default", "c", 16), cm("kube-system", "k", 9)), 20);
+        assertThat(cache.ready().state()).isEqualTo(Ready.State.READY);
+        assertThat(cache.ready().generation()).isEqualTo(2);
+        assertThat(w.state()).isNotEqualTo(CacheWatcher.State.STOPPED);
+        assertThat(s.render()).containsExactly("DELETED default/a@5 rv=20", "MODIFIED default/b@15 rv=20",
+                "ADDED default/c@16 rv=20");
+        assertThat(cache.eventsSince(15).error().message()).isEqualTo("too old resource version: 15 (20)");
+        assertThat(cache.snapshotCount()).isEqualTo(1);
+    }
+
+    @Test
+    void snapshotsAreBoundedByTheEventWindow() {
+        cache = new WatchCache(clock, new WatchCache.Config(Duration.ofSeconds(75), 4, 8, 1000, Duration.ofHours(1),
+                100, Duration.ofMillis(100), Duration.ofMinutes(1)));
+        cache.replace(List.of(), 1);
+        for (int i = 0; i < 50; i++) {
+            clock.advance(Duration.ofSeconds(100)); // old events: the window stays at its lower bound
+            cache.add(cm("ns", "o" + i, 2 + i));
+        }
+        assertThat(cache.window().size()).isEqualTo(4);
+        assertThat(cache.snapshotCount()).isLessThanOrEqualTo(5);
+        long oldestEvent = cache.eventsSince(cache.window().oldestResourceVersionIfFull() - 1).value().getFirst().resourceVersion();
+        assertThat(cache.snapshots().oldestResourceVersion()).contains(oldestEvent);
+    }
+
+    @Test
+    void compactDropsOlderSnapshots() {
+        seed();
+        cache.add(cm("default", "c", 11));
+        cache.add(cm("default", "d", 12));
+        cache.compact(12);
+        assertThat(cache.snapshotCount()).isEqualTo(1);
+        assertThat(cache.list(new ListRequest("", "11", Match.EXACT, 0, null, 0, SelectionPredicate.everything(), 0))
+                .error().code()).isEqualTo(410);
+    }
+
+    @Test
+    void readersDoNotBlockTheWriter() throws Exception {
+        seed();
+        Result<WatchCache.ListResult> before = cache.list(ListRequest.of("", "0", 0, SelectionPredicate.everything()));
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 2000; i++) {
+                cache.add(cm("w", "o" + i, 100 + i));
+            }
+        });
+        int reads = 0;
+        while (writer.isAlive()) {
+            WatchCache.Published p = cache.current();
+            assertThat(p.store().listPrefix("w/").size()).isLessThanOrEqualTo(2000);
+            reads++;
+        }
+        writer.join();
+        assertThat(cache.resourceVersion()).isEqualTo(2099);
+        assertThat(before.value().page().items()).hasSize(3); // an old page is unaffected by later writes
+        assertThat(reads).isPositive();
+    }
+}
