@@ -3,12 +3,15 @@ package dev.breakwater.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.WatchSink;
 import dev.breakwater.cache.codec.JsonFrames;
+import dev.breakwater.cache.codec.TypeMeta;
+import dev.breakwater.cache.selector.SelectionPredicate;
 import dev.breakwater.cache.object.ObjectExtractor;
 import dev.breakwater.cache.reflector.Reflector;
 import dev.breakwater.e2e.support.ClusterExtension;
 import dev.breakwater.e2e.support.Clusters;
-import dev.breakwater.e2e.support.MapStore;
 import dev.breakwater.e2e.support.RawHttp;
 import dev.breakwater.local.LocalCluster;
 import dev.breakwater.proxy.cache.HttpListerWatcher;
@@ -23,7 +26,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,10 +40,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The reflector fed by a real apiserver's LIST+WATCH (over HTTP, JSON, bytes kept as sent): the
- * store equals the upstream after a burst of creates, updates and deletes — with a WatchList
- * initial sync and with a paginated LIST — and after a real 410 it relists and turns the
- * difference into events.
+ * A WatchCache fed by a real apiserver's LIST+WATCH through the reflector (over HTTP, JSON,
+ * bytes kept as LIST items are written): its state equals the upstream's after a burst of
+ * creates, updates and deletes — with a WatchList initial sync and with a paginated LIST — and
+ * after a real 410 it relists and its watchers receive the difference as events.
  */
 @ExtendWith(ClusterExtension.class)
 class ReflectorE2ETest {
@@ -63,8 +68,9 @@ class ReflectorE2ETest {
     return Upstream.create(vertx, config, Duration.ofSeconds(5), Clock.systemUTC());
   }
 
-  Reflector reflector(Upstream upstream, MapStore store, boolean watchList, long resumeFrom) {
-    HttpListerWatcher lw = new HttpListerWatcher(upstream, "/api/v1/configmaps", new JsonFrames(new ObjectExtractor(java.util.List.of())));
+  Reflector reflector(Upstream upstream, WatchCache store, boolean watchList, long resumeFrom) {
+    HttpListerWatcher lw = new HttpListerWatcher(upstream, "/api/v1/configmaps",
+        new JsonFrames(new ObjectExtractor(java.util.List.of()), new TypeMeta("ConfigMap", "v1")));
     return new Reflector("configmaps", lw, store, executor, null, ThreadLocalRandom.current()::nextDouble, watchList, resumeFrom);
   }
 
@@ -77,7 +83,7 @@ class ReflectorE2ETest {
       direct.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("pre-" + i).endMetadata()
           .addToData("i", String.valueOf(i)).build()).create();
     }
-    MapStore store = new MapStore();
+    WatchCache store = new WatchCache(Clock.systemUTC());
     Reflector r = reflector(upstream(cluster), store, watchList, 0);
     r.start();
     await().atMost(Duration.ofSeconds(30)).until(() -> r.lastSyncResourceVersion() > 0);
@@ -88,12 +94,17 @@ class ReflectorE2ETest {
         direct.configMaps().inNamespace(ns).withName("burst-" + i).delete();
       }
     }
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(store.versions()).isEqualTo(upstreamVersions(cluster)));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(versions(store)).isEqualTo(upstreamVersions(cluster)));
     assertThat(r.relists()).isZero();
     assertThat(r.lists()).isEqualTo(watchList ? 0 : 1);
-    // Bytes are kept as upstream sent them: the stored JSON equals a direct GET's, field for field.
+    // Stored bytes are the LIST item the apiserver writes for this object, byte for byte.
     String key = ns + "/pre-3";
-    assertThat(store.json(key)).contains("\"name\":\"pre-3\"", "\"namespace\":\"" + ns + "\"");
+    try (var http = RawHttp.direct(cluster)) {
+      String list = http.send(HttpRequest.newBuilder(cluster.server().resolve("/api/v1/namespaces/" + ns
+          + "/configmaps?fieldSelector=metadata.name%3Dpre-3")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String stored = store.current().store().get(key).orElseThrow().jsonString();
+      assertThat(list).contains("\"items\":[" + stored + "]}");
+    }
     r.stop();
   }
 
@@ -133,12 +144,17 @@ class ReflectorE2ETest {
         cms.resource(new ConfigMapBuilder().withNewMetadata().withName("keep-" + i).endMetadata().build()).create();
       }
       Upstream upstream = upstream(cluster);
-      MapStore store = new MapStore();
+      WatchCache store = new WatchCache(Clock.systemUTC());
       Reflector first = reflector(upstream, store, false, 0);
       first.start();
-      await().atMost(Duration.ofSeconds(30)).until(() -> store.versions().equals(upstreamVersions(cluster)));
+      await().atMost(Duration.ofSeconds(30)).until(() -> versions(store).equals(upstreamVersions(cluster)));
       first.stop();
+      await().atMost(Duration.ofSeconds(5)).until(() -> first.phase() == Reflector.Phase.STOPPED);
       long stoppedAt = store.resourceVersion();
+      // A client watching the cache across the relist: it must see the difference, not be dropped.
+      List<String> seen = new CopyOnWriteArrayList<>();
+      assertThat(store.watch(new WatchCache.WatchRequest("", stoppedAt, null, false, SelectionPredicate.everything(), null),
+          new RecordingSink(seen)).isOk()).isTrue();
 
       cms.resource(new ConfigMapBuilder().withNewMetadata().withName("added-while-away").endMetadata().build()).create();
       cms.withName("keep-0").edit(cm -> new ConfigMapBuilder(cm).addToData("changed", "yes").build());
@@ -147,12 +163,41 @@ class ReflectorE2ETest {
 
       Reflector second = reflector(upstream, store, false, stoppedAt);
       second.start();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(store.versions()).isEqualTo(upstreamVersions(cluster)));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(versions(store)).isEqualTo(upstreamVersions(cluster)));
       assertThat(second.relists()).isEqualTo(1);
-      assertThat(store.diffAdded.get()).isEqualTo(1);
-      assertThat(store.diffModified.get()).isEqualTo(1);
-      assertThat(store.diffDeleted.get()).isEqualTo(1);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen).containsExactlyInAnyOrder(
+          "ADDED default/added-while-away", "MODIFIED default/keep-0", "DELETED default/keep-1"));
       second.stop();
+    }
+  }
+
+  /** key → RV of every object the cache holds. */
+  static Map<String, Long> versions(WatchCache cache) {
+    Map<String, Long> m = new TreeMap<>();
+    cache.current().store().forEach(o -> m.put(o.namespace() + "/" + o.name(), o.resourceVersion()));
+    return m;
+  }
+
+  /** Records "TYPE ns/name" of every non-bookmark event; never applies back-pressure. */
+  record RecordingSink(List<String> seen) implements WatchSink {
+    @Override
+    public void write(Event e) {
+      if (e.type() != Type.BOOKMARK) {
+        seen.add(e.type() + " " + e.object().namespace() + "/" + e.object().name());
+      }
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return false;
+    }
+
+    @Override
+    public void drainHandler(Runnable onDrain) {
+    }
+
+    @Override
+    public void end() {
     }
   }
 
