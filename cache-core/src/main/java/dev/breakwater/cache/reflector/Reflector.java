@@ -75,6 +75,9 @@ public final class Reflector {
   private final AtomicLong watches = new AtomicLong();
   private final AtomicLong relists = new AtomicLong();
   private final AtomicLong events = new AtomicLong();
+  private final AtomicLong progressWatches = new AtomicLong();
+  // Owned by the executor thread: the open progress watch, if any.
+  private WatchStream progress;
 
   /**
    * @param name for logs, e.g. {@code configmaps}
@@ -117,7 +120,83 @@ public final class Reflector {
         current.cancel();
         current = null;
       }
+      if (progress != null) {
+        progress.cancel();
+        progress = null;
+      }
     });
+  }
+
+  // ---- progress confirmation ----
+
+  /**
+   * Makes the cache's resourceVersion catch up with the upstream even when this resource is
+   * quiet — the HTTP counterpart of the apiserver's etcd {@code RequestWatchProgress}, used by
+   * consistent reads.
+   *
+   * <p>Mechanism: a second, short upstream watch from the last RV with bookmarks and
+   * {@code timeoutSeconds=3}. The apiserver replays every event after that RV from its window,
+   * then sends a bookmark (2 s before the deadline, at its next bookmark tick: about 1–2.3 s
+   * after the start). Its events and bookmark go through the same RV-ordered path as the main
+   * stream's.
+   *
+   * <p>Why this is correct: one watch stream delivers events in RV order and a bookmark at RV B
+   * only after every event ≤ B it carries; this stream starts right after the last applied RV,
+   * so when its bookmark B arrives, every event ≤ B has been applied — from this stream or from
+   * the main one (whichever came first; the other's copy is dropped as not newer). So raising
+   * the cache RV to B never skips an event. Events on either stream that are not newer than the
+   * last applied RV are duplicates of events already applied, because each stream is itself
+   * complete and ordered.
+   *
+   * <p>At most one progress watch is open at a time; it ends after its first bookmark. Safe from
+   * any thread.
+   */
+  public void requestProgress() {
+    executor.execute(() -> {
+      if (progress != null || phase != Phase.WATCHING || initialEvents != null) {
+        return;
+      }
+      progressWatches.incrementAndGet();
+      WatchStream[] stream = new WatchStream[1];
+      stream[0] = lw.watch(WatchRequest.from(lastResourceVersion, 3), new WatchHandler() {
+        @Override
+        public void onEvent(EventType type, CachedObject object) {
+          executor.execute(() -> {
+            if (phase == Phase.WATCHING && initialEvents == null) {
+              handleEvent(type, object);
+            }
+          });
+        }
+
+        @Override
+        public void onBookmark(long resourceVersion, boolean initialEventsEnd) {
+          executor.execute(() -> {
+            if (phase == Phase.WATCHING && initialEvents == null) {
+              handleBookmark(resourceVersion, false);
+            }
+            endProgress(stream[0]);
+          });
+        }
+
+        @Override
+        public void onError(UpstreamStatusException status) {
+          executor.execute(() -> endProgress(stream[0]));
+        }
+
+        @Override
+        public void onClosed(Throwable failure) {
+          executor.execute(() -> endProgress(stream[0]));
+        }
+      });
+      progress = stream[0];
+    });
+  }
+
+  private void endProgress(WatchStream stream) {
+    if (progress != null && progress == stream) {
+      progress = null;
+      stream.cancel();
+    }
   }
 
   // ---- initial sync / relist (executor thread) ----
@@ -335,5 +414,10 @@ public final class Reflector {
 
   public long events() {
     return events.get();
+  }
+
+  /** Progress watches opened by {@link #requestProgress}. */
+  public long progressWatches() {
+    return progressWatches.get();
   }
 }
