@@ -343,6 +343,11 @@ public final class WatchCache implements ReflectorStore {
         return published;
     }
 
+    /** Whether a snapshot at or below {@code resourceVersion} is held ({@code snapshots.GetLessOrEqual}). */
+    public boolean hasSnapshotAtOrBelow(long resourceVersion) {
+        return snapshots.getLessOrEqual(resourceVersion).isPresent();
+    }
+
     /** The cache RV. */
     public long resourceVersion() {
         return published.resourceVersion();

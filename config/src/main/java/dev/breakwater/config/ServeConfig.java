@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param tlsKey PEM private key for the main listener
  * @param shutdownGrace how long in-flight requests may run after a stop signal
  * @param upstreamConnectTimeout the bound on reaching the upstream before answering 503
+ * @param cacheReads serve LIST and GET of cacheable resources (JSON) from caches; off by default
+ *     until the read path covers WATCH and the other representations
  */
 public record ServeConfig(
     Path kubeconfig,
@@ -27,7 +29,18 @@ public record ServeConfig(
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Duration shutdownGrace,
-    Duration upstreamConnectTimeout) {
+    Duration upstreamConnectTimeout,
+    boolean cacheReads) {
+
+  /** A configuration with the cache off. */
+  public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
+      Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout) {
+    this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, false);
+  }
+
+  public ServeConfig withCacheReads(boolean on) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on);
+  }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);

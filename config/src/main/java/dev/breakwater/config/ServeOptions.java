@@ -40,6 +40,11 @@ public class ServeOptions {
       description = "bound on connecting to the upstream before answering 503 (default: ${DEFAULT-VALUE})")
   Duration upstreamConnectTimeout;
 
+  @Option(names = "--cache", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      description = "serve LIST and GET (JSON) from caches fed by one upstream LIST+WATCH per resource (default: ${DEFAULT-VALUE}; "
+          + "watches and other representations pass through)")
+  boolean cache;
+
   /** Resolves defaults ($KUBECONFIG, ~/.kube/config) and builds the config; call validate() next. */
   public ServeConfig toConfig() {
     Path kc = kubeconfig;
@@ -52,7 +57,7 @@ public class ServeOptions {
       }
     }
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
-        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout);
+        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache);
   }
 
   /** Lets {@code local} inject the fixture's kubeconfig. */

@@ -2,6 +2,8 @@ package dev.breakwater.proxy;
 
 import dev.breakwater.config.HostPort;
 import dev.breakwater.config.ServeConfig;
+import dev.breakwater.proxy.cache.CacheManager;
+import dev.breakwater.proxy.http.CachingReadHandler;
 import dev.breakwater.proxy.http.InFlight;
 import dev.breakwater.proxy.http.PassThroughHandler;
 import dev.breakwater.proxy.upstream.Upstream;
@@ -44,6 +46,7 @@ public final class BreakwaterServer implements AutoCloseable {
   private HttpServer main;
   private HttpServer admin;
   private long refreshTimer = -1;
+  private CacheManager caches;
 
   private BreakwaterServer(ServeConfig config, Vertx vertx, Upstream upstream) {
     this.config = config;
@@ -117,8 +120,14 @@ public final class BreakwaterServer implements AutoCloseable {
               .setKeyPath(config.tlsKey().orElseThrow().toString()));
     }
     PassThroughHandler passThrough = new PassThroughHandler(vertx, upstream, inFlight);
+    io.vertx.core.Handler<HttpServerRequest> handler = passThrough;
+    if (config.cacheReads()) {
+      caches = new CacheManager(upstream);
+      caches.refreshCatalog();
+      handler = new CachingReadHandler(vertx, passThrough, caches);
+    }
     try {
-      main = vertx.createHttpServer(options).requestHandler(passThrough).listen().await();
+      main = vertx.createHttpServer(options).requestHandler(handler).listen().await();
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
@@ -174,6 +183,11 @@ public final class BreakwaterServer implements AutoCloseable {
     return upstream;
   }
 
+  /** The caches, when {@code --cache} is on; for tests and metrics. */
+  public java.util.Optional<CacheManager> caches() {
+    return java.util.Optional.ofNullable(caches);
+  }
+
   /** Streams (watches, followed logs) in flight; for tests and metrics. */
   public int streamsInFlight() {
     return inFlight.size();
@@ -198,6 +212,9 @@ public final class BreakwaterServer implements AutoCloseable {
     }
     if (admin != null) {
       admin.close();
+    }
+    if (caches != null) {
+      caches.close();
     }
     upstream.close();
     try {

@@ -29,9 +29,14 @@ public final class Breakwater implements AutoCloseable {
   }
 
   public static Breakwater inFrontOf(Path upstreamKubeconfig, Optional<String> context) {
-    return start(new ServeConfig(upstreamKubeconfig, context, new HostPort("127.0.0.1", 0),
+    return start(config(upstreamKubeconfig, context));
+  }
+
+  /** Loopback listeners on free ports, short grace and connect timeouts, cache off. */
+  public static ServeConfig config(Path upstreamKubeconfig, Optional<String> context) {
+    return new ServeConfig(upstreamKubeconfig, context, new HostPort("127.0.0.1", 0),
         Optional.of(new HostPort("127.0.0.1", 0)), Optional.empty(), Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        Duration.ofSeconds(5), Duration.ofSeconds(2));
   }
 
   public static Breakwater start(ServeConfig config) {

@@ -1,0 +1,100 @@
+package dev.breakwater.proxy.cache;
+
+import dev.breakwater.proxy.route.ResourceCatalog;
+import dev.breakwater.proxy.route.ResourceCatalog.Resource;
+import dev.breakwater.proxy.upstream.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caches of one Breakwater: which resources the upstream serves (discovery, refreshed when
+ * a request names a resource the catalog does not know, at most every 5 s), and one
+ * {@link ResourceCache} per resource, started on the first read of it.
+ *
+ * <p>Thread-safe: the catalog is a volatile immutable value; caches live in a concurrent map.
+ */
+public final class CacheManager implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheManager.class);
+  private static final long REFRESH_INTERVAL_NANOS = 5_000_000_000L;
+
+  private final Upstream upstream;
+  private final ConcurrentHashMap<String, ResourceCache> caches = new ConcurrentHashMap<>();
+  private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL_NANOS);
+  private volatile ResourceCatalog catalog = ResourceCatalog.empty();
+  private volatile boolean closed;
+
+  public CacheManager(Upstream upstream) {
+    this.upstream = upstream;
+  }
+
+  /** The resource, if the upstream serves it; unknown names trigger a (rate-limited) discovery refresh. */
+  public Future<Optional<Resource>> resource(String group, String version, String resource) {
+    Optional<Resource> known = catalog.lookup(group, version, resource);
+    if (known.isPresent()) {
+      return Future.succeededFuture(known);
+    }
+    long last = lastRefresh.get();
+    if (System.nanoTime() - last < REFRESH_INTERVAL_NANOS || !lastRefresh.compareAndSet(last, System.nanoTime())) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return refreshCatalog().map(c -> c.lookup(group, version, resource)).otherwise(Optional.empty());
+  }
+
+  /** Re-reads aggregated discovery ({@code /api} and {@code /apis}). */
+  public Future<ResourceCatalog> refreshCatalog() {
+    return get("/api").compose(core -> get("/apis").map(groups -> {
+      try {
+        ResourceCatalog c = ResourceCatalog.parse(core.getBytes(), groups.getBytes());
+        catalog = c;
+        return c;
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("upstream discovery is not usable: " + e.getMessage(), e);
+      }
+    })).onFailure(err -> LOG.warn("discovery refresh failed: {}", err.toString()));
+  }
+
+  private Future<Buffer> get(String path) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", ResourceCatalog.DISCOVERY_ACCEPT);
+    String auth = upstream.credentials().authorization();
+    if (auth != null) {
+      headers.add("Authorization", auth);
+    }
+    return upstream.http().request(new RequestOptions().setMethod(HttpMethod.GET).setHost(upstream.host()).setPort(upstream.port())
+            .setSsl(upstream.tls()).setURI(upstream.basePath() + path).setHeaders(headers))
+        .compose(HttpClientRequest::send)
+        .compose(resp -> resp.statusCode() == 200 ? resp.body()
+            : Future.failedFuture("GET " + path + " answered " + resp.statusCode()));
+  }
+
+  /** The cache of a cacheable resource, started on first use. */
+  public ResourceCache cacheFor(Resource r) {
+    if (closed) {
+      throw new IllegalStateException("cache manager closed");
+    }
+    return caches.computeIfAbsent(r.group() + "/" + r.version() + "/" + r.resource(), k -> {
+      LOG.info("starting cache for {}", r.groupResource());
+      return new ResourceCache(upstream, r);
+    });
+  }
+
+  public int size() {
+    return caches.size();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    caches.values().forEach(ResourceCache::close);
+    caches.clear();
+  }
+}

@@ -1,0 +1,152 @@
+package dev.breakwater.proxy.cache;
+
+import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.codec.JsonFrames;
+import dev.breakwater.cache.codec.TypeMeta;
+import dev.breakwater.cache.delegator.CacheState;
+import dev.breakwater.cache.delegator.ServingPath;
+import dev.breakwater.cache.object.ObjectExtractor;
+import dev.breakwater.cache.reflector.Reflector;
+import dev.breakwater.cache.selector.FieldLabels;
+import dev.breakwater.proxy.route.ResourceCatalog.Resource;
+import dev.breakwater.proxy.upstream.Upstream;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One cached resource (all namespaces): a {@link WatchCache} fed by a {@link Reflector} over one
+ * upstream LIST/WatchList + WATCH, the serving path whose rules it answers by, and the
+ * coalesced probe of the upstream's current RV for consistent reads.
+ *
+ * <p>Threading: the reflector and the cache's writer side run on this resource's own
+ * single-threaded executor; readers (request handlers on event loops) read the cache
+ * lock-free. {@link #close} stops the reflector and the executor.
+ */
+public final class ResourceCache implements AutoCloseable {
+
+  private final Resource resource;
+  private final ServingPath path;
+  private final FieldLabels fieldLabels;
+  private final ObjectExtractor extractor;
+  private final TypeMeta typeMeta;
+  private final WatchCache cache;
+  private final Reflector reflector;
+  private final ScheduledExecutorService executor;
+  private final CurrentResourceVersionProbe probe;
+
+  ResourceCache(Upstream upstream, Resource resource) {
+    this.resource = resource;
+    this.path = servingPath(resource);
+    this.fieldLabels = FieldLabels.forKind(resource.group(), resource.kind());
+    this.extractor = new ObjectExtractor(fieldLabels.jsonPaths());
+    this.typeMeta = new TypeMeta(resource.kind(), resource.apiVersion());
+    this.cache = new WatchCache(Clock.systemUTC());
+    this.executor = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("cache-" + resource.groupResource()).factory());
+    HttpListerWatcher lw = new HttpListerWatcher(upstream, resource.collectionPath(), new JsonFrames(extractor, typeMeta));
+    this.reflector = new Reflector(resource.groupResource(), lw, cache, executor, null,
+        () -> ThreadLocalRandom.current().nextDouble(), true, 0);
+    this.probe = new CurrentResourceVersionProbe(upstream, resource.collectionPath());
+    executor.scheduleAtFixedRate(cache::tick, 1, 1, TimeUnit.SECONDS);
+    reflector.start();
+  }
+
+  /**
+   * The apiserver serves core and events.k8s.io events straight from etcd (they are not
+   * watch-cached); everything else from its watch cache (SEMANTICS.md, "Two serving paths").
+   */
+  static ServingPath servingPath(Resource r) {
+    boolean events = r.resource().equals("events") && (r.group().isEmpty() || r.group().equals("events.k8s.io"));
+    return events ? ServingPath.ETCD : ServingPath.WATCH_CACHE;
+  }
+
+  public Resource resource() {
+    return resource;
+  }
+
+  public ServingPath path() {
+    return path;
+  }
+
+  public WatchCache cache() {
+    return cache;
+  }
+
+  public Reflector reflector() {
+    return reflector;
+  }
+
+  public FieldLabels fieldLabels() {
+    return fieldLabels;
+  }
+
+  public ObjectExtractor extractor() {
+    return extractor;
+  }
+
+  public TypeMeta typeMeta() {
+    return typeMeta;
+  }
+
+  /** The storage key of the collection ({@code /registry/configmaps}[{@code /ns}]) for continue tokens. */
+  public String listKey(String namespace) {
+    String root = "/registry/" + resource.groupResource();
+    return namespace.isEmpty() ? root : root + "/" + namespace;
+  }
+
+  /** A point-in-time view for the routing decision. */
+  public CacheState state() {
+    var ready = cache.ready().state() == dev.breakwater.cache.Ready.State.READY;
+    long rv = cache.resourceVersion();
+    return new CacheState() {
+      @Override
+      public boolean ready() {
+        return ready;
+      }
+
+      @Override
+      public long resourceVersion() {
+        return rv;
+      }
+
+      @Override
+      public boolean hasSnapshotAtOrBelow(long snapshotRv) {
+        return cache.hasSnapshotAtOrBelow(snapshotRv);
+      }
+    };
+  }
+
+  /**
+   * Completes once the cache holds every change up to the upstream's current RV as of a moment
+   * after {@code arrivalNanos} (a consistent read): probe the upstream RV (coalesced), then wait
+   * for the cache to reach it, asking the reflector for a progress confirmation when it is not
+   * there yet. The caller bounds the wait.
+   */
+  public CompletableFuture<Long> fresh(long arrivalNanos) {
+    return probe.currentResourceVersion(arrivalNanos).thenCompose(this::whenFresh);
+  }
+
+  /**
+   * Completes once the cache RV is at least {@code rv}. When it is behind, asks the reflector for
+   * a progress confirmation, as the apiserver requests etcd watch progress while anyone waits:
+   * on a quiet resource the RV would otherwise only move with the next minute's bookmark.
+   */
+  public CompletableFuture<Long> whenFresh(long rv) {
+    if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {
+      return CompletableFuture.completedFuture(cache.resourceVersion());
+    }
+    reflector.requestProgress();
+    return cache.whenFresh(rv);
+  }
+
+  @Override
+  public void close() {
+    reflector.stop();
+    cache.stop();
+    executor.shutdown();
+  }
+}

@@ -1,0 +1,357 @@
+package dev.breakwater.proxy.http;
+
+import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.codec.JsonListEncoder;
+import dev.breakwater.cache.continuation.ContinueToken;
+import dev.breakwater.cache.delegator.ListDecision;
+import dev.breakwater.cache.delegator.ListParams;
+import dev.breakwater.cache.delegator.ReadRouting;
+import dev.breakwater.cache.delegator.ServingPath;
+import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.selector.FieldSelector;
+import dev.breakwater.cache.selector.LabelSelector;
+import dev.breakwater.cache.selector.SelectionPredicate;
+import dev.breakwater.cache.status.ApiStatus;
+import dev.breakwater.cache.status.Result;
+import dev.breakwater.cache.store.OrderedStore;
+import dev.breakwater.proxy.cache.CacheManager;
+import dev.breakwater.proxy.cache.ResourceCache;
+import dev.breakwater.proxy.route.RequestInfo;
+import dev.breakwater.proxy.route.ResourceCatalog.Resource;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves LIST and GET of cacheable resources from the caches, in JSON, with the apiserver's
+ * semantics; everything else — and every case the routing decision delegates — goes to the
+ * {@link PassThroughHandler} unchanged. Thin: the decision is {@link ReadRouting#list}; list
+ * pages come from the {@link WatchCache}; bodies are streamed by {@link JsonListEncoder}.
+ *
+ * <p>Waits are bounded as the apiserver bounds them: 3 s for a resourceVersion the cache has not
+ * reached (then 504 {@code Too large resource version}), 3 s for a consistent read's freshness
+ * (then the request goes upstream, as the apiserver falls back to etcd), 10 s for a cache that
+ * is starting (then 429 {@code storage is (re)initializing}).
+ *
+ * <p>Threading: runs on the client connection's event loop; waits complete on cache threads and
+ * hop back to the request's context before touching the response. Never blocks.
+ */
+public final class CachingReadHandler implements Handler<HttpServerRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CachingReadHandler.class);
+  static final long FRESHNESS_TIMEOUT_MS = 3_000;
+  static final long READY_TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  private final PassThroughHandler passThrough;
+  private final CacheManager caches;
+
+  public CachingReadHandler(Vertx vertx, PassThroughHandler passThrough, CacheManager caches) {
+    this.vertx = vertx;
+    this.passThrough = passThrough;
+    this.caches = caches;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    if (req.method() != HttpMethod.GET || !Negotiation.plainJson(req.getHeader("Accept"))) {
+      passThrough.handle(req);
+      return;
+    }
+    RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
+    if (!info.cacheableRead() || info.verb().equals("watch")) {
+      passThrough.handle(req);
+      return;
+    }
+    req.pause();
+    long arrival = System.nanoTime();
+    Context ctx = vertx.getOrCreateContext();
+    caches.resource(info.group(), info.version(), info.resource()).onComplete(ar -> {
+      Optional<Resource> r = ar.succeeded() ? ar.result() : Optional.empty();
+      if (r.isEmpty() || !r.get().cacheable() || (!r.get().namespaced() && !info.namespace().isEmpty())) {
+        passThrough.handle(req);
+        return;
+      }
+      ResourceCache rc = caches.cacheFor(r.get());
+      new Exchange(req, ctx, info, rc, arrival).start();
+    });
+  }
+
+  /** One request being served from a cache; confined to its context. */
+  private final class Exchange {
+    final HttpServerRequest req;
+    final HttpServerResponse resp;
+    final Context ctx;
+    final RequestInfo info;
+    final ResourceCache rc;
+    final long arrival;
+    final boolean pretty;
+
+    Exchange(HttpServerRequest req, Context ctx, RequestInfo info, ResourceCache rc, long arrival) {
+      this.req = req;
+      this.resp = req.response();
+      this.ctx = ctx;
+      this.info = info;
+      this.rc = rc;
+      this.arrival = arrival;
+      this.pretty = Negotiation.pretty(req);
+    }
+
+    void start() {
+      if (info.verb().equals("list")) {
+        list();
+      } else {
+        get();
+      }
+    }
+
+    String param(String name) {
+      String v = RequestInfo.firstParam(req.query(), name);
+      return v == null ? "" : v;
+    }
+
+    // ---- LIST ----
+
+    void list() {
+      long limit = 0;
+      String limitParam = param("limit");
+      if (!limitParam.isEmpty()) {
+        try {
+          limit = Long.parseLong(limitParam);
+        } catch (NumberFormatException e) {
+          passThrough.handle(req); // the apiserver words strconv errors
+          return;
+        }
+      }
+      Result<LabelSelector> label = LabelSelector.parse(param("labelSelector"));
+      if (!label.isOk()) {
+        status(label.error());
+        return;
+      }
+      Result<FieldSelector> field = FieldSelector.parse(param("fieldSelector"));
+      if (!field.isOk()) {
+        status(field.error());
+        return;
+      }
+      Result<FieldSelector> converted = field.value().transform(rc.fieldLabels());
+      if (!converted.isOk()) {
+        passThrough.handle(req); // unknown field labels: texts differ by kind and CRD; upstream words them
+        return;
+      }
+      SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
+      ListParams p = new ListParams(rc.listKey(info.namespace()), param("resourceVersion"), param("resourceVersionMatch"),
+          param("continue"), limit, label.value().isEmpty(), converted.value().isEmpty(),
+          RequestInfo.firstParam(req.query(), "sendInitialEvents") != null);
+      decideList(p, predicate, false);
+    }
+
+    void decideList(ListParams p, SelectionPredicate predicate, boolean waitedForReady) {
+      ListDecision d = ReadRouting.list(p, rc.state(), rc.path());
+      if (d instanceof ListDecision.Reject reject) {
+        status(reject.status());
+        return;
+      }
+      if (d instanceof ListDecision.Delegate) {
+        passThrough.handle(req);
+        return;
+      }
+      if (!rc.state().ready()) {
+        if (waitedForReady) {
+          status(rc.cache().ready().unreadyStatus());
+          return;
+        }
+        await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS,
+            v -> decideList(p, predicate, true), () -> status(rc.cache().ready().unreadyStatus()));
+        return;
+      }
+      String prefix = OrderedStore.namespacePrefix(info.namespace());
+      long limit = p.limit();
+      switch (d) {
+        case ListDecision.Consistent c -> await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS,
+            current -> serveList(new WatchCache.ListRequest(prefix, "", WatchCache.Match.UNSET, limit, relative(c.startKey()),
+                c.startKey() == null ? 0 : -1, predicate, current), p),
+            () -> passThrough.handle(req));
+        case ListDecision.NotOlderThan n -> {
+          if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(n.minResourceVersion(), rc.cache().resourceVersion()) > 0) {
+            passThrough.handle(req); // etcd answers 504 at once, without Retry-After
+            return;
+          }
+          // RV=0 on the etcd path honours limit: ask the cache for current state without the RV=0 rule.
+          String rv = n.honourLimit() && n.minResourceVersion() == 0 ? "" : p.resourceVersion();
+          WatchCache.Match match = p.resourceVersionMatch().equals("NotOlderThan") && !rv.isEmpty()
+              ? WatchCache.Match.NOT_OLDER_THAN : WatchCache.Match.UNSET;
+          await(rc.whenFresh(n.minResourceVersion()), FRESHNESS_TIMEOUT_MS,
+              v -> serveList(new WatchCache.ListRequest(prefix, rv, match, limit, null, 0, predicate, 0), p),
+              () -> status(rc.cache().tooLargeResourceVersion(n.minResourceVersion())));
+        }
+        case ListDecision.Exact e -> {
+          if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(e.resourceVersion(), rc.cache().resourceVersion()) > 0) {
+            passThrough.handle(req);
+            return;
+          }
+          WatchCache.ListRequest lr = e.startKey() == null
+              ? new WatchCache.ListRequest(prefix, Long.toUnsignedString(e.resourceVersion()), WatchCache.Match.EXACT, limit, null, 0, predicate, 0)
+              : new WatchCache.ListRequest(prefix, "", WatchCache.Match.UNSET, limit, relative(e.startKey()), e.resourceVersion(), predicate, 0);
+          await(rc.whenFresh(e.resourceVersion()), FRESHNESS_TIMEOUT_MS, v -> serveList(lr, p),
+              () -> status(rc.cache().tooLargeResourceVersion(e.resourceVersion())));
+        }
+        default -> passThrough.handle(req);
+      }
+    }
+
+    /** A decoded continue key under {@code /registry/<resource>/} → the store's key. */
+    String relative(String fullKey) {
+      if (fullKey == null) {
+        return null;
+      }
+      String root = rc.listKey("") + "/";
+      return fullKey.startsWith(root) ? fullKey.substring(root.length()) : fullKey;
+    }
+
+    void serveList(WatchCache.ListRequest lr, ListParams p) {
+      Result<WatchCache.ListResult> result = rc.cache().list(lr);
+      if (!result.isOk()) {
+        if (result.error().code() == 410) {
+          passThrough.handle(req); // snapshot evicted meanwhile: storage answers (exactly or 410)
+        } else {
+          status(result.error());
+        }
+        return;
+      }
+      WatchCache.ListResult lrs = result.value();
+      String token = null;
+      if (lrs.page().continueKey() != null) {
+        ContinueToken.Form form = rc.path() == ServingPath.ETCD ? ContinueToken.Form.ETCD : ContinueToken.Form.WATCH_CACHE;
+        Result<String> t = ContinueToken.encode(rc.listKey("") + "/" + lrs.page().continueKey(),
+            form.keyPrefix(p.listKey()), lrs.resourceVersion());
+        if (!t.isOk()) {
+          status(t.error());
+          return;
+        }
+        token = t.value();
+      }
+      Resource r = rc.resource();
+      JsonListEncoder enc = new JsonListEncoder(new JsonListEncoder.Envelope(r.kind() + "List", r.apiVersion(),
+          lrs.resourceVersion(), token, lrs.page().remainingItemCount()), lrs.page().items().iterator(), pretty);
+      headers(200);
+      resp.setChunked(true);
+      pump(enc);
+    }
+
+    void pump(JsonListEncoder enc) {
+      while (!resp.writeQueueFull()) {
+        byte[] chunk = enc.nextChunk();
+        if (chunk == null) {
+          resp.end();
+          return;
+        }
+        resp.write(Buffer.buffer(chunk));
+      }
+      resp.drainHandler(v -> pump(enc));
+    }
+
+    // ---- GET ----
+
+    void get() {
+      if (!rc.state().ready()) {
+        passThrough.handle(req); // unready cache: GETs go to storage (KEP-4568)
+        return;
+      }
+      String rv = param("resourceVersion");
+      String key = info.namespace().isEmpty() ? info.name() : info.namespace() + "/" + info.name();
+      if (rv.isEmpty()) {
+        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> serveGet(key), () -> passThrough.handle(req));
+        return;
+      }
+      long min = parseRv(rv);
+      if (min < 0) {
+        passThrough.handle(req); // 500 with the apiserver's own text
+        return;
+      }
+      if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(min, rc.cache().resourceVersion()) > 0) {
+        passThrough.handle(req);
+        return;
+      }
+      await(rc.whenFresh(min), FRESHNESS_TIMEOUT_MS, v -> serveGet(key),
+          () -> status(rc.cache().tooLargeResourceVersion(min)));
+    }
+
+    void serveGet(String key) {
+      Optional<CachedObject> o = rc.cache().current().store().get(key);
+      if (o.isEmpty()) {
+        status(ApiStatus.notFound(rc.resource().group(), rc.resource().resource(), info.name()));
+        return;
+      }
+      CachedObject obj = o.get();
+      byte[] body = JsonListEncoder.object(obj, bare(obj) ? rc.typeMeta() : null, pretty);
+      headers(200);
+      resp.end(Buffer.buffer(body));
+    }
+
+    boolean bare(CachedObject obj) {
+      byte[] head = new byte[12];
+      obj.jsonBuffer().get(head, 0, Math.min(head.length, obj.jsonLength()));
+      return new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("{\"metadata\"");
+    }
+
+    // ---- plumbing ----
+
+    /** Runs {@code onValue} on the request's context when {@code f} completes in time, else {@code onTimeout}. */
+    <T> void await(CompletableFuture<T> f, long timeoutMs, java.util.function.Consumer<T> onValue, Runnable onTimeout) {
+      if (f.isDone() && !f.isCompletedExceptionally()) {
+        onValue.accept(f.join());
+        return;
+      }
+      f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((v, err) -> ctx.runOnContext(x -> {
+        if (resp.closed()) {
+          return;
+        }
+        if (err == null) {
+          onValue.accept(v);
+        } else {
+          LOG.debug("wait for {} ended: {}", req.uri(), err.toString());
+          onTimeout.run();
+        }
+      }));
+    }
+
+    void headers(int code) {
+      resp.setStatusCode(code);
+      resp.putHeader("Content-Type", "application/json");
+      resp.putHeader("Cache-Control", "no-cache, private");
+      resp.putHeader("Audit-Id", UUID.randomUUID().toString());
+    }
+
+    void status(ApiStatus s) {
+      headers(s.code());
+      if (s.retryAfterSeconds() > 0) {
+        resp.putHeader("Retry-After", String.valueOf(s.retryAfterSeconds()));
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try {
+        s.writeTo(out, pretty);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      resp.end(Buffer.buffer(out.toByteArray()));
+    }
+  }
+
+  static long parseRv(String s) {
+    if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(Character::isDigit)) {
+      return -1;
+    }
+    return Long.parseLong(s);
+  }
+}
