@@ -87,6 +87,10 @@ class ReadDifferentialE2ETest {
     return through(pathAndQuery, "breakwater-e2e");
   }
 
+  static dev.breakwater.proxy.http.ReadStats stats() {
+    return bw.server().readStats().orElseThrow();
+  }
+
   static HttpResponse<String> through(String pathAndQuery, String userAgent) throws Exception {
     return plain.send(HttpRequest.newBuilder(URI.create(bw.url() + pathAndQuery)).header("User-Agent", userAgent).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -124,8 +128,10 @@ class ReadDifferentialE2ETest {
       queries.add(base + "?resourceVersion=" + rv + "&resourceVersionMatch=Exact&fieldSelector=" + q("metadata.name=cm-3"));
     }
     for (String query : queries) {
+      long served = stats().listsFromCache.get();
       HttpResponse<String> u = upstream(query);
       HttpResponse<String> t = through(query);
+      assertThat(stats().listsFromCache.get()).as("from the cache: " + query).isEqualTo(served + 1);
       assertThat(t.statusCode()).as(query).isEqualTo(u.statusCode()).isEqualTo(200);
       assertThat(t.body()).as(query).isEqualTo(u.body());
       assertThat(t.headers().firstValue("Content-Type")).isEqualTo(u.headers().firstValue("Content-Type"));
@@ -156,8 +162,12 @@ class ReadDifferentialE2ETest {
         "/api/v1/namespaces/" + NS + "/configmaps?resourceVersion=" + writtenRv + "&resourceVersionMatch=NotOlderThan",
         "/api/v1/namespaces/" + NS + "/events?resourceVersion=0&limit=2", "/api/v1/namespaces/" + NS + "/events?limit=3",
         "/api/v1/events?fieldSelector=" + q("type=Warning,reason=R1"))) {
+      // Consistent reads of events (the etcd path) go upstream: see CachingReadHandler.decideList.
+      boolean fromCache = !(query.contains("/events") && !query.contains("resourceVersion="));
+      long served = stats().listsFromCache.get();
       HttpResponse<String> u = upstream(query);
       HttpResponse<String> t = through(query);
+      assertThat(stats().listsFromCache.get()).as("from the cache: " + query).isEqualTo(served + (fromCache ? 1 : 0));
       assertThat(t.statusCode()).as(query).isEqualTo(u.statusCode()).isEqualTo(200);
       JsonNode uj = JSON.readTree(u.body());
       JsonNode tj = JSON.readTree(t.body());
@@ -179,6 +189,8 @@ class ReadDifferentialE2ETest {
 
   @Test
   void consistentReadsSeeTheLatestWrite(KubernetesClient k) throws Exception {
+    long listsBefore = stats().listsFromCache.get();
+    long getsBefore = stats().getsFromCache.get();
     for (int i = 0; i < 20; i++) {
       String name = "ryw-" + i;
       k.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
@@ -188,6 +200,8 @@ class ReadDifferentialE2ETest {
       k.configMaps().inNamespace(NS).withName(name).delete();
       assertThat(through("/api/v1/namespaces/" + NS + "/configmaps/" + name).statusCode()).as(name + " deleted").isEqualTo(404);
     }
+    assertThat(stats().listsFromCache.get() - listsBefore).as("consistent LISTs served from the cache").isEqualTo(20);
+    assertThat(stats().getsFromCache.get() - getsBefore).as("consistent GETs found in the cache").isGreaterThanOrEqualTo(20);
   }
 
   @Test

@@ -47,6 +47,7 @@ public final class BreakwaterServer implements AutoCloseable {
   private HttpServer admin;
   private long refreshTimer = -1;
   private CacheManager caches;
+  private CachingReadHandler cachingHandler;
 
   private BreakwaterServer(ServeConfig config, Vertx vertx, Upstream upstream) {
     this.config = config;
@@ -124,7 +125,8 @@ public final class BreakwaterServer implements AutoCloseable {
     if (config.cacheReads()) {
       caches = new CacheManager(upstream);
       caches.refreshCatalog();
-      handler = new CachingReadHandler(vertx, passThrough, caches);
+      cachingHandler = new CachingReadHandler(vertx, passThrough, caches);
+      handler = cachingHandler;
     }
     try {
       main = vertx.createHttpServer(options).requestHandler(handler).listen().await();
@@ -186,6 +188,11 @@ public final class BreakwaterServer implements AutoCloseable {
   /** The caches, when {@code --cache} is on; for tests and metrics. */
   public java.util.Optional<CacheManager> caches() {
     return java.util.Optional.ofNullable(caches);
+  }
+
+  /** How reads were answered, when {@code --cache} is on; for tests and metrics. */
+  public java.util.Optional<dev.breakwater.proxy.http.ReadStats> readStats() {
+    return java.util.Optional.ofNullable(cachingHandler).map(CachingReadHandler::stats);
   }
 
   /** Streams (watches, followed logs) in flight; for tests and metrics. */

@@ -56,11 +56,22 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final Vertx vertx;
   private final PassThroughHandler passThrough;
   private final CacheManager caches;
+  private final ReadStats stats = new ReadStats();
 
-  public CachingReadHandler(Vertx vertx, PassThroughHandler passThrough, CacheManager caches) {
+  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches) {
     this.vertx = vertx;
-    this.passThrough = passThrough;
     this.caches = caches;
+    this.passThrough = new PassThroughHandler(upstream) {
+      @Override
+      public void handle(HttpServerRequest req) {
+        stats.passedUpstream.incrementAndGet();
+        super.handle(req);
+      }
+    };
+  }
+
+  public ReadStats stats() {
+    return stats;
   }
 
   @Override
@@ -70,7 +81,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       return;
     }
     RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
-    if (!info.cacheableRead() || info.verb().equals("watch")) {
+    if (!info.cacheableRead() || (info.verb().equals("watch") && (info.verbViaPath() || !info.name().isEmpty()))) {
       passThrough.handle(req);
       return;
     }
@@ -109,10 +120,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     }
 
     void start() {
-      if (info.verb().equals("list")) {
-        list();
-      } else {
-        get();
+      switch (info.verb()) {
+        case "list" -> list();
+        case "watch" -> watch();
+        default -> get();
       }
     }
 
@@ -178,6 +189,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       String prefix = OrderedStore.namespacePrefix(info.namespace());
       long limit = p.limit();
       switch (d) {
+        // The etcd path has no prompt progress signal (its watch bookmarks follow etcd's progress
+        // notify, minutes apart), so a consistent read could not confirm freshness in time: it
+        // goes where the apiserver itself serves it from, etcd.
+        case ListDecision.Consistent c when rc.path() == ServingPath.ETCD -> passThrough.handle(req);
         case ListDecision.Consistent c -> await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS,
             current -> serveList(new WatchCache.ListRequest(prefix, "", WatchCache.Match.UNSET, limit, relative(c.startKey()),
                 c.startKey() == null ? 0 : -1, predicate, current), p),
@@ -246,6 +261,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           lrs.resourceVersion(), token, lrs.page().remainingItemCount()), lrs.page().items().iterator(), pretty);
       headers(200);
       resp.setChunked(true);
+      stats.listsFromCache.incrementAndGet();
       pump(enc);
     }
 
@@ -271,6 +287,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       String rv = param("resourceVersion");
       String key = info.namespace().isEmpty() ? info.name() : info.namespace() + "/" + info.name();
       if (rv.isEmpty()) {
+        if (rc.path() == ServingPath.ETCD) {
+          passThrough.handle(req); // see decideList: no prompt freshness confirmation on the etcd path
+          return;
+        }
         await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> serveGet(key), () -> passThrough.handle(req));
         return;
       }
@@ -296,6 +316,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       CachedObject obj = o.get();
       byte[] body = JsonListEncoder.object(obj, bare(obj) ? rc.typeMeta() : null, pretty);
       headers(200);
+      stats.getsFromCache.incrementAndGet();
       resp.end(Buffer.buffer(body));
     }
 
@@ -303,6 +324,97 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       byte[] head = new byte[12];
       obj.jsonBuffer().get(head, 0, Math.min(head.length, obj.jsonLength()));
       return new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("{\"metadata\"");
+    }
+
+    // ---- WATCH ----
+
+    /**
+     * Watches of built-in resources on the watch-cache path, over chunked HTTP: WatchLists (RV
+     * unset or 0 default to one in 1.36; or explicit {@code sendInitialEvents=true}) and watches
+     * from an RV the cache's window still holds. Everything else — WebSocket upgrades, the etcd
+     * path, custom resources, invalid option combinations, an RV older than the window — goes
+     * upstream, whose answer is exact by construction.
+     */
+    void watch() {
+      String rv = param("resourceVersion");
+      String rvm = param("resourceVersionMatch");
+      String sieParam = RequestInfo.firstParam(req.query(), "sendInitialEvents");
+      if (rc.path() != ServingPath.WATCH_CACHE || !builtIn(rc.resource().group()) || !param("continue").isEmpty()
+          || !rc.state().ready()) {
+        passThrough.handle(req);
+        return;
+      }
+      Boolean sie = sieParam == null ? null : switch (sieParam) {
+        case "true", "1", "t", "T", "TRUE", "True" -> Boolean.TRUE;
+        case "false", "0", "f", "F", "FALSE", "False" -> Boolean.FALSE;
+        default -> null;
+      };
+      if ((sieParam != null && (sie == null || !rvm.equals("NotOlderThan"))) || (sieParam == null && !rvm.isEmpty())
+          || Boolean.FALSE.equals(sie)) {
+        passThrough.handle(req); // 422s and sendInitialEvents=false: upstream
+        return;
+      }
+      boolean watchList = Boolean.TRUE.equals(sie) || rv.isEmpty() || rv.equals("0");
+      long since = rv.isEmpty() ? 0 : parseRv(rv);
+      long timeout;
+      String timeoutParam = param("timeoutSeconds");
+      if (timeoutParam.isEmpty() || timeoutParam.equals("0")) {
+        timeout = (long) (1800 * (1 + java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+      } else {
+        timeout = parseRv(timeoutParam);
+      }
+      if (since < 0 || timeout <= 0) {
+        passThrough.handle(req);
+        return;
+      }
+      Result<LabelSelector> label = LabelSelector.parse(param("labelSelector"));
+      Result<FieldSelector> field = FieldSelector.parse(param("fieldSelector"));
+      if (!label.isOk() || !field.isOk() || !field.value().transform(rc.fieldLabels()).isOk()) {
+        passThrough.handle(req);
+        return;
+      }
+      SelectionPredicate predicate = SelectionPredicate.of(label.value(), field.value().transform(rc.fieldLabels()).value(),
+          rc.fieldLabels(), rc.extractor());
+      boolean bookmarks = "true".equals(param("allowWatchBookmarks")) || "1".equals(param("allowWatchBookmarks"));
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(timeout);
+      WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(info.namespace()),
+          watchList ? since : since, watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);
+      Runnable open = () -> openWatch(wr);
+      if (watchList && rv.isEmpty()) {
+        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> passThrough.handle(req));
+      } else if (watchList && since > 0) {
+        await(rc.whenFresh(since), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> passThrough.handle(req));
+      } else {
+        open.run();
+      }
+    }
+
+    void openWatch(WatchCache.WatchRequest wr) {
+      HttpWatchSink sink = new HttpWatchSink(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta()));
+      // The sink hands writes to this context: they run after this method has written the head.
+      Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
+      if (!w.isOk()) {
+        if (w.error().code() == 410) {
+          passThrough.handle(req); // older than our window: upstream decides (its history may reach further)
+        } else {
+          status(w.error());
+        }
+        return;
+      }
+      headers(200);
+      resp.setChunked(true);
+      resp.writeHead();
+      stats.watchesFromCache.incrementAndGet();
+      dev.breakwater.cache.CacheWatcher watcher = w.value();
+      InFlight.Entry entry = passThrough.inFlight().add(resp, () -> {
+        watcher.stop();
+        sink.end();
+      });
+      resp.closeHandler(v -> {
+        watcher.stop();
+        passThrough.inFlight().remove(entry);
+      });
+      resp.endHandler(v -> passThrough.inFlight().remove(entry));
     }
 
     // ---- plumbing ----
@@ -334,6 +446,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     }
 
     void status(ApiStatus s) {
+      stats.errorsAtEdge.incrementAndGet();
       headers(s.code());
       if (s.retryAfterSeconds() > 0) {
         resp.putHeader("Retry-After", String.valueOf(s.retryAfterSeconds()));
@@ -346,6 +459,12 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       resp.end(Buffer.buffer(out.toByteArray()));
     }
+  }
+
+  /** Kubernetes' own API groups (custom resources use other groups, save the rare approved *.k8s.io CRD). */
+  static boolean builtIn(String group) {
+    return group.isEmpty() || group.endsWith(".k8s.io") || group.equals("apps") || group.equals("batch")
+        || group.equals("autoscaling") || group.equals("policy");
   }
 
   static long parseRv(String s) {

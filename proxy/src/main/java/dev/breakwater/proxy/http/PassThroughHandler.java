@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: runs on the event loop of the client's connection; upstream callbacks arrive on
  * the same context (Vert.x runs client callbacks on the caller's context). Never blocks.
  */
-public final class PassThroughHandler implements Handler<HttpServerRequest> {
+public class PassThroughHandler implements Handler<HttpServerRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PassThroughHandler.class);
   private static final Pattern WATCH_PARAM = Pattern.compile("(^|&)(watch=(true|1)|follow=(true|1))(&|$)");
@@ -48,6 +48,19 @@ public final class PassThroughHandler implements Handler<HttpServerRequest> {
     this.upstream = upstream;
     this.inFlight = inFlight;
     this.tunnel = new UpgradeTunnel(upstream);
+  }
+
+  /** A handler sharing {@code other}'s upstream, tunnel and in-flight registry (to decorate it). */
+  protected PassThroughHandler(PassThroughHandler other) {
+    this.vertx = other.vertx;
+    this.upstream = other.upstream;
+    this.inFlight = other.inFlight;
+    this.tunnel = other.tunnel;
+  }
+
+  /** The registry of long-running responses, shared with the cache's watch handler. */
+  public InFlight inFlight() {
+    return inFlight;
   }
 
   @Override
