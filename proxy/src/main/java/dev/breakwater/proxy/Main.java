@@ -139,7 +139,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** A kubeconfig that sends a client to Breakwater over plain loopback HTTP, no credentials. */
-  static void writeClientKubeconfig(Path path, String url) throws IOException {
+  public static void writeClientKubeconfig(Path path, String url) throws IOException {
     Files.writeString(path, """
         apiVersion: v1
         kind: Config

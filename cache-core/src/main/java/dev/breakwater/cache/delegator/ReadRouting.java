@@ -133,7 +133,7 @@ public final class ReadRouting {
   }
 
   /** A uint64 resourceVersion, or -1 when it is not one (strconv.ParseUint semantics). */
-  static long parseResourceVersion(String s) {
+  public static long parseResourceVersion(String s) {
     if (s.isEmpty() || s.length() > 20) {
       return -1;
     }

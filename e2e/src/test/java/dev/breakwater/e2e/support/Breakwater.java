@@ -43,21 +43,7 @@ public final class Breakwater implements AutoCloseable {
     BreakwaterServer server = BreakwaterServer.start(config);
     try {
       Path kc = Files.createTempFile("breakwater-client-", ".kubeconfig");
-      Files.writeString(kc, """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: breakwater
-            cluster:
-              server: %s
-          users:
-          - name: breakwater
-            user: {}
-          contexts:
-          - name: breakwater
-            context: {cluster: breakwater, user: breakwater}
-          current-context: breakwater
-          """.formatted(server.url()));
+      dev.breakwater.proxy.Main.writeClientKubeconfig(kc, server.url());
       return new Breakwater(server, kc);
     } catch (IOException e) {
       server.stop();

@@ -4,11 +4,8 @@ import dev.breakwater.proxy.route.ResourceCatalog;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import dev.breakwater.proxy.upstream.Upstream;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,13 +61,7 @@ public final class CacheManager implements AutoCloseable {
   }
 
   private Future<Buffer> get(String path) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", ResourceCatalog.DISCOVERY_ACCEPT);
-    String auth = upstream.credentials().authorization();
-    if (auth != null) {
-      headers.add("Authorization", auth);
-    }
-    return upstream.http().request(new RequestOptions().setMethod(HttpMethod.GET).setHost(upstream.host()).setPort(upstream.port())
-            .setSsl(upstream.tls()).setURI(upstream.basePath() + path).setHeaders(headers))
+    return upstream.http().request(upstream.get(path, ResourceCatalog.DISCOVERY_ACCEPT, "breakwater-discovery"))
         .compose(HttpClientRequest::send)
         .compose(resp -> resp.statusCode() == 200 ? resp.body()
             : Future.failedFuture("GET " + path + " answered " + resp.statusCode()));

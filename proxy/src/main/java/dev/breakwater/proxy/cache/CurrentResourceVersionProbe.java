@@ -3,9 +3,7 @@ package dev.breakwater.proxy.cache;
 import dev.breakwater.cache.codec.JsonFrames;
 import dev.breakwater.cache.object.ObjectExtractor;
 import dev.breakwater.proxy.upstream.Upstream;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,13 +44,7 @@ final class CurrentResourceVersionProbe {
   }
 
   private void send(CompletableFuture<Long> f) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json").add("User-Agent", "breakwater-probe");
-    String auth = upstream.credentials().authorization();
-    if (auth != null) {
-      headers.add("Authorization", auth);
-    }
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(upstream.host()).setPort(upstream.port())
-        .setSsl(upstream.tls()).setURI(upstream.basePath() + collectionPath + "?limit=1").setHeaders(headers);
+    RequestOptions options = upstream.get(collectionPath + "?limit=1", "application/json", "breakwater-probe");
     upstream.http().request(options).compose(HttpClientRequest::send)
         .compose(resp -> resp.body().map(body -> resp.statusCode() == 200 ? body.getBytes() : null))
         .onComplete(ar -> {

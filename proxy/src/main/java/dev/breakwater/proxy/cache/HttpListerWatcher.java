@@ -8,10 +8,8 @@ import dev.breakwater.cache.reflector.WatchHandler;
 import dev.breakwater.cache.reflector.WatchRequest;
 import dev.breakwater.cache.reflector.WatchStream;
 import dev.breakwater.proxy.upstream.Upstream;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.net.URLEncoder;
@@ -49,14 +47,7 @@ public final class HttpListerWatcher implements ListerWatcher {
   }
 
   private RequestOptions get(String query) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json")
-        .add("User-Agent", "breakwater-reflector");
-    String auth = upstream.credentials().authorization();
-    if (auth != null) {
-      headers.add("Authorization", auth);
-    }
-    return new RequestOptions().setMethod(HttpMethod.GET).setHost(upstream.host()).setPort(upstream.port())
-        .setSsl(upstream.tls()).setURI(upstream.basePath() + collectionPath + "?" + query).setHeaders(headers);
+    return upstream.get(collectionPath + "?" + query, "application/json", "breakwater-reflector");
   }
 
   @Override

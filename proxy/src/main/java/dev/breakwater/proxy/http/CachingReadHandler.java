@@ -294,7 +294,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> serveGet(key), () -> passThrough.handle(req));
         return;
       }
-      long min = parseRv(rv);
+      long min = ReadRouting.parseResourceVersion(rv);
       if (min < 0) {
         passThrough.handle(req); // 500 with the apiserver's own text
         return;
@@ -355,13 +355,13 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       boolean watchList = Boolean.TRUE.equals(sie) || rv.isEmpty() || rv.equals("0");
-      long since = rv.isEmpty() ? 0 : parseRv(rv);
+      long since = rv.isEmpty() ? 0 : ReadRouting.parseResourceVersion(rv);
       long timeout;
       String timeoutParam = param("timeoutSeconds");
       if (timeoutParam.isEmpty() || timeoutParam.equals("0")) {
         timeout = (long) (1800 * (1 + java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
       } else {
-        timeout = parseRv(timeoutParam);
+        timeout = ReadRouting.parseResourceVersion(timeoutParam);
       }
       if (since < 0 || timeout <= 0) {
         passThrough.handle(req);
@@ -467,10 +467,4 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         || group.equals("autoscaling") || group.equals("policy");
   }
 
-  static long parseRv(String s) {
-    if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(Character::isDigit)) {
-      return -1;
-    }
-    return Long.parseLong(s);
-  }
 }

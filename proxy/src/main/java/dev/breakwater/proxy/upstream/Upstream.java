@@ -150,6 +150,20 @@ public final class Upstream implements AutoCloseable {
     return http;
   }
 
+  /**
+   * A GET of {@code pathAndQuery} (below the server URL's base path) with Breakwater's own
+   * credentials: the requests caches make upstream (LIST/WATCH, current-RV probes, discovery).
+   */
+  public io.vertx.core.http.RequestOptions get(String pathAndQuery, String accept, String userAgent) {
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Accept", accept).add("User-Agent", userAgent);
+    String auth = credentials.authorization();
+    if (auth != null) {
+      headers.add("Authorization", auth);
+    }
+    return new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.GET).setHost(host).setPort(port)
+        .setSsl(tls).setURI(basePath() + pathAndQuery).setHeaders(headers);
+  }
+
   public NetClient net() {
     return net;
   }
