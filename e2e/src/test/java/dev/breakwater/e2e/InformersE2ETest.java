@@ -100,7 +100,26 @@ class InformersE2ETest {
       assertThat(watchesOpen).as("open upstream WATCHes on configmaps").isEqualTo(1);
       // fabric8 informers list with resourceVersion=0: served at once, no consistent-read probes.
       assertThat(lists).as("upstream LISTs on configmaps").isZero();
+      // Breakwater's own metrics on the admin listener say the same.
+      try (HttpClient http = RawHttp.plain()) {
+        String metrics = http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + bw.adminPort() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metric(metrics, "breakwater_requests_total{resource=\"configmaps\",served=\"cache\",verb=\"watch\"}"))
+            .isGreaterThanOrEqualTo(INFORMERS);
+        assertThat(metric(metrics, "breakwater_requests_total{resource=\"configmaps\",served=\"cache\",verb=\"list\"}"))
+            .isGreaterThanOrEqualTo(INFORMERS);
+        assertThat(metric(metrics, "breakwater_upstream_requests_total{kind=\"reflector\"}")).isBetween(1.0, 3.0);
+      }
     }
+  }
+
+  static double metric(String text, String series) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series);
   }
 
   /** A gauge for configmaps and one verb, from the apiserver's /metrics. */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Breakwater process: the main listener (HTTP/1.1 and HTTP/2, TLS when configured) that
  * passes requests to the upstream, and the optional admin listener ({@code /livez},
- * {@code /readyz}) kept apart so that {@code /readyz}, {@code /livez} and {@code /version} on the
+ * {@code /readyz}, {@code /metrics} in Prometheus format) kept apart so that {@code /readyz}, {@code /livez} and {@code /version} on the
  * main listener reach the upstream like any other path.
  *
  * <p>Lifecycle: {@link #start} binds both listeners; {@link #stop} stops accepting, ends
@@ -42,6 +42,7 @@ public final class BreakwaterServer implements AutoCloseable {
   private final Vertx vertx;
   private final Upstream upstream;
   private final InFlight inFlight = new InFlight();
+  private final dev.breakwater.proxy.metrics.ProxyMetrics metrics = new dev.breakwater.proxy.metrics.ProxyMetrics();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private HttpServer main;
   private HttpServer admin;
@@ -122,10 +123,11 @@ public final class BreakwaterServer implements AutoCloseable {
     }
     PassThroughHandler passThrough = new PassThroughHandler(vertx, upstream, inFlight);
     io.vertx.core.Handler<HttpServerRequest> handler = passThrough;
+    upstream.metrics(metrics);
     if (config.cacheReads()) {
-      caches = new CacheManager(upstream);
+      caches = new CacheManager(upstream, metrics);
       caches.refreshCatalog();
-      cachingHandler = new CachingReadHandler(vertx, passThrough, caches);
+      cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics);
       handler = cachingHandler;
     }
     try {
@@ -156,6 +158,13 @@ public final class BreakwaterServer implements AutoCloseable {
   private void admin(HttpServerRequest req) {
     switch (req.path()) {
       case "/livez", "/healthz" -> req.response().putHeader("Content-Type", "text/plain").end("ok");
+      case "/metrics" -> vertx.executeBlocking(metrics::scrape).onComplete(ar -> {
+        if (ar.succeeded()) {
+          req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+        } else {
+          req.response().setStatusCode(500).end();
+        }
+      });
       case "/readyz" -> {
         if (stopping.get()) {
           req.response().setStatusCode(503).putHeader("Content-Type", "text/plain").end("shutting down");

@@ -25,13 +25,15 @@ public final class CacheManager implements AutoCloseable {
   private static final long REFRESH_INTERVAL_NANOS = 5_000_000_000L;
 
   private final Upstream upstream;
+  private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
   private final ConcurrentHashMap<String, ResourceCache> caches = new ConcurrentHashMap<>();
   private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL_NANOS);
   private volatile ResourceCatalog catalog = ResourceCatalog.empty();
   private volatile boolean closed;
 
-  public CacheManager(Upstream upstream) {
+  public CacheManager(Upstream upstream, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
     this.upstream = upstream;
+    this.metrics = metrics;
   }
 
   /** The resource, if the upstream serves it; unknown names trigger a (rate-limited) discovery refresh. */
@@ -74,7 +76,9 @@ public final class CacheManager implements AutoCloseable {
     }
     return caches.computeIfAbsent(r.group() + "/" + r.version() + "/" + r.resource(), k -> {
       LOG.info("starting cache for {}", r.groupResource());
-      return new ResourceCache(upstream, r);
+      ResourceCache rc = new ResourceCache(upstream, r, metrics);
+      metrics.cacheGauges(r.groupResource(), () -> rc.cache().watchers().size(), () -> rc.cache().current().store().size());
+      return rc;
     });
   }
 

@@ -37,8 +37,10 @@ public final class ResourceCache implements AutoCloseable {
   private final Reflector reflector;
   private final ScheduledExecutorService executor;
   private final CurrentResourceVersionProbe probe;
+  private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
 
-  ResourceCache(Upstream upstream, Resource resource) {
+  ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
+    this.metrics = metrics;
     this.resource = resource;
     this.path = servingPath(resource);
     this.fieldLabels = FieldLabels.forKind(resource.group(), resource.kind());
@@ -127,7 +129,13 @@ public final class ResourceCache implements AutoCloseable {
    * there yet. The caller bounds the wait.
    */
   public CompletableFuture<Long> fresh(long arrivalNanos) {
-    return probe.currentResourceVersion(arrivalNanos).thenCompose(this::whenFresh);
+    CompletableFuture<Long> f = probe.currentResourceVersion(arrivalNanos).thenCompose(this::whenFresh);
+    f.whenComplete((rv, err) -> {
+      if (err == null) {
+        metrics.freshnessWait(resource.groupResource(), java.time.Duration.ofNanos(System.nanoTime() - arrivalNanos));
+      }
+    });
+    return f;
   }
 
   /**

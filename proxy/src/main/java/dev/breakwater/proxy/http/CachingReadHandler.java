@@ -57,14 +57,19 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final PassThroughHandler passThrough;
   private final CacheManager caches;
   private final ReadStats stats = new ReadStats();
+  private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
 
-  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches) {
+  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches,
+      dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
     this.vertx = vertx;
     this.caches = caches;
+    this.metrics = metrics;
     this.passThrough = new PassThroughHandler(upstream) {
       @Override
       public void handle(HttpServerRequest req) {
         stats.passedUpstream.incrementAndGet();
+        RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
+        metrics.request(info.verb(), info.resourceRequest() ? info.resource() : "", "upstream");
         super.handle(req);
       }
     };
@@ -262,6 +267,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       headers(200);
       resp.setChunked(true);
       stats.listsFromCache.incrementAndGet();
+      metrics.request("list", rc.resource().groupResource(), "cache");
       pump(enc);
     }
 
@@ -317,6 +323,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       byte[] body = JsonListEncoder.object(obj, bare(obj) ? rc.typeMeta() : null, pretty);
       headers(200);
       stats.getsFromCache.incrementAndGet();
+      metrics.request("get", rc.resource().groupResource(), "cache");
       resp.end(Buffer.buffer(body));
     }
 
@@ -405,6 +412,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       resp.setChunked(true);
       resp.writeHead();
       stats.watchesFromCache.incrementAndGet();
+      metrics.request("watch", rc.resource().groupResource(), "cache");
       dev.breakwater.cache.CacheWatcher watcher = w.value();
       InFlight.Entry entry = passThrough.inFlight().add(resp, () -> {
         watcher.stop();
@@ -447,6 +455,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     void status(ApiStatus s) {
       stats.errorsAtEdge.incrementAndGet();
+      metrics.request(info.verb(), rc.resource().groupResource(), "edge");
       headers(s.code());
       if (s.retryAfterSeconds() > 0) {
         resp.putHeader("Retry-After", String.valueOf(s.retryAfterSeconds()));

@@ -65,6 +65,7 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
+    upstream.count("passthrough");
     if (req.version() != HttpVersion.HTTP_2 && Headers.isUpgrade(req.headers())) {
       tunnel.handle(req);
       return;

@@ -37,6 +37,7 @@ public final class Upstream implements AutoCloseable {
   private final HttpClientAgent http;
   private final NetClient net;
   private final UpstreamCredentials credentials;
+  private volatile dev.breakwater.proxy.metrics.ProxyMetrics metrics;
 
   private Upstream(URI server, HttpClientAgent http, NetClient net, UpstreamCredentials credentials) {
     this.server = server;
@@ -154,7 +155,21 @@ public final class Upstream implements AutoCloseable {
    * A GET of {@code pathAndQuery} (below the server URL's base path) with Breakwater's own
    * credentials: the requests caches make upstream (LIST/WATCH, current-RV probes, discovery).
    */
+  /** Counts upstream requests in {@code metrics} from now on. */
+  public void metrics(dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** Records one request sent upstream, by kind (passthrough, reflector, probe, discovery). */
+  public void count(String kind) {
+    var m = metrics;
+    if (m != null) {
+      m.upstream(kind);
+    }
+  }
+
   public io.vertx.core.http.RequestOptions get(String pathAndQuery, String accept, String userAgent) {
+    count(userAgent.startsWith("breakwater-") ? userAgent.substring("breakwater-".length()) : userAgent);
     io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Accept", accept).add("User-Agent", userAgent);
     String auth = credentials.authorization();
     if (auth != null) {

@@ -1,0 +1,65 @@
+package dev.breakwater.proxy.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Breakwater's metrics, in Prometheus text format on the admin listener's {@code /metrics}:
+ * <ul>
+ *   <li>{@code breakwater_requests_total{verb,resource,served}} — reads by how they were answered:
+ *       {@code cache}, {@code upstream} (passed through) or {@code edge} (an error answered here);
+ *   <li>{@code breakwater_upstream_requests_total{kind}} — requests Breakwater itself sends upstream:
+ *       {@code passthrough}, {@code reflector} (LIST/WATCH of caches), {@code probe} (current-RV probes),
+ *       {@code discovery};
+ *   <li>{@code breakwater_freshness_wait_seconds{resource}} — how long consistent reads waited for
+ *       the cache (histogram);
+ *   <li>{@code breakwater_cache_watchers{resource}}, {@code breakwater_cache_objects{resource}};
+ *   <li>JVM memory, GC, threads and CPU.
+ * </ul>
+ * Thread-safe (Micrometer meters are).
+ */
+public final class ProxyMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  public ProxyMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  public void request(String verb, String resource, String served) {
+    Counter.builder("breakwater_requests_total").tag("verb", verb).tag("resource", resource).tag("served", served)
+        .register(registry).increment();
+  }
+
+  public void upstream(String kind) {
+    Counter.builder("breakwater_upstream_requests_total").tag("kind", kind).register(registry).increment();
+  }
+
+  public void freshnessWait(String resource, Duration waited) {
+    Timer.builder("breakwater_freshness_wait_seconds").tag("resource", resource).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
+        .register(registry).record(waited);
+  }
+
+  public void cacheGauges(String resource, Supplier<Number> watchers, Supplier<Number> objects) {
+    Gauge.builder("breakwater_cache_watchers", watchers).tag("resource", resource).register(registry);
+    Gauge.builder("breakwater_cache_objects", objects).tag("resource", resource).register(registry);
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}
