@@ -113,6 +113,22 @@ class InformersE2ETest {
     }
   }
 
+  @Test
+  void webSocketWatchesPassThroughAndStillWork(LocalCluster cluster, KubernetesClient direct) throws Exception {
+    direct.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS + "-ws").endMetadata().build()).serverSideApply();
+    try (Breakwater bw = Breakwater.start(Breakwater.config(cluster.kubeconfig(), Optional.empty()).withCacheReads(true));
+         KubernetesClient c = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(bw.url()).build()).build()) {
+      SharedIndexInformer<ConfigMap> inf = c.configMaps().inNamespace(NS + "-ws").inform();
+      await().atMost(Duration.ofSeconds(30)).until(inf::hasSynced);
+      direct.configMaps().inNamespace(NS + "-ws").resource(new ConfigMapBuilder().withNewMetadata().withName("via-ws").endMetadata().build()).create();
+      await().atMost(Duration.ofSeconds(30)).until(() -> inf.getStore().getByKey(NS + "-ws/via-ws") != null);
+      inf.close();
+      var stats = bw.server().readStats().orElseThrow();
+      assertThat(stats.listsFromCache.get()).as("the informer's LIST came from the cache").isGreaterThanOrEqualTo(1);
+      assertThat(stats.watchesFromCache.get()).as("its WebSocket watch is not served from the cache yet").isZero();
+    }
+  }
+
   static double metric(String text, String series) {
     for (String line : text.split("\n")) {
       if (line.startsWith(series + " ")) {

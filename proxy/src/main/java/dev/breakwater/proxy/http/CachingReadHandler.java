@@ -81,7 +81,8 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
-    if (req.method() != HttpMethod.GET || !Negotiation.plainJson(req.getHeader("Accept"))) {
+    // Upgrades (WebSocket watches included, fabric8's default) are not served from the cache yet.
+    if (req.method() != HttpMethod.GET || Headers.isUpgrade(req.headers()) || !Negotiation.plainJson(req.getHeader("Accept"))) {
       passThrough.handle(req);
       return;
     }
