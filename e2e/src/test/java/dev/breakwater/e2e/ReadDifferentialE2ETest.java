@@ -208,7 +208,8 @@ class ReadDifferentialE2ETest {
   void getsAreByteIdentical() throws Exception {
     for (String query : List.of("/api/v1/namespaces/" + NS + "/configmaps/cm-1", "/api/v1/namespaces/" + NS + "/configmaps/cm-1?resourceVersion=0",
         "/api/v1/namespaces/" + NS + "/configmaps/nope", "/api/v1/namespaces/no-such-ns/configmaps/cm-1",
-        "/api/v1/namespaces/" + NS + "/events/ev-2", "/api/v1/namespaces/" + NS, "/api/v1/namespaces/nope")) {
+        "/api/v1/namespaces/" + NS + "/events/ev-2", "/api/v1/namespaces/" + NS, "/api/v1/namespaces/nope",
+        "/api/v1/configmaps/cm-1", "/api/v1/namespaces/" + NS + "/namespaces/x")) {
       HttpResponse<String> u = upstream(query);
       HttpResponse<String> t = through(query);
       assertThat(t.statusCode()).as(query).isEqualTo(u.statusCode());

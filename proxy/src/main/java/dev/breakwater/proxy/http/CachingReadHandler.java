@@ -96,7 +96,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     Context ctx = vertx.getOrCreateContext();
     caches.resource(info.group(), info.version(), info.resource()).onComplete(ar -> {
       Optional<Resource> r = ar.succeeded() ? ar.result() : Optional.empty();
-      if (r.isEmpty() || !r.get().cacheable() || (!r.get().namespaced() && !info.namespace().isEmpty())) {
+      // Cluster-scoped resources have no namespaced paths, and namespaced objects no cluster-level
+      // GET route: the apiserver's 404s for those are its own.
+      if (r.isEmpty() || !r.get().cacheable() || (!r.get().namespaced() && !info.namespace().isEmpty())
+          || (r.get().namespaced() && info.namespace().isEmpty() && !info.name().isEmpty())) {
         passThrough.handle(req);
         return;
       }
