@@ -117,6 +117,8 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     final ResourceCache rc;
     final long arrival;
     final boolean pretty;
+    /** The namespace a LIST is run in: the request's, or the one its field selector pins (page 1 only). */
+    String listNamespace = "";
 
     Exchange(HttpServerRequest req, Context ctx, RequestInfo info, ResourceCache rc, long arrival) {
       this.req = req;
@@ -170,6 +172,14 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
+      // Store.ListPredicate: a cluster-wide LIST whose field selector pins one valid namespace is run
+      // as a LIST of that namespace — only without a continue token (MatchesSingleNamespace), so the
+      // next page's token, relative to the namespace, is read against the cluster-wide key.
+      String namespace = info.namespace();
+      if (namespace.isEmpty() && rc.resource().namespaced() && param("continue").isEmpty()) {
+        namespace = converted.value().requiresExactMatch("metadata.namespace").filter(CachingReadHandler::validNamespace).orElse("");
+      }
+      listNamespace = namespace;
       ListParams p = new ListParams(rc.listKey(info.namespace()), param("resourceVersion"), param("resourceVersionMatch"),
           param("continue"), limit, label.value().isEmpty(), converted.value().isEmpty(),
           RequestInfo.firstParam(req.query(), "sendInitialEvents") != null);
@@ -195,7 +205,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
             v -> decideList(p, predicate, true), () -> status(rc.cache().ready().unreadyStatus()));
         return;
       }
-      String prefix = OrderedStore.namespacePrefix(info.namespace());
+      String prefix = OrderedStore.namespacePrefix(listNamespace);
       long limit = p.limit();
       switch (d) {
         // The etcd path has no prompt progress signal (its watch bookmarks follow etcd's progress
@@ -258,7 +268,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       if (lrs.page().continueKey() != null) {
         ContinueToken.Form form = rc.path() == ServingPath.ETCD ? ContinueToken.Form.ETCD : ContinueToken.Form.WATCH_CACHE;
         Result<String> t = ContinueToken.encode(rc.listKey("") + "/" + lrs.page().continueKey(),
-            form.keyPrefix(p.listKey()), lrs.resourceVersion());
+            form.keyPrefix(rc.listKey(listNamespace)), lrs.resourceVersion());
         if (!t.isOk()) {
           status(t.error());
           return;
@@ -472,6 +482,11 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       resp.end(Buffer.buffer(out.toByteArray()));
     }
+  }
+
+  /** A DNS-1123 label, as ValidateNamespaceName requires. */
+  static boolean validNamespace(String ns) {
+    return ns.length() <= 63 && ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   }
 
   /** Kubernetes' own API groups (custom resources use other groups, save the rare approved *.k8s.io CRD). */
