@@ -147,8 +147,20 @@ public final class ResourceCache implements AutoCloseable {
     if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {
       return CompletableFuture.completedFuture(cache.resourceVersion());
     }
+    CompletableFuture<Long> f = cache.whenFresh(rv);
     reflector.requestProgress();
-    return cache.whenFresh(rv);
+    // A progress watch already in flight may have started before this RV existed and end below
+    // it: keep asking (one at a time, coalesced by the reflector) while this waiter waits, as the
+    // apiserver requests etcd progress every 100 ms while anyone waits. Bounded: callers give up
+    // after 3 s.
+    var poke = executor.scheduleWithFixedDelay(() -> {
+      if (!f.isDone()) {
+        reflector.requestProgress();
+      }
+    }, 100, 100, TimeUnit.MILLISECONDS);
+    executor.schedule(() -> poke.cancel(false), 5, TimeUnit.SECONDS);
+    f.whenComplete((v, err) -> poke.cancel(false));
+    return f;
   }
 
   @Override
