@@ -114,7 +114,7 @@ class InformersE2ETest {
   }
 
   @Test
-  void webSocketWatchesPassThroughAndStillWork(LocalCluster cluster, KubernetesClient direct) throws Exception {
+  void defaultFabric8InformerWithWebSocketWatchIsServedFromTheCache(LocalCluster cluster, KubernetesClient direct) throws Exception {
     direct.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS + "-ws").endMetadata().build()).serverSideApply();
     try (Breakwater bw = Breakwater.start(Breakwater.config(cluster.kubeconfig(), Optional.empty()).withCacheReads(true));
          KubernetesClient c = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(bw.url()).build()).build()) {
@@ -125,7 +125,7 @@ class InformersE2ETest {
       inf.close();
       var stats = bw.server().readStats().orElseThrow();
       assertThat(stats.listsFromCache.get()).as("the informer's LIST came from the cache").isGreaterThanOrEqualTo(1);
-      assertThat(stats.watchesFromCache.get()).as("its WebSocket watch is not served from the cache yet").isZero();
+      assertThat(stats.watchesFromCache.get()).as("its WebSocket watch was served from the cache").isGreaterThanOrEqualTo(1);
     }
   }
 

@@ -81,13 +81,22 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
-    // Upgrades (WebSocket watches included, fabric8's default) are not served from the cache yet.
-    if (req.method() != HttpMethod.GET || Headers.isUpgrade(req.headers()) || !Negotiation.plainJson(req.getHeader("Accept"))) {
+    if (req.method() != HttpMethod.GET || !Negotiation.plainJson(req.getHeader("Accept"))) {
       passThrough.handle(req);
       return;
     }
     RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
     if (!info.cacheableRead() || (info.verb().equals("watch") && (info.verbViaPath() || !info.name().isEmpty()))) {
+      passThrough.handle(req);
+      return;
+    }
+    // Upgrades: only a WebSocket watch the apiserver would accept as we serve it goes to the cache —
+    // with an Origin (its handshake answers 403 without one) and no subprotocol. Exec, attach,
+    // port-forward and everything else tunnel upstream.
+    boolean webSocket = Headers.isUpgrade(req.headers());
+    if (webSocket && !(info.verb().equals("watch") && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"))
+        && req.version() == io.vertx.core.http.HttpVersion.HTTP_1_1 && req.getHeader("Origin") != null
+        && req.getHeader("Sec-WebSocket-Protocol") == null)) {
       passThrough.handle(req);
       return;
     }
@@ -104,7 +113,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       ResourceCache rc = caches.cacheFor(r.get());
-      new Exchange(req, ctx, info, rc, arrival).start();
+      new Exchange(req, ctx, info, rc, arrival, webSocket).start();
     });
   }
 
@@ -120,7 +129,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     /** The namespace a LIST is run in: the request's, or the one its field selector pins (page 1 only). */
     String listNamespace = "";
 
-    Exchange(HttpServerRequest req, Context ctx, RequestInfo info, ResourceCache rc, long arrival) {
+    final boolean webSocket;
+
+    Exchange(HttpServerRequest req, Context ctx, RequestInfo info, ResourceCache rc, long arrival, boolean webSocket) {
+      this.webSocket = webSocket;
       this.req = req;
       this.resp = req.response();
       this.ctx = ctx;
@@ -131,6 +143,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     }
 
     void start() {
+      if (webSocket && !info.verb().equals("watch")) {
+        passThrough.handle(req);
+        return;
+      }
       switch (info.verb()) {
         case "list" -> list();
         case "watch" -> watch();
@@ -411,7 +427,11 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     }
 
     void openWatch(WatchCache.WatchRequest wr) {
-      HttpWatchSink sink = new HttpWatchSink(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta()));
+      if (webSocket) {
+        openWebSocketWatch(wr);
+        return;
+      }
+      HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta()));
       // The sink hands writes to this context: they run after this method has written the head.
       Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
       if (!w.isOk()) {
@@ -437,6 +457,47 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         passThrough.inFlight().remove(entry);
       });
       resp.endHandler(v -> passThrough.inFlight().remove(entry));
+    }
+
+    /**
+     * The same watch over a WebSocket: the history is checked before the handshake so that an RV
+     * older than the window still goes upstream; then each event is one text message, and the
+     * end of the watch closes the socket normally, as the apiserver's x/net websocket does.
+     */
+    void openWebSocketWatch(WatchCache.WatchRequest wr) {
+      if (wr.sendInitialEvents() == null && !rc.cache().eventsSince(wr.resourceVersion()).isOk()) {
+        passThrough.handle(req);
+        return;
+      }
+      req.toWebSocket().onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.debug("websocket handshake for {} failed: {}", req.uri(), ar.cause().toString());
+          return;
+        }
+        io.vertx.core.http.ServerWebSocket ws = ar.result();
+        dev.breakwater.cache.codec.JsonWatchEncoder encoder = new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta());
+        HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, encoder);
+        Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
+        if (!w.isOk()) {
+          // Evicted between the check and now: tell the client as the apiserver tells a too-old watch.
+          ws.writeTextMessage("{\"type\":\"ERROR\",\"object\":" + w.error().toJsonString().trim() + "}\n");
+          ws.close((short) 1000);
+          return;
+        }
+        stats.watchesFromCache.incrementAndGet();
+        metrics.request("watch", rc.resource().groupResource(), "cache");
+        dev.breakwater.cache.CacheWatcher watcher = w.value();
+        ws.textMessageHandler(m -> { }); // the client sends nothing; ignore what it does
+        ws.binaryMessageHandler(m -> { });
+        InFlight.Entry entry = passThrough.inFlight().add(resp, () -> {
+          watcher.stop();
+          sink.end();
+        });
+        ws.closeHandler(v -> {
+          watcher.stop();
+          passThrough.inFlight().remove(entry);
+        });
+      });
     }
 
     // ---- plumbing ----

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A cache watcher's output over a chunked HTTP response, one JSON event per line.
+ * A cache watcher's output to a client: over a chunked HTTP response (one JSON event per line)
+ * or over a WebSocket (one text message per event, as the apiserver frames JSON watches).
  *
  * <p>Threading and back-pressure: the watcher calls in from cache threads; each event is encoded
  * there and handed to the response's context. {@link #writeQueueFull()} is true while the bytes
@@ -21,7 +22,10 @@ final class HttpWatchSink implements WatchSink {
 
   static final long MAX_PENDING_BYTES = 1 << 20;
 
-  private final HttpServerResponse resp;
+  private final io.vertx.core.streams.WriteStream<Buffer> stream;
+  private final java.util.function.Consumer<byte[]> writer;
+  private final Runnable ender;
+  private final java.util.function.BooleanSupplier gone;
   private final Context ctx;
   private final JsonWatchEncoder encoder;
   private final AtomicLong pending = new AtomicLong();
@@ -29,10 +33,25 @@ final class HttpWatchSink implements WatchSink {
   private volatile boolean connectionFull;
   private volatile Runnable onDrain;
 
-  HttpWatchSink(HttpServerResponse resp, Context ctx, JsonWatchEncoder encoder) {
-    this.resp = resp;
+  private HttpWatchSink(io.vertx.core.streams.WriteStream<Buffer> stream, java.util.function.Consumer<byte[]> writer,
+      Runnable ender, java.util.function.BooleanSupplier gone, Context ctx, JsonWatchEncoder encoder) {
+    this.stream = stream;
+    this.writer = writer;
+    this.ender = ender;
+    this.gone = gone;
     this.ctx = ctx;
     this.encoder = encoder;
+  }
+
+  /** Events as lines of a chunked HTTP response. */
+  static HttpWatchSink chunked(HttpServerResponse resp, Context ctx, JsonWatchEncoder encoder) {
+    return new HttpWatchSink(resp, b -> resp.write(Buffer.buffer(b)), resp::end, () -> resp.ended() || resp.closed(), ctx, encoder);
+  }
+
+  /** Events as WebSocket text messages (the apiserver's text framing for JSON watches). */
+  static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Context ctx, JsonWatchEncoder encoder) {
+    return new HttpWatchSink(ws, b -> ws.writeTextMessage(new String(b, java.nio.charset.StandardCharsets.UTF_8)),
+        () -> ws.close((short) 1000), ws::isClosed, ctx, encoder);
   }
 
   @Override
@@ -44,13 +63,13 @@ final class HttpWatchSink implements WatchSink {
     pending.addAndGet(bytes.length);
     ctx.runOnContext(v -> {
       pending.addAndGet(-bytes.length);
-      if (resp.ended() || resp.closed()) {
+      if (gone.getAsBoolean()) {
         return;
       }
-      resp.write(Buffer.buffer(bytes));
-      if (resp.writeQueueFull()) {
+      writer.accept(bytes);
+      if (stream.writeQueueFull()) {
         connectionFull = true;
-        resp.drainHandler(x -> {
+        stream.drainHandler(x -> {
           connectionFull = false;
           maybeDrain();
         });
@@ -83,8 +102,8 @@ final class HttpWatchSink implements WatchSink {
   public void end() {
     if (ended.compareAndSet(false, true)) {
       ctx.runOnContext(v -> {
-        if (!resp.ended() && !resp.closed()) {
-          resp.end();
+        if (!gone.getAsBoolean()) {
+          ender.run();
         }
       });
     }
