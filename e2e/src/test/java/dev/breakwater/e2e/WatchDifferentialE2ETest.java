@@ -72,7 +72,7 @@ class WatchDifferentialE2ETest {
   }
 
   /** Reads a watch's lines until it ends (timeoutSeconds). */
-  static CompletableFuture<List<String>> collect(HttpClient http, URI uri) throws Exception {
+  public static CompletableFuture<List<String>> collect(HttpClient http, URI uri) throws Exception {
     HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");

@@ -25,8 +25,19 @@ public final class JsonListEncoder {
   public static final int CHUNK_BYTES = 64 * 1024;
   private static final byte[] NEWLINE = {'\n'};
 
-  /** The list envelope: kind ({@code ConfigMapList}), apiVersion and ListMeta. */
-  public record Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount) {}
+  /**
+   * The list envelope: kind ({@code ConfigMapList}), apiVersion and ListMeta. {@code unstructured}
+   * for custom resources, whose lists the apiserver writes as unstructured maps: keys sorted
+   * ({@code apiVersion, items, kind, metadata}; {@code continue, remainingItemCount,
+   * resourceVersion}) and {@code "continue":""} even on the last page (verified on 1.36.3).
+   */
+  public record Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount,
+      boolean unstructured) {
+
+    public Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount) {
+      this(listKind, apiVersion, resourceVersion, continueToken, remainingItemCount, false);
+    }
+  }
 
   private final Envelope envelope;
   private final Iterator<CachedObject> items;
@@ -72,6 +83,10 @@ public final class JsonListEncoder {
   }
 
   private byte[] header() {
+    return (envelope.unstructured() ? unstructuredHeader() : typedHeader()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String typedHeader() {
     StringBuilder meta = new StringBuilder();
     String sep = pretty ? ",\n    " : ",";
     String colon = pretty ? ": " : ":";
@@ -98,10 +113,39 @@ public final class JsonListEncoder {
       GoJson.appendString(sb, envelope.apiVersion());
       sb.append(",\"metadata\":{").append(meta).append("},\"items\":[");
     }
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    return sb.toString();
+  }
+
+  /** Unstructured lists: {@code {"apiVersion":…,"items":[} …; the rest follows the items. */
+  private String unstructuredHeader() {
+    StringBuilder sb = new StringBuilder(64);
+    sb.append(pretty ? "{\n  \"apiVersion\": " : "{\"apiVersion\":");
+    GoJson.appendString(sb, envelope.apiVersion());
+    sb.append(pretty ? ",\n  \"items\": [" : ",\"items\":[");
+    return sb.toString();
+  }
+
+  private String unstructuredTail() {
+    String colon = pretty ? ": " : ":";
+    String sep = pretty ? ",\n    " : ",";
+    StringBuilder sb = new StringBuilder(96);
+    sb.append(pretty ? ",\n  \"kind\": " : ",\"kind\":");
+    GoJson.appendString(sb, envelope.listKind());
+    sb.append(pretty ? ",\n  \"metadata\": {\n    " : ",\"metadata\":{");
+    sb.append("\"continue\"").append(colon);
+    GoJson.appendString(sb, envelope.continueToken() == null ? "" : envelope.continueToken());
+    if (envelope.remainingItemCount() != null) {
+      sb.append(sep).append("\"remainingItemCount\"").append(colon).append(envelope.remainingItemCount());
+    }
+    sb.append(sep).append("\"resourceVersion\"").append(colon).append('"').append(Long.toUnsignedString(envelope.resourceVersion())).append('"');
+    sb.append(pretty ? "\n  }\n}" : "}}\n");
+    return sb.toString();
   }
 
   private byte[] trailer() {
+    if (envelope.unstructured()) {
+      return ((pretty ? (first ? "]" : "\n  ]") : "]") + unstructuredTail()).getBytes(StandardCharsets.UTF_8);
+    }
     if (pretty) {
       return ascii(first ? "]\n}" : "\n  ]\n}");
     }

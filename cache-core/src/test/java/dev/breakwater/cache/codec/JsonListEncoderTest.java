@@ -93,4 +93,24 @@ class JsonListEncoderTest {
     assertThat(new String(JsonListEncoder.object(obj(ITEM), null, true), StandardCharsets.UTF_8))
         .isEqualTo(new String(GoJson.indent(ITEM.getBytes(StandardCharsets.UTF_8), "", "  "), StandardCharsets.UTF_8));
   }
+
+  @Test
+  void customResourceListsAreUnstructured() {
+    String cr = "{\"apiVersion\":\"e2e.breakwater.dev/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w1\",\"resourceVersion\":\"210\"}}";
+    assertThat(drain(new JsonListEncoder(new JsonListEncoder.Envelope("WidgetList", "e2e.breakwater.dev/v1", 213, null, null, true),
+        List.<CachedObject>of().iterator(), false)))
+        .isEqualTo("{\"apiVersion\":\"e2e.breakwater.dev/v1\",\"items\":[],\"kind\":\"WidgetList\",\"metadata\":{\"continue\":\"\",\"resourceVersion\":\"213\"}}\n");
+    assertThat(drain(new JsonListEncoder(new JsonListEncoder.Envelope("WidgetList", "e2e.breakwater.dev/v1", 215, "eyJ2", 2L, true),
+        List.of(obj(cr)).iterator(), false)))
+        .isEqualTo("{\"apiVersion\":\"e2e.breakwater.dev/v1\",\"items\":[" + cr + "],\"kind\":\"WidgetList\",\"metadata\":"
+            + "{\"continue\":\"eyJ2\",\"remainingItemCount\":2,\"resourceVersion\":\"215\"}}\n");
+    // Pretty: Go's indent of the compact form, no trailing newline (as captured: "items": [] on one line).
+    for (List<CachedObject> items : List.of(List.<CachedObject>of(), List.of(obj(cr), obj(cr)))) {
+      var env = new JsonListEncoder.Envelope("WidgetList", "e2e.breakwater.dev/v1", 213, null, null, true);
+      String compact = drain(new JsonListEncoder(env, items.iterator(), false));
+      String pretty = drain(new JsonListEncoder(env, items.iterator(), true));
+      assertThat(pretty).isEqualTo(new String(GoJson.indent(compact.substring(0, compact.length() - 1).getBytes(StandardCharsets.UTF_8), "", "  "),
+          StandardCharsets.UTF_8));
+    }
+  }
 }

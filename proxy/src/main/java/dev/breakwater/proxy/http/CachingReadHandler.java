@@ -293,7 +293,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       Resource r = rc.resource();
       JsonListEncoder enc = new JsonListEncoder(new JsonListEncoder.Envelope(r.kind() + "List", r.apiVersion(),
-          lrs.resourceVersion(), token, lrs.page().remainingItemCount()), lrs.page().items().iterator(), pretty);
+          lrs.resourceVersion(), token, lrs.page().remainingItemCount(), !builtIn(r.group())), lrs.page().items().iterator(), pretty);
       headers(200);
       resp.setChunked(true);
       stats.listsFromCache.incrementAndGet();
@@ -376,7 +376,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       String rv = param("resourceVersion");
       String rvm = param("resourceVersionMatch");
       String sieParam = RequestInfo.firstParam(req.query(), "sendInitialEvents");
-      if (rc.path() != ServingPath.WATCH_CACHE || !builtIn(rc.resource().group()) || !param("continue").isEmpty()
+      if (rc.path() != ServingPath.WATCH_CACHE || !param("continue").isEmpty()
           || !rc.state().ready()) {
         passThrough.handle(req);
         return;
@@ -431,7 +431,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         openWebSocketWatch(wr);
         return;
       }
-      HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta()));
+      HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !builtIn(rc.resource().group())));
       // The sink hands writes to this context: they run after this method has written the head.
       Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
       if (!w.isOk()) {
@@ -475,7 +475,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           return;
         }
         io.vertx.core.http.ServerWebSocket ws = ar.result();
-        dev.breakwater.cache.codec.JsonWatchEncoder encoder = new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta());
+        dev.breakwater.cache.codec.JsonWatchEncoder encoder = new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !builtIn(rc.resource().group()));
         HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, encoder);
         Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
         if (!w.isOk()) {
