@@ -108,6 +108,22 @@ class CustomResourceDifferentialE2ETest {
   }
 
   @Test
+  void fieldSelectorsOnCustomResources() throws Exception {
+    for (String q : List.of(BASE + "/namespaces/" + NS + "/gadgets?fieldSelector=metadata.name%3Dg1&resourceVersion=0",
+        BASE + "/namespaces/" + NS + "/gadgets?fieldSelector=spec.size%3D1&resourceVersion=0",
+        BASE + "/gadgets?fieldSelector=metadata.namespace%3D" + NS + "&resourceVersion=0")) {
+      HttpResponse<String> u = upstream(q);
+      HttpResponse<String> t = through(q);
+      assertThat(t.statusCode()).as(q).isEqualTo(u.statusCode());
+      if (u.statusCode() == 200) {
+        assertThat(JSON.readTree(t.body()).path("items")).as(q).isEqualTo(JSON.readTree(u.body()).path("items"));
+      } else {
+        assertThat(t.body()).as(q).isEqualTo(u.body());
+      }
+    }
+  }
+
+  @Test
   void watchListBookmarksAreUnstructured() throws Exception {
     String q = BASE + "/namespaces/" + NS + "/gadgets?watch=1&timeoutSeconds=2&allowWatchBookmarks=true&resourceVersion=0";
     List<String> u = WatchDifferentialE2ETest.collect(direct, cluster.server().resolve(q)).get(20, TimeUnit.SECONDS);

@@ -43,7 +43,10 @@ public final class ResourceCache implements AutoCloseable {
     this.metrics = metrics;
     this.resource = resource;
     this.path = servingPath(resource);
-    this.fieldLabels = FieldLabels.forKind(resource.group(), resource.kind());
+    // Custom resources: metadata.name (and metadata.namespace if namespaced) only — their CRD's
+    // selectableFields are not read yet, so selectors on other fields fail to convert and go upstream.
+    this.fieldLabels = resource.builtIn() ? FieldLabels.forKind(resource.group(), resource.kind())
+        : FieldLabels.forCustomResource(resource.namespaced(), java.util.List.of());
     this.extractor = new ObjectExtractor(fieldLabels.jsonPaths());
     this.typeMeta = new TypeMeta(resource.kind(), resource.apiVersion());
     this.cache = new WatchCache(Clock.systemUTC());

@@ -293,7 +293,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       Resource r = rc.resource();
       JsonListEncoder enc = new JsonListEncoder(new JsonListEncoder.Envelope(r.kind() + "List", r.apiVersion(),
-          lrs.resourceVersion(), token, lrs.page().remainingItemCount(), !builtIn(r.group())), lrs.page().items().iterator(), pretty);
+          lrs.resourceVersion(), token, lrs.page().remainingItemCount(), !r.builtIn()), lrs.page().items().iterator(), pretty);
       headers(200);
       resp.setChunked(true);
       stats.listsFromCache.incrementAndGet();
@@ -431,7 +431,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         openWebSocketWatch(wr);
         return;
       }
-      HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !builtIn(rc.resource().group())));
+      HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn()));
       // The sink hands writes to this context: they run after this method has written the head.
       Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
       if (!w.isOk()) {
@@ -475,7 +475,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           return;
         }
         io.vertx.core.http.ServerWebSocket ws = ar.result();
-        dev.breakwater.cache.codec.JsonWatchEncoder encoder = new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !builtIn(rc.resource().group()));
+        dev.breakwater.cache.codec.JsonWatchEncoder encoder = new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn());
         HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, encoder);
         Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
         if (!w.isOk()) {
@@ -550,10 +550,5 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     return ns.length() <= 63 && ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   }
 
-  /** Kubernetes' own API groups (custom resources use other groups, save the rare approved *.k8s.io CRD). */
-  static boolean builtIn(String group) {
-    return group.isEmpty() || group.endsWith(".k8s.io") || group.equals("apps") || group.equals("batch")
-        || group.equals("autoscaling") || group.equals("policy");
-  }
 
 }

@@ -43,6 +43,15 @@ public final class ResourceCatalog {
       return (group.isEmpty() ? "/api/" : "/apis/" + group + "/") + version + "/" + resource;
     }
 
+    /**
+     * Kubernetes' own API groups; custom resources use other groups (save the rare approved
+     * {@code *.k8s.io} CRD, which this treats as built-in).
+     */
+    public boolean builtIn() {
+      return group.isEmpty() || group.endsWith(".k8s.io") || group.equals("apps") || group.equals("batch")
+          || group.equals("autoscaling") || group.equals("policy");
+    }
+
     /** {@code configmaps} or {@code deployments.apps}, as GroupResource prints. */
     public String groupResource() {
       return group.isEmpty() ? resource : resource + "." + group;
