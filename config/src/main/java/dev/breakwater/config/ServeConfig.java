@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param tlsKey PEM private key for the main listener
  * @param shutdownGrace how long in-flight requests may run after a stop signal
  * @param upstreamConnectTimeout the bound on reaching the upstream before answering 503
- * @param cacheReads serve LIST and GET of cacheable resources (JSON) from caches; off by default
- *     until the read path covers WATCH and the other representations
+ * @param cacheReads serve LIST, GET and WATCH of cacheable resources (JSON) from caches; off by
+ *     default until the read path covers the other representations
+ * @param cachePolicy which resources to cache, which to start at once, when to stop idle caches
  */
 public record ServeConfig(
     Path kubeconfig,
@@ -30,16 +31,21 @@ public record ServeConfig(
     Optional<Path> tlsKey,
     Duration shutdownGrace,
     Duration upstreamConnectTimeout,
-    boolean cacheReads) {
+    boolean cacheReads,
+    CachePolicy cachePolicy) {
 
   /** A configuration with the cache off. */
   public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
       Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout) {
-    this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, false);
+    this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, false, CachePolicy.DEFAULT);
   }
 
   public ServeConfig withCacheReads(boolean on) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy);
+  }
+
+  public ServeConfig withCachePolicy(CachePolicy policy) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy);
   }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -66,6 +72,9 @@ public record ServeConfig(
     }
     if (upstreamConnectTimeout.isNegative() || upstreamConnectTimeout.isZero()) {
       errors.add("--upstream-connect-timeout must be positive");
+    }
+    if (cachePolicy.idleTimeout().isNegative()) {
+      errors.add("--cache-idle-timeout must not be negative");
     }
     if (adminListen.isPresent() && adminListen.get().port() != 0 && adminListen.get().equals(listen)) {
       errors.add("--admin-listen must differ from --listen");

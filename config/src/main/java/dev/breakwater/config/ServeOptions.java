@@ -45,6 +45,20 @@ public class ServeOptions {
           + "watches and other representations pass through)")
   boolean cache;
 
+  @Option(names = "--cache-resources", paramLabel = "RESOURCE", split = ",",
+      description = "cache only these resources, e.g. configmaps,deployments.apps (default: all that support list and watch)")
+  java.util.List<String> cacheResources = new java.util.ArrayList<>();
+
+  @Option(names = "--cache-exclude", paramLabel = "RESOURCE", split = ",", description = "never cache these resources")
+  java.util.List<String> cacheExclude = new java.util.ArrayList<>();
+
+  @Option(names = "--cache-warm", paramLabel = "RESOURCE", split = ",", description = "start these caches at launch")
+  java.util.List<String> cacheWarm = new java.util.ArrayList<>();
+
+  @Option(names = "--cache-idle-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+      description = "stop a cache unused (no requests, no watchers) for this long; 0 = never (default: ${DEFAULT-VALUE})")
+  Duration cacheIdleTimeout;
+
   /** Resolves defaults ($KUBECONFIG, ~/.kube/config) and builds the config; call validate() next. */
   public ServeConfig toConfig() {
     Path kc = kubeconfig;
@@ -57,7 +71,9 @@ public class ServeOptions {
       }
     }
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
-        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache);
+        Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
+        new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
+            cacheIdleTimeout));
   }
 
   /** Lets {@code local} inject the fixture's kubeconfig. */

@@ -125,8 +125,8 @@ public final class BreakwaterServer implements AutoCloseable {
     io.vertx.core.Handler<HttpServerRequest> handler = passThrough;
     upstream.metrics(metrics);
     if (config.cacheReads()) {
-      caches = new CacheManager(upstream, metrics);
-      caches.refreshCatalog();
+      caches = new CacheManager(upstream, metrics, config.cachePolicy());
+      caches.start();
       cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics);
       handler = cachingHandler;
     }

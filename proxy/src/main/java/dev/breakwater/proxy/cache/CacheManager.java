@@ -26,14 +26,53 @@ public final class CacheManager implements AutoCloseable {
 
   private final Upstream upstream;
   private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
+  private final dev.breakwater.config.CachePolicy policy;
+  private final java.util.concurrent.ScheduledExecutorService sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("cache-idle-sweeper").factory());
   private final ConcurrentHashMap<String, ResourceCache> caches = new ConcurrentHashMap<>();
   private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL_NANOS);
   private volatile ResourceCatalog catalog = ResourceCatalog.empty();
   private volatile boolean closed;
 
-  public CacheManager(Upstream upstream, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
+  public CacheManager(Upstream upstream, dev.breakwater.proxy.metrics.ProxyMetrics metrics, dev.breakwater.config.CachePolicy policy) {
     this.upstream = upstream;
     this.metrics = metrics;
+    this.policy = policy;
+    if (!policy.idleTimeout().isZero()) {
+      long period = Math.max(100, Math.min(30_000, policy.idleTimeout().toMillis() / 4));
+      sweeper.scheduleWithFixedDelay(this::stopIdle, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether the policy lets {@code r} be cached. */
+  public boolean allows(Resource r) {
+    return policy.allows(r.groupResource());
+  }
+
+  /** Discovers the upstream's resources and starts the caches the policy warms. */
+  public Future<Void> start() {
+    return refreshCatalog().map(c -> {
+      for (String name : policy.warm()) {
+        c.find(name).filter(Resource::cacheable).filter(this::allows).ifPresentOrElse(this::cacheFor,
+            () -> LOG.warn("--cache-warm {}: not a cacheable resource of the upstream", name));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Stops caches that no request used for the idle timeout and that feed no watcher, so a
+   * resource read once does not hold its upstream WATCH and memory forever. Runs on the sweeper.
+   */
+  void stopIdle() {
+    long now = System.nanoTime();
+    long idle = policy.idleTimeout().toNanos();
+    caches.forEach((key, rc) -> {
+      if (now - rc.lastUsedNanos() > idle && rc.cache().watchers().isEmpty() && caches.remove(key, rc)) {
+        LOG.info("stopping idle cache for {}", rc.resource().groupResource());
+        rc.close();
+      }
+    });
   }
 
   /** The resource, if the upstream serves it; unknown names trigger a (rate-limited) discovery refresh. */
@@ -74,12 +113,21 @@ public final class CacheManager implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("cache manager closed");
     }
-    return caches.computeIfAbsent(r.group() + "/" + r.version() + "/" + r.resource(), k -> {
+    String key = r.group() + "/" + r.version() + "/" + r.resource();
+    ResourceCache cache = caches.computeIfAbsent(key, k -> {
       LOG.info("starting cache for {}", r.groupResource());
-      ResourceCache rc = new ResourceCache(upstream, r, metrics);
-      metrics.cacheGauges(r.groupResource(), () -> rc.cache().watchers().size(), () -> rc.cache().current().store().size());
-      return rc;
+      // Gauges look the cache up, so that a cache stopped when idle and started again is what they report.
+      metrics.cacheGauges(r.groupResource(), () -> gauge(key, c -> c.cache().watchers().size()),
+          () -> gauge(key, c -> c.cache().current().store().size()));
+      return new ResourceCache(upstream, r, metrics);
     });
+    cache.touch();
+    return cache;
+  }
+
+  private int gauge(String key, java.util.function.ToIntFunction<ResourceCache> f) {
+    ResourceCache c = caches.get(key);
+    return c == null ? 0 : f.applyAsInt(c);
   }
 
   public int size() {
@@ -89,6 +137,7 @@ public final class CacheManager implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    sweeper.shutdownNow();
     caches.values().forEach(ResourceCache::close);
     caches.clear();
   }

@@ -38,6 +38,7 @@ public final class ResourceCache implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final CurrentResourceVersionProbe probe;
   private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
+  private volatile long lastUsedNanos = System.nanoTime();
 
   ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
     this.metrics = metrics;
@@ -67,6 +68,15 @@ public final class ResourceCache implements AutoCloseable {
   static ServingPath servingPath(Resource r) {
     boolean events = r.resource().equals("events") && (r.group().isEmpty() || r.group().equals("events.k8s.io"));
     return events ? ServingPath.ETCD : ServingPath.WATCH_CACHE;
+  }
+
+  /** Marks the cache as used now (for idle stop). */
+  void touch() {
+    lastUsedNanos = System.nanoTime();
+  }
+
+  long lastUsedNanos() {
+    return lastUsedNanos;
   }
 
   public Resource resource() {

@@ -107,7 +107,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       Optional<Resource> r = ar.succeeded() ? ar.result() : Optional.empty();
       // Cluster-scoped resources have no namespaced paths, and namespaced objects no cluster-level
       // GET route: the apiserver's 404s for those are its own.
-      if (r.isEmpty() || !r.get().cacheable() || (!r.get().namespaced() && !info.namespace().isEmpty())
+      if (r.isEmpty() || !r.get().cacheable() || !caches.allows(r.get()) || (!r.get().namespaced() && !info.namespace().isEmpty())
           || (r.get().namespaced() && info.namespace().isEmpty() && !info.name().isEmpty())) {
         passThrough.handle(req);
         return;

@@ -108,4 +108,13 @@ public final class ResourceCatalog {
   public int size() {
     return resources.size();
   }
+
+  /**
+   * The resource a user names as GroupResource prints it ({@code configmaps},
+   * {@code deployments.apps}); the version the upstream serves first in discovery order is not
+   * tracked, so any served version is chosen.
+   */
+  public Optional<Resource> find(String groupResource) {
+    return resources.values().stream().filter(r -> r.groupResource().equals(groupResource)).findFirst();
+  }
 }

@@ -1,0 +1,37 @@
+package dev.breakwater.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CachePolicyTest {
+
+  @Test
+  void excludeWinsAndEmptyIncludeMeansAll() {
+    CachePolicy all = CachePolicy.DEFAULT;
+    assertThat(all.allows("configmaps")).isTrue();
+    CachePolicy some = new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("deployments.apps"), Set.of(), Duration.ZERO);
+    assertThat(some.allows("configmaps")).isTrue();
+    assertThat(some.allows("deployments.apps")).isFalse();
+    assertThat(some.allows("secrets")).isFalse();
+    assertThat(new CachePolicy(Set.of(), Set.of("secrets"), Set.of(), Duration.ZERO).allows("secrets")).isFalse();
+  }
+
+  @Test
+  void flagsBecomeThePolicy() {
+    ServeOptions o = new ServeOptions();
+    new CommandLine(o).parseArgs("--kubeconfig", "/x", "--cache", "--cache-resources", "configmaps,deployments.apps",
+        "--cache-exclude", "secrets", "--cache-warm", "configmaps", "--cache-idle-timeout", "30s");
+    ServeConfig c = o.toConfig();
+    assertThat(c.cacheReads()).isTrue();
+    assertThat(c.cachePolicy()).isEqualTo(new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("secrets"),
+        Set.of("configmaps"), Duration.ofSeconds(30)));
+    ServeOptions d = new ServeOptions();
+    new CommandLine(d).parseArgs("--kubeconfig", "/x");
+    assertThat(d.toConfig().cacheReads()).isFalse();
+    assertThat(d.toConfig().cachePolicy()).isEqualTo(CachePolicy.DEFAULT);
+  }
+}
