@@ -445,18 +445,26 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       headers(200);
       resp.setChunked(true);
       resp.writeHead();
+      Runnable stopped = watching(w.value(), sink);
+      resp.closeHandler(v -> stopped.run());
+      resp.endHandler(v -> stopped.run());
+    }
+
+    /**
+     * Counts a watch served from the cache and registers it for graceful shutdown (which ends it
+     * cleanly); returns what the connection's close must run (idempotent).
+     */
+    Runnable watching(dev.breakwater.cache.CacheWatcher watcher, HttpWatchSink sink) {
       stats.watchesFromCache.incrementAndGet();
       metrics.request("watch", rc.resource().groupResource(), "cache");
-      dev.breakwater.cache.CacheWatcher watcher = w.value();
       InFlight.Entry entry = passThrough.inFlight().add(resp, () -> {
         watcher.stop();
         sink.end();
       });
-      resp.closeHandler(v -> {
+      return () -> {
         watcher.stop();
         passThrough.inFlight().remove(entry);
-      });
-      resp.endHandler(v -> passThrough.inFlight().remove(entry));
+      };
     }
 
     /**
@@ -484,19 +492,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           ws.close((short) 1000);
           return;
         }
-        stats.watchesFromCache.incrementAndGet();
-        metrics.request("watch", rc.resource().groupResource(), "cache");
-        dev.breakwater.cache.CacheWatcher watcher = w.value();
         ws.textMessageHandler(m -> { }); // the client sends nothing; ignore what it does
         ws.binaryMessageHandler(m -> { });
-        InFlight.Entry entry = passThrough.inFlight().add(resp, () -> {
-          watcher.stop();
-          sink.end();
-        });
-        ws.closeHandler(v -> {
-          watcher.stop();
-          passThrough.inFlight().remove(entry);
-        });
+        Runnable stopped = watching(w.value(), sink);
+        ws.closeHandler(v -> stopped.run());
       });
     }
 
