@@ -406,16 +406,16 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       Result<LabelSelector> label = LabelSelector.parse(param("labelSelector"));
       Result<FieldSelector> field = FieldSelector.parse(param("fieldSelector"));
-      if (!label.isOk() || !field.isOk() || !field.value().transform(rc.fieldLabels()).isOk()) {
+      Result<FieldSelector> converted = field.isOk() ? field.value().transform(rc.fieldLabels()) : field;
+      if (!label.isOk() || !converted.isOk()) {
         passThrough.handle(req);
         return;
       }
-      SelectionPredicate predicate = SelectionPredicate.of(label.value(), field.value().transform(rc.fieldLabels()).value(),
-          rc.fieldLabels(), rc.extractor());
+      SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
       boolean bookmarks = "true".equals(param("allowWatchBookmarks")) || "1".equals(param("allowWatchBookmarks"));
       java.time.Instant deadline = java.time.Instant.now().plusSeconds(timeout);
       WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(info.namespace()),
-          watchList ? since : since, watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);
+          since, watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);
       Runnable open = () -> openWatch(wr);
       if (watchList && rv.isEmpty()) {
         await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> passThrough.handle(req));
