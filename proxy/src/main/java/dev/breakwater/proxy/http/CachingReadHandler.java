@@ -58,6 +58,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final CacheManager caches;
   private final ReadStats stats = new ReadStats();
   private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
+  private final ListCoalescer coalescer;
 
   public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches,
       dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
@@ -67,12 +68,34 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     this.passThrough = new PassThroughHandler(upstream) {
       @Override
       public void handle(HttpServerRequest req) {
-        stats.passedUpstream.incrementAndGet();
-        RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
-        metrics.request(info.verb(), info.resourceRequest() ? info.resource() : "", "upstream");
-        super.handle(req);
+        forward(req, System.nanoTime());
       }
     };
+    this.coalescer = new ListCoalescer(vertx, upstream.upstream());
+  }
+
+  /**
+   * Sends a request upstream: a LIST through the {@link ListCoalescer} (identical concurrent
+   * LISTs share one upstream request where semantics allow), anything else straight through.
+   */
+  private void forward(HttpServerRequest req, long arrivalNanos) {
+    RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
+    String resource = info.resourceRequest() ? info.resource() : "";
+    if (req.method() == HttpMethod.GET && info.verb().equals("list") && !Headers.isUpgrade(req.headers())) {
+      boolean consistent = RequestInfo.firstParam(req.query(), "resourceVersion") == null
+          || RequestInfo.firstParam(req.query(), "resourceVersion").isEmpty();
+      if (coalescer.handle(req, arrivalNanos, consistent)) {
+        stats.coalesced.incrementAndGet();
+        metrics.request("list", resource, "coalesced");
+        return;
+      }
+      stats.passedUpstream.incrementAndGet();
+      metrics.request("list", resource, "upstream");
+      return;
+    }
+    stats.passedUpstream.incrementAndGet();
+    metrics.request(info.verb(), resource, "upstream");
+    passThrough.forwardUnchanged(req);
   }
 
   public ReadStats stats() {
@@ -126,6 +149,8 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     final ResourceCache rc;
     final long arrival;
     final boolean pretty;
+    /** Whether the request waited for the cache (freshness or a resourceVersion) before being served. */
+    boolean waited;
     /** The namespace a LIST is run in: the request's, or the one its field selector pins (page 1 only). */
     String listNamespace = "";
 
@@ -144,7 +169,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     void start() {
       if (webSocket && !info.verb().equals("watch")) {
-        passThrough.handle(req);
+        delegate();
         return;
       }
       switch (info.verb()) {
@@ -152,6 +177,11 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         case "watch" -> watch();
         default -> get();
       }
+    }
+
+    /** Hands the request upstream (coalesced when it is a LIST), as of its arrival. */
+    void delegate() {
+      forward(req, arrival);
     }
 
     String param(String name) {
@@ -168,7 +198,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         try {
           limit = Long.parseLong(limitParam);
         } catch (NumberFormatException e) {
-          passThrough.handle(req); // the apiserver words strconv errors
+          delegate(); // the apiserver words strconv errors
           return;
         }
       }
@@ -184,7 +214,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       Result<FieldSelector> converted = field.value().transform(rc.fieldLabels());
       if (!converted.isOk()) {
-        passThrough.handle(req); // unknown field labels: texts differ by kind and CRD; upstream words them
+        delegate(); // unknown field labels: texts differ by kind and CRD; upstream words them
         return;
       }
       SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
@@ -209,7 +239,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       if (d instanceof ListDecision.Delegate) {
-        passThrough.handle(req);
+        delegate();
         return;
       }
       if (!rc.state().ready()) {
@@ -227,14 +257,14 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         // The etcd path has no prompt progress signal (its watch bookmarks follow etcd's progress
         // notify, minutes apart), so a consistent read could not confirm freshness in time: it
         // goes where the apiserver itself serves it from, etcd.
-        case ListDecision.Consistent c when rc.path() == ServingPath.ETCD -> passThrough.handle(req);
+        case ListDecision.Consistent c when rc.path() == ServingPath.ETCD -> delegate();
         case ListDecision.Consistent c -> await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS,
             current -> serveList(new WatchCache.ListRequest(prefix, "", WatchCache.Match.UNSET, limit, relative(c.startKey()),
                 c.startKey() == null ? 0 : -1, predicate, current), p),
-            () -> passThrough.handle(req));
+            () -> delegate());
         case ListDecision.NotOlderThan n -> {
           if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(n.minResourceVersion(), rc.cache().resourceVersion()) > 0) {
-            passThrough.handle(req); // etcd answers 504 at once, without Retry-After
+            delegate(); // etcd answers 504 at once, without Retry-After
             return;
           }
           // RV=0 on the etcd path honours limit: ask the cache for current state without the RV=0 rule.
@@ -247,7 +277,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         }
         case ListDecision.Exact e -> {
           if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(e.resourceVersion(), rc.cache().resourceVersion()) > 0) {
-            passThrough.handle(req);
+            delegate();
             return;
           }
           WatchCache.ListRequest lr = e.startKey() == null
@@ -256,7 +286,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           await(rc.whenFresh(e.resourceVersion()), FRESHNESS_TIMEOUT_MS, v -> serveList(lr, p),
               () -> status(rc.cache().tooLargeResourceVersion(e.resourceVersion())));
         }
-        default -> passThrough.handle(req);
+        default -> delegate();
       }
     }
 
@@ -273,7 +303,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       Result<WatchCache.ListResult> result = rc.cache().list(lr);
       if (!result.isOk()) {
         if (result.error().code() == 410) {
-          passThrough.handle(req); // snapshot evicted meanwhile: storage answers (exactly or 410)
+          delegate(); // snapshot evicted meanwhile: storage answers (exactly or 410)
         } else {
           status(result.error());
         }
@@ -297,7 +327,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       headers(200);
       resp.setChunked(true);
       stats.listsFromCache.incrementAndGet();
-      metrics.request("list", rc.resource().groupResource(), "cache");
+      metrics.request("list", rc.resource().groupResource(), served());
       pump(enc);
     }
 
@@ -317,26 +347,26 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     void get() {
       if (!rc.state().ready()) {
-        passThrough.handle(req); // unready cache: GETs go to storage (KEP-4568)
+        delegate(); // unready cache: GETs go to storage (KEP-4568)
         return;
       }
       String rv = param("resourceVersion");
       String key = info.namespace().isEmpty() ? info.name() : info.namespace() + "/" + info.name();
       if (rv.isEmpty()) {
         if (rc.path() == ServingPath.ETCD) {
-          passThrough.handle(req); // see decideList: no prompt freshness confirmation on the etcd path
+          delegate(); // see decideList: no prompt freshness confirmation on the etcd path
           return;
         }
-        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> serveGet(key), () -> passThrough.handle(req));
+        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> serveGet(key), () -> delegate());
         return;
       }
       long min = ReadRouting.parseResourceVersion(rv);
       if (min < 0) {
-        passThrough.handle(req); // 500 with the apiserver's own text
+        delegate(); // 500 with the apiserver's own text
         return;
       }
       if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(min, rc.cache().resourceVersion()) > 0) {
-        passThrough.handle(req);
+        delegate();
         return;
       }
       await(rc.whenFresh(min), FRESHNESS_TIMEOUT_MS, v -> serveGet(key),
@@ -353,7 +383,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       byte[] body = JsonListEncoder.object(obj, bare(obj) ? rc.typeMeta() : null, pretty);
       headers(200);
       stats.getsFromCache.incrementAndGet();
-      metrics.request("get", rc.resource().groupResource(), "cache");
+      metrics.request("get", rc.resource().groupResource(), served());
       resp.end(Buffer.buffer(body));
     }
 
@@ -378,7 +408,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       String sieParam = RequestInfo.firstParam(req.query(), "sendInitialEvents");
       if (rc.path() != ServingPath.WATCH_CACHE || !param("continue").isEmpty()
           || !rc.state().ready()) {
-        passThrough.handle(req);
+        delegate();
         return;
       }
       Boolean sie = sieParam == null ? null : switch (sieParam) {
@@ -388,7 +418,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       };
       if ((sieParam != null && (sie == null || !rvm.equals("NotOlderThan"))) || (sieParam == null && !rvm.isEmpty())
           || Boolean.FALSE.equals(sie)) {
-        passThrough.handle(req); // 422s and sendInitialEvents=false: upstream
+        delegate(); // 422s and sendInitialEvents=false: upstream
         return;
       }
       boolean watchList = Boolean.TRUE.equals(sie) || rv.isEmpty() || rv.equals("0");
@@ -401,14 +431,14 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         timeout = ReadRouting.parseResourceVersion(timeoutParam);
       }
       if (since < 0 || timeout <= 0) {
-        passThrough.handle(req);
+        delegate();
         return;
       }
       Result<LabelSelector> label = LabelSelector.parse(param("labelSelector"));
       Result<FieldSelector> field = FieldSelector.parse(param("fieldSelector"));
       Result<FieldSelector> converted = field.isOk() ? field.value().transform(rc.fieldLabels()) : field;
       if (!label.isOk() || !converted.isOk()) {
-        passThrough.handle(req);
+        delegate();
         return;
       }
       SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
@@ -418,9 +448,9 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           since, watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);
       Runnable open = () -> openWatch(wr);
       if (watchList && rv.isEmpty()) {
-        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> passThrough.handle(req));
+        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> delegate());
       } else if (watchList && since > 0) {
-        await(rc.whenFresh(since), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> passThrough.handle(req));
+        await(rc.whenFresh(since), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> delegate());
       } else {
         open.run();
       }
@@ -436,7 +466,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
       if (!w.isOk()) {
         if (w.error().code() == 410) {
-          passThrough.handle(req); // older than our window: upstream decides (its history may reach further)
+          delegate(); // older than our window: upstream decides (its history may reach further)
         } else {
           status(w.error());
         }
@@ -456,7 +486,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
      */
     Runnable watching(dev.breakwater.cache.CacheWatcher watcher, HttpWatchSink sink) {
       stats.watchesFromCache.incrementAndGet();
-      metrics.request("watch", rc.resource().groupResource(), "cache");
+      metrics.request("watch", rc.resource().groupResource(), served());
       InFlight.Entry entry = passThrough.inFlight().add(resp, () -> {
         watcher.stop();
         sink.end();
@@ -474,7 +504,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
      */
     void openWebSocketWatch(WatchCache.WatchRequest wr) {
       if (wr.sendInitialEvents() == null && !rc.cache().eventsSince(wr.resourceVersion()).isOk()) {
-        passThrough.handle(req);
+        delegate();
         return;
       }
       req.toWebSocket().onComplete(ar -> {
@@ -507,6 +537,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         onValue.accept(f.join());
         return;
       }
+      waited = true;
       f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((v, err) -> ctx.runOnContext(x -> {
         if (resp.closed()) {
           return;
@@ -518,6 +549,11 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           onTimeout.run();
         }
       }));
+    }
+
+    /** The metrics label of a read answered from the cache: at once, or after a wait. */
+    String served() {
+      return waited ? "waited" : "cache";
     }
 
     void headers(int code) {

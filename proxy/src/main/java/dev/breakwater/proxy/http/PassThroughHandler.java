@@ -63,8 +63,18 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     return inFlight;
   }
 
+  /** The upstream apiserver this handler forwards to. */
+  public Upstream upstream() {
+    return upstream;
+  }
+
   @Override
   public void handle(HttpServerRequest req) {
+    forwardUnchanged(req);
+  }
+
+  /** Forwards {@code req} upstream and streams the answer back (what {@link #handle} does undecorated). */
+  public final void forwardUnchanged(HttpServerRequest req) {
     upstream.count("passthrough");
     if (req.version() != HttpVersion.HTTP_2 && Headers.isUpgrade(req.headers())) {
       tunnel.handle(req);

@@ -12,4 +12,6 @@ public final class ReadStats {
   public final AtomicLong watchesFromCache = new AtomicLong();
   public final AtomicLong errorsAtEdge = new AtomicLong();
   public final AtomicLong passedUpstream = new AtomicLong();
+  /** LISTs that joined an identical upstream request instead of sending their own. */
+  public final AtomicLong coalesced = new AtomicLong();
 }
