@@ -40,9 +40,9 @@ public class ServeOptions {
       description = "bound on connecting to the upstream before answering 503 (default: ${DEFAULT-VALUE})")
   Duration upstreamConnectTimeout;
 
-  @Option(names = "--cache", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
-      description = "serve LIST and GET (JSON) from caches fed by one upstream LIST+WATCH per resource (default: ${DEFAULT-VALUE}; "
-          + "watches and other representations pass through)")
+  @Option(names = "--cache", paramLabel = "BOOL", defaultValue = "true", arity = "0..1", fallbackValue = "true",
+      description = "serve LIST, GET and WATCH (JSON) from caches fed by one upstream LIST+WATCH per resource; "
+          + "--cache=false passes every request through (default: ${DEFAULT-VALUE})")
   boolean cache;
 
   @Option(names = "--cache-resources", paramLabel = "RESOURCE", split = ",",

@@ -31,7 +31,19 @@ class CachePolicyTest {
         Set.of("configmaps"), Duration.ofSeconds(30)));
     ServeOptions d = new ServeOptions();
     new CommandLine(d).parseArgs("--kubeconfig", "/x");
-    assertThat(d.toConfig().cacheReads()).isFalse();
+    assertThat(d.toConfig().cacheReads()).as("the cache is on by default").isTrue();
     assertThat(d.toConfig().cachePolicy()).isEqualTo(CachePolicy.DEFAULT);
+    for (String off : new String[] {"--cache=false", "--cache=FALSE"}) {
+      ServeOptions e = new ServeOptions();
+      new CommandLine(e).parseArgs("--kubeconfig", "/x", off);
+      assertThat(e.toConfig().cacheReads()).as(off).isFalse();
+    }
+  }
+
+  @Test
+  void aCacheValueThatIsNotABooleanIsAUsageError() {
+    ServeOptions o = new ServeOptions();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CommandLine(o).parseArgs("--kubeconfig", "/x", "--cache=maybe"))
+        .isInstanceOf(picocli.CommandLine.ParameterException.class).hasMessageContaining("--cache");
   }
 }
