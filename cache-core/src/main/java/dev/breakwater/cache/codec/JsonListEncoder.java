@@ -32,24 +32,46 @@ public final class JsonListEncoder {
    * resourceVersion}) and {@code "continue":""} even on the last page (verified on 1.36.3).
    */
   public record Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount,
-      boolean unstructured) {
+      boolean unstructured, boolean nullWhenEmpty) {
+
+    public Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount,
+        boolean unstructured) {
+      this(listKind, apiVersion, resourceVersion, continueToken, remainingItemCount, unstructured, false);
+    }
 
     public Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount) {
       this(listKind, apiVersion, resourceVersion, continueToken, remainingItemCount, false);
+    }
+
+    /**
+     * A PartialObjectMetadataList: typed, and its items are a nil slice when there are none, which
+     * Go writes as {@code "items":null} (verified on 1.36.3).
+     */
+    public static Envelope partialObjectMetadataList(String apiVersion, long resourceVersion, String continueToken,
+        Long remainingItemCount) {
+      return new Envelope("PartialObjectMetadataList", apiVersion, resourceVersion, continueToken, remainingItemCount, false, true);
     }
   }
 
   private final Envelope envelope;
   private final Iterator<CachedObject> items;
   private final boolean pretty;
+  private final java.util.function.Function<CachedObject, byte[]> item;
   private boolean headerWritten;
   private boolean done;
   private boolean first = true;
 
   public JsonListEncoder(Envelope envelope, Iterator<CachedObject> items, boolean pretty) {
+    this(envelope, items, pretty, CachedObject::copyJson);
+  }
+
+  /** A list whose items are {@code item(object)} (e.g. PartialObjectMetadata) rather than the stored bytes. */
+  public JsonListEncoder(Envelope envelope, Iterator<CachedObject> items, boolean pretty,
+      java.util.function.Function<CachedObject, byte[]> item) {
     this.envelope = envelope;
     this.items = items;
     this.pretty = pretty;
+    this.item = item;
   }
 
   /** The next chunk of the body, or null when the body is complete. */
@@ -60,18 +82,24 @@ public final class JsonListEncoder {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(CHUNK_BYTES + 1024, 8 * 1024));
     if (!headerWritten) {
       headerWritten = true;
+      if (envelope.nullWhenEmpty() && !items.hasNext()) {
+        done = true;
+        String head = typedHeader();
+        out.writeBytes(ascii(head.substring(0, head.length() - 1) + (pretty ? "null\n}" : "null}\n")));
+        return out.toByteArray();
+      }
       out.writeBytes(header());
     }
     while (out.size() < CHUNK_BYTES && items.hasNext()) {
-      CachedObject item = items.next();
+      byte[] json = item.apply(items.next());
       if (pretty) {
         out.writeBytes(ascii(first ? "\n    " : ",\n    "));
-        out.writeBytes(GoJson.indent(item.copyJson(), "    ", "  "));
+        out.writeBytes(GoJson.indent(json, "    ", "  "));
       } else {
         if (!first) {
           out.write(',');
         }
-        out.writeBytes(item.copyJson());
+        out.writeBytes(json);
       }
       first = false;
     }
@@ -154,6 +182,17 @@ public final class JsonListEncoder {
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** A whole JSON document as GET answers it: compact with a trailing newline, or indented without one. */
+  public static byte[] document(byte[] json, boolean pretty) {
+    if (pretty) {
+      return GoJson.indent(json, "", "  ");
+    }
+    byte[] out = new byte[json.length + 1];
+    System.arraycopy(json, 0, out, 0, json.length);
+    out[json.length] = NEWLINE[0];
+    return out;
   }
 
   /**

@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * apiserver sends the previous state with the event RV, so when the two differ the value is
  * replaced in the bytes (the only case an object is rewritten). Stateless, thread-safe.
  */
-public final class JsonWatchEncoder {
+public final class JsonWatchEncoder implements WatchEventEncoder {
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -37,6 +37,12 @@ public final class JsonWatchEncoder {
     this.unstructured = unstructured;
   }
 
+  @Override
+  public String contentType() {
+    return "application/json";
+  }
+
+  @Override
   public byte[] encode(WatchSink.Event e) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(e.object() == null ? 160 : e.object().jsonLength() + 96);
     out.writeBytes(ascii("{\"type\":\"" + e.type().name() + "\",\"object\":"));

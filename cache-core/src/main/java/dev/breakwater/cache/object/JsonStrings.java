@@ -3,10 +3,10 @@ package dev.breakwater.cache.object;
 import java.nio.charset.StandardCharsets;
 
 /** Decodes the content of a JSON string literal (between the quotes) that contains escapes. Stateless. */
-final class JsonStrings {
+public final class JsonStrings {
     private JsonStrings() {}
 
-    static String unescape(byte[] b, int start, int end) {
+    public static String unescape(byte[] b, int start, int end) {
         StringBuilder sb = new StringBuilder(end - start);
         int run = start;
         int i = start;

@@ -33,6 +33,7 @@ public final class ResourceCache implements AutoCloseable {
   private final FieldLabels fieldLabels;
   private final ObjectExtractor extractor;
   private final TypeMeta typeMeta;
+  private final dev.breakwater.cache.codec.PartialObjectMetadataCodec partialObjectMetadata;
   private final WatchCache cache;
   private final Reflector reflector;
   private final ScheduledExecutorService executor;
@@ -50,6 +51,7 @@ public final class ResourceCache implements AutoCloseable {
         : FieldLabels.forCustomResource(resource.namespaced(), java.util.List.of());
     this.extractor = new ObjectExtractor(fieldLabels.jsonPaths());
     this.typeMeta = new TypeMeta(resource.kind(), resource.apiVersion());
+    this.partialObjectMetadata = new dev.breakwater.cache.codec.PartialObjectMetadataCodec(!resource.builtIn());
     this.cache = new WatchCache(Clock.systemUTC());
     this.executor = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("cache-" + resource.groupResource()).factory());
@@ -105,6 +107,11 @@ public final class ResourceCache implements AutoCloseable {
 
   public TypeMeta typeMeta() {
     return typeMeta;
+  }
+
+  /** PartialObjectMetadata of this resource's objects (memoized per object). */
+  public dev.breakwater.cache.codec.PartialObjectMetadataCodec partialObjectMetadata() {
+    return partialObjectMetadata;
   }
 
   /** The storage key of the collection ({@code /registry/configmaps}[{@code /ns}]) for continue tokens. */

@@ -104,11 +104,16 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
-    if (req.method() != HttpMethod.GET || !Negotiation.plainJson(req.getHeader("Accept"))) {
+    if (req.method() != HttpMethod.GET) {
       passThrough.handle(req);
       return;
     }
     RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
+    String accept = req.getHeader("Accept");
+    if (Negotiation.negotiate(accept, true, info.verb().equals("watch")).kind() == Negotiation.Kind.OTHER) {
+      passThrough.handle(req);
+      return;
+    }
     if (!info.cacheableRead() || (info.verb().equals("watch") && (info.verbViaPath() || !info.name().isEmpty()))) {
       passThrough.handle(req);
       return;
@@ -135,9 +140,30 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         passThrough.handle(req);
         return;
       }
+      Negotiation.Representation rep = Negotiation.negotiate(accept, r.get().builtIn(), info.verb().equals("watch"));
+      if (!servable(rep, info.verb(), webSocket)) {
+        passThrough.handle(req);
+        return;
+      }
       ResourceCache rc = caches.cacheFor(r.get());
-      new Exchange(req, ctx, info, rc, arrival, webSocket).start();
+      new Exchange(req, ctx, info, rc, arrival, webSocket, rep).start();
     });
+  }
+
+  /**
+   * Whether the cache answers this representation for this verb: JSON always; PartialObjectMetadata
+   * for GET and WATCH, PartialObjectMetadataList for LIST (the other pairings are the apiserver's
+   * 406s); protobuf not over WebSocket.
+   */
+  static boolean servable(Negotiation.Representation rep, String verb, boolean webSocket) {
+    return switch (rep.kind()) {
+      case JSON -> true;
+      case JSON_PARTIAL_OBJECT_METADATA -> !verb.equals("list");
+      case JSON_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
+      case PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list") && !webSocket;
+      case PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
+      case OTHER -> false;
+    };
   }
 
   /** One request being served from a cache; confined to its context. */
@@ -156,15 +182,19 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     final boolean webSocket;
 
-    Exchange(HttpServerRequest req, Context ctx, RequestInfo info, ResourceCache rc, long arrival, boolean webSocket) {
+    final Negotiation.Representation rep;
+
+    Exchange(HttpServerRequest req, Context ctx, RequestInfo info, ResourceCache rc, long arrival, boolean webSocket,
+        Negotiation.Representation rep) {
       this.webSocket = webSocket;
+      this.rep = rep;
       this.req = req;
       this.resp = req.response();
       this.ctx = ctx;
       this.info = info;
       this.rc = rc;
       this.arrival = arrival;
-      this.pretty = Negotiation.pretty(req);
+      this.pretty = !rep.protobuf() && (rep.prettyParam() || Negotiation.pretty(req));
     }
 
     void start() {
@@ -322,8 +352,14 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         token = t.value();
       }
       Resource r = rc.resource();
-      JsonListEncoder enc = new JsonListEncoder(new JsonListEncoder.Envelope(r.kind() + "List", r.apiVersion(),
-          lrs.resourceVersion(), token, lrs.page().remainingItemCount(), !r.builtIn()), lrs.page().items().iterator(), pretty);
+      java.util.function.Supplier<byte[]> enc;
+      try {
+        enc = encoder(lrs, token, r);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot encode {} for {}: {}; asking upstream", r.groupResource(), req.uri(), e.toString());
+        delegate();
+        return;
+      }
       headers(200);
       resp.setChunked(true);
       stats.listsFromCache.incrementAndGet();
@@ -331,9 +367,39 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       pump(enc);
     }
 
-    void pump(JsonListEncoder enc) {
+    /** The body encoder for a list page in the negotiated representation. */
+    java.util.function.Supplier<byte[]> encoder(WatchCache.ListResult lrs, String token, Resource r) {
+      java.util.function.Supplier<byte[]> enc;
+      var pom = rc.partialObjectMetadata();
+      if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST) {
+        enc = new dev.breakwater.cache.codec.ProtobufListEncoder(rep.metaApiVersion(),
+            dev.breakwater.cache.codec.PartialObjectMetadataCodec.LIST_KIND, lrs.resourceVersion(), token,
+            lrs.page().remainingItemCount(), lrs.page().items(), pom::protoMessage,
+            rep.metaVersion().equals("v1") ? 1 : 2, rep.metaVersion().equals("v1") ? 2 : 1)::nextChunk;
+      } else if (rep.kind() == Negotiation.Kind.JSON_PARTIAL_OBJECT_METADATA_LIST) {
+        String apiVersion = rep.metaApiVersion();
+        enc = new JsonListEncoder(JsonListEncoder.Envelope.partialObjectMetadataList(apiVersion, lrs.resourceVersion(), token,
+            lrs.page().remainingItemCount()), lrs.page().items().iterator(), pretty,
+            o -> dev.breakwater.cache.codec.PartialObjectMetadataCodec.json(apiVersion, pom.metadataJson(o)))::nextChunk;
+      } else {
+        enc = new JsonListEncoder(new JsonListEncoder.Envelope(r.kind() + "List", r.apiVersion(),
+            lrs.resourceVersion(), token, lrs.page().remainingItemCount(), !r.builtIn()), lrs.page().items().iterator(), pretty)::nextChunk;
+      }
+      return enc;
+    }
+
+    void pump(java.util.function.Supplier<byte[]> enc) {
       while (!resp.writeQueueFull()) {
-        byte[] chunk = enc.nextChunk();
+        byte[] chunk;
+        try {
+          chunk = enc.get();
+        } catch (RuntimeException e) {
+          // An object the encoder cannot transform (never seen from a real apiserver): the response
+          // is reset rather than ended, so a truncated body is never taken for a complete one.
+          LOG.warn("cannot encode {} for {}: {}", rc.resource().groupResource(), req.uri(), e.toString());
+          resp.reset();
+          return;
+        }
         if (chunk == null) {
           resp.end();
           return;
@@ -380,7 +446,23 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       CachedObject obj = o.get();
-      byte[] body = JsonListEncoder.object(obj, bare(obj) ? rc.typeMeta() : null, pretty);
+      byte[] body;
+      var pom = rc.partialObjectMetadata();
+      try {
+        if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA) {
+          body = dev.breakwater.cache.codec.PartialObjectMetadataCodec.protoEnvelope(rep.metaApiVersion(),
+              dev.breakwater.cache.codec.PartialObjectMetadataCodec.KIND, pom.protoMessage(obj));
+        } else if (rep.kind() == Negotiation.Kind.JSON_PARTIAL_OBJECT_METADATA) {
+          body = JsonListEncoder.document(dev.breakwater.cache.codec.PartialObjectMetadataCodec.json(rep.metaApiVersion(),
+              pom.metadataJson(obj)), pretty);
+        } else {
+          body = JsonListEncoder.object(obj, bare(obj) ? rc.typeMeta() : null, pretty);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("cannot encode {} for {}: {}; asking upstream", rc.resource().groupResource(), req.uri(), e.toString());
+        delegate();
+        return;
+      }
       headers(200);
       stats.getsFromCache.incrementAndGet();
       metrics.request("get", rc.resource().groupResource(), served());
@@ -461,7 +543,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         openWebSocketWatch(wr);
         return;
       }
-      HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn()));
+      HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, watchEncoder());
       // The sink hands writes to this context: they run after this method has written the head.
       Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
       if (!w.isOk()) {
@@ -513,8 +595,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           return;
         }
         io.vertx.core.http.ServerWebSocket ws = ar.result();
-        dev.breakwater.cache.codec.JsonWatchEncoder encoder = new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn());
-        HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, encoder);
+        HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, watchEncoder());
         Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
         if (!w.isOk()) {
           // Evicted between the check and now: tell the client as the apiserver tells a too-old watch.
@@ -556,14 +637,29 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       return waited ? "waited" : "cache";
     }
 
+    /** The watch event encoding the request negotiated. */
+    dev.breakwater.cache.codec.WatchEventEncoder watchEncoder() {
+      if (rep.partialObjectMetadata()) {
+        return new dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder(rc.partialObjectMetadata(), rep.metaApiVersion(),
+            rep.protobuf(), !rc.resource().builtIn());
+      }
+      return new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn());
+    }
+
     void headers(int code) {
       resp.setStatusCode(code);
-      resp.putHeader("Content-Type", "application/json");
+      resp.putHeader("Content-Type", code == 200 && rep.protobuf()
+          ? (info.verb().equals("watch") ? "application/vnd.kubernetes.protobuf;stream=watch" : "application/vnd.kubernetes.protobuf")
+          : "application/json");
       resp.putHeader("Cache-Control", "no-cache, private");
       resp.putHeader("Audit-Id", UUID.randomUUID().toString());
     }
 
     void status(ApiStatus s) {
+      if (rep.protobuf()) {
+        delegate(); // the apiserver encodes this Status in protobuf: let it
+        return;
+      }
       stats.errorsAtEdge.incrementAndGet();
       metrics.request(info.verb(), rc.resource().groupResource(), "edge");
       headers(s.code());

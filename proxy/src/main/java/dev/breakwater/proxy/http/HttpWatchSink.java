@@ -1,7 +1,7 @@
 package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchSink;
-import dev.breakwater.cache.codec.JsonWatchEncoder;
+import dev.breakwater.cache.codec.WatchEventEncoder;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -27,14 +27,14 @@ final class HttpWatchSink implements WatchSink {
   private final Runnable ender;
   private final java.util.function.BooleanSupplier gone;
   private final Context ctx;
-  private final JsonWatchEncoder encoder;
+  private final WatchEventEncoder encoder;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean connectionFull;
   private volatile Runnable onDrain;
 
   private HttpWatchSink(io.vertx.core.streams.WriteStream<Buffer> stream, java.util.function.Consumer<byte[]> writer,
-      Runnable ender, java.util.function.BooleanSupplier gone, Context ctx, JsonWatchEncoder encoder) {
+      Runnable ender, java.util.function.BooleanSupplier gone, Context ctx, WatchEventEncoder encoder) {
     this.stream = stream;
     this.writer = writer;
     this.ender = ender;
@@ -44,12 +44,12 @@ final class HttpWatchSink implements WatchSink {
   }
 
   /** Events as lines of a chunked HTTP response. */
-  static HttpWatchSink chunked(HttpServerResponse resp, Context ctx, JsonWatchEncoder encoder) {
+  static HttpWatchSink chunked(HttpServerResponse resp, Context ctx, WatchEventEncoder encoder) {
     return new HttpWatchSink(resp, b -> resp.write(Buffer.buffer(b)), resp::end, () -> resp.ended() || resp.closed(), ctx, encoder);
   }
 
   /** Events as WebSocket text messages (the apiserver's text framing for JSON watches). */
-  static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Context ctx, JsonWatchEncoder encoder) {
+  static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Context ctx, WatchEventEncoder encoder) {
     return new HttpWatchSink(ws, b -> ws.writeTextMessage(new String(b, java.nio.charset.StandardCharsets.UTF_8)),
         () -> ws.close((short) 1000), ws::isClosed, ctx, encoder);
   }
@@ -59,7 +59,16 @@ final class HttpWatchSink implements WatchSink {
     if (ended.get()) {
       return;
     }
-    byte[] bytes = encoder.encode(event);
+    byte[] bytes;
+    try {
+      bytes = encoder.encode(event);
+    } catch (RuntimeException e) {
+      // An object this representation cannot carry (never seen from a real apiserver): end the
+      // watch cleanly, as the apiserver ends a watch it cannot continue; the client re-watches.
+      org.slf4j.LoggerFactory.getLogger(HttpWatchSink.class).warn("cannot encode a watch event: {}; ending the watch", e.toString());
+      end();
+      return;
+    }
     pending.addAndGet(bytes.length);
     ctx.runOnContext(v -> {
       pending.addAndGet(-bytes.length);

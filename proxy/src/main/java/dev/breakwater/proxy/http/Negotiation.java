@@ -1,16 +1,239 @@
 package dev.breakwater.proxy.http;
 
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The parts of the apiserver's content negotiation the cache serves today: plain JSON. Anything
- * else (protobuf, Table, PartialObjectMetadata, YAML, CBOR, unknown types) goes upstream, whose
- * answer is exact by construction.
+ * The apiserver's content negotiation for reads ({@code NegotiateMediaTypeOptions} in
+ * k8s.io/apiserver handlers/negotiation, with goautoneg's Accept parsing and ordering and
+ * {@code RequestScope.AllowsMediaTypeTransform}), reduced to what the cache serves: plain JSON,
+ * and PartialObjectMetadata(List) in JSON or protobuf. Every other outcome — YAML, protobuf
+ * objects, Table, nothing acceptable (406) — is {@link Kind#OTHER}: the request goes upstream,
+ * whose answer is exact by construction.
+ *
+ * <p>Pure functions; safe from any thread.
  */
 public final class Negotiation {
 
   private Negotiation() {}
+
+  /** What the apiserver would answer with, as far as the cache is concerned. */
+  public enum Kind {
+    JSON, JSON_PARTIAL_OBJECT_METADATA, JSON_PARTIAL_OBJECT_METADATA_LIST,
+    PROTOBUF_PARTIAL_OBJECT_METADATA, PROTOBUF_PARTIAL_OBJECT_METADATA_LIST, OTHER
+  }
+
+  /**
+   * The negotiated representation: its kind, the {@code meta.k8s.io} version of a conversion
+   * ({@code v1} or {@code v1beta1}), and whether the media type asked for {@code pretty=1}.
+   */
+  public record Representation(Kind kind, String metaVersion, boolean prettyParam) {
+    static final Representation JSON = new Representation(Kind.JSON, "", false);
+    static final Representation OTHER = new Representation(Kind.OTHER, "", false);
+
+    public boolean partialObjectMetadata() {
+      return kind != Kind.JSON && kind != Kind.OTHER;
+    }
+
+    public boolean protobuf() {
+      return kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA || kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST;
+    }
+
+    /** {@code meta.k8s.io/v1} (or v1beta1): the apiVersion PartialObjectMetadata is written with. */
+    public String metaApiVersion() {
+      return "meta.k8s.io/" + metaVersion;
+    }
+  }
+
+  /** One Accept clause as goautoneg parses it: case kept, q defaulting to 1, params without q. */
+  record Clause(String type, String subType, double q, java.util.Map<String, String> params) {}
+
+  /** The serializers a resource answers reads with, in the apiserver's order. */
+  private static final String[][] ACCEPTED = {{"application", "json"}, {"application", "yaml"},
+      {"application", "vnd.kubernetes.protobuf"}};
+
+  /**
+   * The representation the apiserver picks for {@code accept}. {@code builtIn}: custom resources
+   * serve only JSON and YAML as themselves (protobuf only for conversions); {@code watch}: a
+   * {@code stream=watch} parameter is only meaningful on a watch.
+   */
+  public static Representation negotiate(String accept, boolean builtIn, boolean watch) {
+    if (accept == null || accept.isEmpty()) {
+      return Representation.JSON;
+    }
+    List<Clause> clauses = parseAccept(accept);
+    if (clauses == null) {
+      return Representation.OTHER;
+    }
+    for (Clause c : clauses) {
+      for (String[] a : ACCEPTED) {
+        boolean match = c.type().equals(a[0]) && (c.subType().equals(a[1]) || c.subType().equals("*"))
+            || c.type().equals("*") && c.subType().equals("*");
+        if (!match) {
+          continue;
+        }
+        Representation r = options(c.params(), a[1], builtIn, watch);
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    return Representation.OTHER; // 406: the apiserver words it
+  }
+
+  /** acceptMediaTypeOptions + AllowsMediaTypeTransform for one clause and serializer; null = skip. */
+  private static Representation options(java.util.Map<String, String> params, String subType, boolean builtIn, boolean watch) {
+    String as = null;
+    String g = null;
+    String v = null;
+    boolean convert = false;
+    boolean pretty = false;
+    boolean other = false;
+    for (var e : params.entrySet()) {
+      String val = e.getValue();
+      switch (e.getKey()) {
+        case "as" -> {
+          convert = true;
+          as = val;
+        }
+        case "g" -> {
+          convert = true;
+          g = val;
+        }
+        case "v" -> {
+          convert = true;
+          v = val;
+        }
+        case "stream" -> {
+          if (!val.isEmpty() && (subType.equals("yaml") || !val.equals("watch"))) {
+            return null;
+          }
+          other |= !val.isEmpty() && !watch;
+        }
+        case "sv" -> {
+          if (!val.isEmpty() && !val.equals("v1")) {
+            return null;
+          }
+          other |= !val.isEmpty();
+        }
+        case "export" -> other = true;
+        case "pretty" -> pretty = val.equals("1");
+        default -> { } // profile and unrecognized keys change nothing for a read
+      }
+    }
+    if (!convert) {
+      if (!builtIn && subType.equals("vnd.kubernetes.protobuf")) {
+        return null; // custom resources: StandardSerializers are JSON and YAML
+      }
+      return subType.equals("json") && !other ? new Representation(Kind.JSON, "", pretty) : Representation.OTHER;
+    }
+    if (!"meta.k8s.io".equals(g) || !("v1".equals(v) || "v1beta1".equals(v))) {
+      return null;
+    }
+    switch (as == null ? "" : as) {
+      case "Table" -> {
+        return subType.equals("json") || subType.equals("yaml") ? Representation.OTHER : null;
+      }
+      case "PartialObjectMetadata", "PartialObjectMetadataList" -> {
+        boolean list = as.endsWith("List");
+        if (other || subType.equals("yaml")) {
+          return Representation.OTHER;
+        }
+        Kind k = subType.equals("json")
+            ? (list ? Kind.JSON_PARTIAL_OBJECT_METADATA_LIST : Kind.JSON_PARTIAL_OBJECT_METADATA)
+            : (list ? Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST : Kind.PROTOBUF_PARTIAL_OBJECT_METADATA);
+        return new Representation(k, v, pretty);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * goautoneg.ParseAccept: clauses split on ',' and ';', {@code q} parsed (a bad q is 0), then
+   * sorted with its (non-strict) order by insertion sort, which is what Go's {@code sort.Sort}
+   * does for up to 12 clauses. Longer headers, or q values that are not plain decimals, return
+   * null (not modelled).
+   */
+  static List<Clause> parseAccept(String header) {
+    List<Clause> out = new ArrayList<>();
+    for (String raw : header.split(",", -1)) {
+      String part = trimSpaces(raw);
+      if (part.isEmpty()) {
+        continue;
+      }
+      String[] semi = part.split(";", -1);
+      String mediaRange = semi[0];
+      String[] slash = mediaRange.split("/", -1);
+      String type = trimSpaces(slash[0]);
+      String subType;
+      if (slash.length == 1) {
+        if (!type.equals("*")) {
+          continue;
+        }
+        subType = "*";
+      } else if (slash.length == 2) {
+        subType = trimSpaces(slash[1]);
+      } else {
+        continue;
+      }
+      double q = 1.0;
+      java.util.Map<String, String> params = new java.util.HashMap<>();
+      for (int i = 1; i < semi.length; i++) {
+        String[] kv = semi[i].split("=", -1);
+        if (kv.length != 2) {
+          continue;
+        }
+        String token = trimSpaces(kv[0]);
+        if (token.equals("q")) {
+          if (!kv[1].matches("[0-9]*\\.?[0-9]+|[0-9]+\\.")) {
+            return null;
+          }
+          q = (float) Double.parseDouble(kv[1]);
+        } else {
+          params.put(token, trimSpaces(kv[1]));
+        }
+      }
+      out.add(new Clause(type, subType, q, params));
+    }
+    if (out.size() > 12) {
+      return null;
+    }
+    for (int i = 1; i < out.size(); i++) {
+      for (int j = i; j > 0 && less(out.get(j), out.get(j - 1)); j--) {
+        Clause t = out.get(j);
+        out.set(j, out.get(j - 1));
+        out.set(j - 1, t);
+      }
+    }
+    return out;
+  }
+
+  private static boolean less(Clause a, Clause b) {
+    if (a.q() > b.q()) {
+      return true;
+    }
+    if (!a.type().equals("*") && b.type().equals("*")) {
+      return true;
+    }
+    return !a.subType().equals("*") && b.subType().equals("*");
+  }
+
+  /** strings.TrimFunc(s, ' '): spaces only, not tabs. */
+  private static String trimSpaces(String s) {
+    int a = 0;
+    int b = s.length();
+    while (a < b && s.charAt(a) == ' ') {
+      a++;
+    }
+    while (b > a && s.charAt(b - 1) == ' ') {
+      b--;
+    }
+    return s.substring(a, b);
+  }
 
   /**
    * True when the apiserver would answer this Accept header with plain JSON: no header, or a

@@ -1,0 +1,96 @@
+package dev.breakwater.cache.codec;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.breakwater.cache.object.CachedObject;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code meta.k8s.io} PartialObjectMetadata of cached objects, in JSON and protobuf, as the
+ * apiserver writes them ({@code as=PartialObjectMetadata[List];g=meta.k8s.io;v=v1|v1beta1}).
+ *
+ * <p>Serialized once per object and representation: a built-in object's metadata bytes are
+ * already typed ObjectMeta JSON and are used in place; a custom resource's (sorted unstructured
+ * keys) are re-ordered once; the protobuf ObjectMeta is encoded once. Derived bytes are
+ * memoized weakly by object identity, so they live exactly as long as the cached object does
+ * (store, window or snapshot) and cost nothing for objects no client asked about this way.
+ *
+ * <p>Thread-safe.
+ */
+public final class PartialObjectMetadataCodec {
+
+    public static final String KIND = "PartialObjectMetadata";
+    public static final String LIST_KIND = "PartialObjectMetadataList";
+    static final byte[] PROTO_MAGIC = {'k', '8', 's', 0};
+
+    private final boolean unstructured;
+    private final Cache<CachedObject, byte[]> typedJson = Caffeine.newBuilder().weakKeys().build();
+    private final Cache<CachedObject, byte[]> protoMessage = Caffeine.newBuilder().weakKeys().build();
+
+    /** @param unstructured true for custom resources (stored metadata has sorted keys) */
+    public PartialObjectMetadataCodec(boolean unstructured) {
+        this.unstructured = unstructured;
+    }
+
+    /** The object's metadata as typed ObjectMeta JSON (compact). */
+    public byte[] metadataJson(CachedObject o) {
+        if (!unstructured) {
+            byte[] meta = new byte[o.metadataEnd() - o.metadataStart()];
+            o.jsonBuffer().get(o.metadataStart(), meta);
+            return meta;
+        }
+        return typedJson.get(o, x -> {
+            byte[] json = x.copyJson();
+            return ObjectMetaCodec.typedJson(json, x.metadataStart(), x.metadataEnd());
+        });
+    }
+
+    /** The object's PartialObjectMetadata protobuf message ({@code metadata = 1}: its ObjectMeta). */
+    public byte[] protoMessage(CachedObject o) {
+        return protoMessage.get(o, x -> {
+            byte[] json = x.copyJson();
+            return protoMessage(ObjectMetaCodec.protobuf(json, x.metadataStart(), x.metadataEnd()));
+        });
+    }
+
+    /** {@code {"kind":"PartialObjectMetadata","apiVersion":…,"metadata":{…}}} (compact, no newline). */
+    public static byte[] json(String apiVersion, byte[] metadataJson) {
+        byte[] head = ("{\"kind\":\"" + KIND + "\",\"apiVersion\":\"" + apiVersion + "\",\"metadata\":").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + metadataJson.length + 1];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(metadataJson, 0, out, head.length, metadataJson.length);
+        out[out.length - 1] = '}';
+        return out;
+    }
+
+    /** The PartialObjectMetadata message: {@code metadata = 1}. */
+    public static byte[] protoMessage(byte[] objectMetaProto) {
+        return new ProtoWriter(objectMetaProto.length + 6).message(1, objectMetaProto).toByteArray();
+    }
+
+    /**
+     * A whole protobuf object as the apiserver writes it: {@code k8s\0} then
+     * {@code runtime.Unknown{typeMeta{apiVersion, kind}, raw, contentEncoding: "", contentType: ""}}.
+     */
+    public static byte[] protoEnvelope(String apiVersion, String kind, byte[] raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 64);
+        out.writeBytes(PROTO_MAGIC);
+        out.writeBytes(unknownHead(apiVersion, kind, raw.length));
+        out.writeBytes(raw);
+        out.writeBytes(UNKNOWN_TAIL);
+        return out.toByteArray();
+    }
+
+    /** runtime.Unknown up to (and including) the length prefix of {@code raw}. */
+    static byte[] unknownHead(String apiVersion, String kind, long rawLength) {
+        byte[] typeMeta = new ProtoWriter().string(1, apiVersion).string(2, kind).toByteArray();
+        ProtoWriter w = new ProtoWriter(typeMeta.length + 16).message(1, typeMeta);
+        w.tag(2, 2);
+        w.varint(rawLength);
+        return w.toByteArray();
+    }
+
+    /** runtime.Unknown's last fields: contentEncoding "" and contentType "". */
+    static final byte[] UNKNOWN_TAIL = {0x1a, 0x00, 0x22, 0x00};
+}

@@ -1,0 +1,64 @@
+package dev.breakwater.proxy.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.proxy.http.Negotiation.Kind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The apiserver's negotiation (NegotiateMediaTypeOptions over goautoneg's order) reduced to
+ * what the cache serves. Rows marked "verified" were answered by kube-apiserver 1.36.3 with
+ * that representation (PartialObjectMetadataE2ETest checks the served ones byte for byte).
+ */
+class NegotiationTest {
+
+  @ParameterizedTest(name = "[{index}] {0} builtIn={1} watch={2} → {3}")
+  @CsvSource(delimiter = '|', nullValues = "NULL", textBlock = """
+      NULL                                                                   | true  | false | JSON
+      ''                                                                     | true  | false | JSON
+      application/json                                                       | true  | false | JSON
+      '*/*'                                                                  | true  | false | JSON
+      'application/*'                                                        | true  | false | JSON
+      'application/json, */*'                                                | true  | false | JSON
+      application/yaml                                                       | true  | false | OTHER
+      application/vnd.kubernetes.protobuf                                    | true  | false | OTHER
+      'application/vnd.kubernetes.protobuf, application/json'               | false | false | JSON
+      'application/vnd.kubernetes.protobuf, application/json'               | true  | false | OTHER
+      'application/json;q=0.5, application/yaml'                             | true  | false | OTHER
+      'application/yaml;q=0.5, application/json'                             | true  | false | JSON
+      'application/yaml;q=0.5, */*'                                          | true  | false | JSON
+      'text/html, application/json'                                          | true  | false | JSON
+      text/html                                                              | true  | false | OTHER
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'         | true  | false | JSON_PARTIAL_OBJECT_METADATA
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1'    | false | false | JSON_PARTIAL_OBJECT_METADATA
+      'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'     | true  | false | JSON_PARTIAL_OBJECT_METADATA_LIST
+      'application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json' | false | false | PROTOBUF_PARTIAL_OBJECT_METADATA_LIST
+      'application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' | true | true | PROTOBUF_PARTIAL_OBJECT_METADATA
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io'              | true  | false | OTHER
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v2,application/json' | true | false | JSON
+      'application/json;as=Table;g=meta.k8s.io;v=v1,application/json'        | true  | false | OTHER
+      'application/vnd.kubernetes.protobuf;as=Table;g=meta.k8s.io;v=v1,application/json' | true | false | JSON
+      'application/json;as=Foo;g=meta.k8s.io;v=v1'                           | true  | false | OTHER
+      'application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'         | true  | false | OTHER
+      'application/json;stream=watch'                                        | true  | true  | JSON
+      'application/json;stream=watch'                                        | true  | false | OTHER
+      'application/yaml;stream=watch, application/json'                      | true  | true  | JSON
+      'application/json;sv=v2, application/json'                             | true  | false | JSON
+      'application/json;foo=bar'                                             | true  | false | JSON
+      'application/json;q=1e0'                                               | true  | false | OTHER
+      """)
+  void negotiates(String accept, boolean builtIn, boolean watch, Kind expected) {
+    assertThat(Negotiation.negotiate(accept, builtIn, watch).kind()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      'application/json;pretty=1'                                            | true
+      'application/json;pretty=true'                                         | false
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1;pretty=1' | true
+      """)
+  void prettyMediaTypeParameter(String accept, boolean pretty) {
+    assertThat(Negotiation.negotiate(accept, true, false).prettyParam()).isEqualTo(pretty);
+  }
+}
