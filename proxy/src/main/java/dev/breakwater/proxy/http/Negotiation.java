@@ -236,22 +236,6 @@ public final class Negotiation {
   }
 
   /**
-   * True when the apiserver would answer this Accept header with plain JSON: no header, or a
-   * first acceptable entry of {@code application/json}, {@code application/*} or {@code * / *}
-   * without parameters.
-   */
-  public static boolean plainJson(String accept) {
-    if (accept == null || accept.isBlank()) {
-      return true;
-    }
-    String first = accept.split(",")[0].trim().toLowerCase(Locale.ROOT);
-    if (first.contains(";")) {
-      return false;
-    }
-    return first.equals("application/json") || first.equals("*/*") || first.equals("application/*");
-  }
-
-  /**
    * {@code isPrettyPrint} (k8s.io/apiserver handlers/negotiation): {@code pretty} if present and
    * non-empty decides (a value that is not a Go bool means false); else curl, Wget and browsers
    * (User-Agent prefix) get indented JSON.
