@@ -3,7 +3,6 @@ package dev.breakwater.cache.codec;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.breakwater.cache.object.CachedObject;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,7 +21,6 @@ public final class PartialObjectMetadataCodec {
 
     public static final String KIND = "PartialObjectMetadata";
     public static final String LIST_KIND = "PartialObjectMetadataList";
-    static final byte[] PROTO_MAGIC = {'k', '8', 's', 0};
 
     private final boolean unstructured;
     private final Cache<CachedObject, byte[]> typedJson = Caffeine.newBuilder().weakKeys().build();
@@ -69,28 +67,8 @@ public final class PartialObjectMetadataCodec {
         return new ProtoWriter(objectMetaProto.length + 6).message(1, objectMetaProto).toByteArray();
     }
 
-    /**
-     * A whole protobuf object as the apiserver writes it: {@code k8s\0} then
-     * {@code runtime.Unknown{typeMeta{apiVersion, kind}, raw, contentEncoding: "", contentType: ""}}.
-     */
+    /** A whole protobuf object as the apiserver writes it (see {@link ProtobufWire#envelope}). */
     public static byte[] protoEnvelope(String apiVersion, String kind, byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + 64);
-        out.writeBytes(PROTO_MAGIC);
-        out.writeBytes(unknownHead(apiVersion, kind, raw.length));
-        out.writeBytes(raw);
-        out.writeBytes(UNKNOWN_TAIL);
-        return out.toByteArray();
+        return ProtobufWire.envelope(apiVersion, kind, raw);
     }
-
-    /** runtime.Unknown up to (and including) the length prefix of {@code raw}. */
-    static byte[] unknownHead(String apiVersion, String kind, long rawLength) {
-        byte[] typeMeta = new ProtoWriter().string(1, apiVersion).string(2, kind).toByteArray();
-        ProtoWriter w = new ProtoWriter(typeMeta.length + 16).message(1, typeMeta);
-        w.tag(2, 2);
-        w.varint(rawLength);
-        return w.toByteArray();
-    }
-
-    /** runtime.Unknown's last fields: contentEncoding "" and contentType "". */
-    static final byte[] UNKNOWN_TAIL = {0x1a, 0x00, 0x22, 0x00};
 }

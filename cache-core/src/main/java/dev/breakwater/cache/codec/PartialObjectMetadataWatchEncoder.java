@@ -71,16 +71,8 @@ public final class PartialObjectMetadataWatchEncoder implements WatchEventEncode
         } else {
             message = codec.protoMessage(e.object());
         }
-        byte[] raw = PartialObjectMetadataCodec.protoEnvelope(apiVersion, PartialObjectMetadataCodec.KIND, message);
-        byte[] rawExtension = new ProtoWriter(raw.length + 8).bytes(1, raw).toByteArray();
-        byte[] event = new ProtoWriter(rawExtension.length + 24).string(1, e.type().name()).message(2, rawExtension).toByteArray();
-        byte[] frame = new byte[event.length + 4];
-        frame[0] = (byte) (event.length >>> 24);
-        frame[1] = (byte) (event.length >>> 16);
-        frame[2] = (byte) (event.length >>> 8);
-        frame[3] = (byte) event.length;
-        System.arraycopy(event, 0, frame, 4, event.length);
-        return frame;
+        return ProtobufWire.watchFrame(e.type().name(),
+            ProtobufWire.envelope(apiVersion, PartialObjectMetadataCodec.KIND, message));
     }
 
     /** Typed ObjectMeta of a bookmark: only the RV, and the annotation ending the initial events. */

@@ -28,20 +28,60 @@ public final class ProtobufListEncoder {
     private final byte[] tail;
     private final int itemsField;
     private final Iterator<CachedObject> items;
-    private final Function<CachedObject, byte[]> itemMessage;
+    private final ItemSource itemSource;
     private boolean headWritten;
     private boolean done;
 
+    /** Where an item's message bytes come from: its size, and writing it. */
+    public interface ItemSource {
+        int size(CachedObject o);
+
+        void write(CachedObject o, ByteArrayOutputStream out);
+
+        static ItemSource of(Function<CachedObject, byte[]> message) {
+            return new ItemSource() {
+                public int size(CachedObject o) {
+                    return message.apply(o).length;
+                }
+
+                public void write(CachedObject o, ByteArrayOutputStream out) {
+                    out.writeBytes(message.apply(o));
+                }
+            };
+        }
+    }
+
+    /** Items that are stored protobuf messages (a protobuf cache's objects): sized and written without a copy. */
+    public static final ItemSource STORED = new ItemSource() {
+        public int size(CachedObject o) {
+            return o.jsonLength();
+        }
+
+        public void write(CachedObject o, ByteArrayOutputStream out) {
+            try {
+                o.writeJsonTo(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
+
     public ProtobufListEncoder(String apiVersion, String listKind, long resourceVersion, String continueToken, Long remainingItemCount,
             List<CachedObject> items, Function<CachedObject, byte[]> itemMessage) {
-        this(apiVersion, listKind, resourceVersion, continueToken, remainingItemCount, items, itemMessage, 1, 2);
+        this(apiVersion, listKind, resourceVersion, continueToken, remainingItemCount, items, ItemSource.of(itemMessage), 1, 2);
+    }
+
+    public ProtobufListEncoder(String apiVersion, String listKind, long resourceVersion, String continueToken, Long remainingItemCount,
+            List<CachedObject> items, Function<CachedObject, byte[]> itemMessage, int metadataField, int itemsField) {
+        this(apiVersion, listKind, resourceVersion, continueToken, remainingItemCount, items, ItemSource.of(itemMessage), metadataField,
+            itemsField);
     }
 
     /** With the list message's field numbers for {@code metadata} and {@code items}. */
     public ProtobufListEncoder(String apiVersion, String listKind, long resourceVersion, String continueToken, Long remainingItemCount,
-            List<CachedObject> items, Function<CachedObject, byte[]> itemMessage, int metadataField, int itemsField) {
+            List<CachedObject> items, ItemSource itemSource, int metadataField, int itemsField) {
         this.items = items.iterator();
-        this.itemMessage = itemMessage;
+        this.itemSource = itemSource;
         this.itemsField = itemsField;
         ProtoWriter listMeta = new ProtoWriter().string(1, "").string(2, Long.toUnsignedString(resourceVersion))
             .string(3, continueToken == null ? "" : continueToken);
@@ -51,13 +91,13 @@ public final class ProtobufListEncoder {
         byte[] meta = new ProtoWriter().message(metadataField, listMeta.toByteArray()).toByteArray();
         long raw = meta.length;
         for (CachedObject o : items) {
-            int n = itemMessage.apply(o).length;
+            int n = itemSource.size(o);
             raw += ProtoWriter.varintSize((long) itemsField << 3) + ProtoWriter.varintSize(n) + n;
         }
         boolean metaFirst = metadataField < itemsField;
         ByteArrayOutputStream h = new ByteArrayOutputStream(meta.length + 64);
-        h.writeBytes(PartialObjectMetadataCodec.PROTO_MAGIC);
-        h.writeBytes(PartialObjectMetadataCodec.unknownHead(apiVersion, listKind, raw));
+        h.writeBytes(ProtobufWire.MAGIC);
+        h.writeBytes(ProtobufWire.unknownHead(apiVersion, listKind, raw));
         if (metaFirst) {
             h.writeBytes(meta);
         }
@@ -66,7 +106,7 @@ public final class ProtobufListEncoder {
         if (!metaFirst) {
             t.writeBytes(meta);
         }
-        t.writeBytes(PartialObjectMetadataCodec.UNKNOWN_TAIL);
+        t.writeBytes(ProtobufWire.UNKNOWN_TAIL);
         this.tail = t.toByteArray();
     }
 
@@ -81,8 +121,12 @@ public final class ProtobufListEncoder {
             out.writeBytes(head);
         }
         while (out.size() < JsonListEncoder.CHUNK_BYTES && items.hasNext()) {
-            byte[] m = itemMessage.apply(items.next());
-            out.writeBytes(new ProtoWriter(m.length + 6).message(itemsField, m).toByteArray());
+            CachedObject o = items.next();
+            ProtoWriter tag = new ProtoWriter(8);
+            tag.tag(itemsField, 2);
+            tag.varint(itemSource.size(o));
+            out.writeBytes(tag.toByteArray());
+            itemSource.write(o, out);
         }
         if (!items.hasNext()) {
             done = true;

@@ -184,7 +184,7 @@ public final class ObjectExtractor {
      * Ranges collected during the pass. A range is {start, end} with start = -1 for absent, and start encoded as
      * {@code -(start + 2)} when the string has escapes.
      */
-    private static final class Ranges {
+    static final class Ranges {
         final int[] meta = {-1, -1};
         final int[] ns = {-1, -1};
         final int[] name = {-1, -1};

@@ -108,18 +108,28 @@ public final class CacheManager implements AutoCloseable {
             : Future.failedFuture("GET " + path + " answered " + resp.statusCode()));
   }
 
-  /** The cache of a cacheable resource, started on first use. */
+  /** The (JSON) cache of a cacheable resource, started on first use. */
   public ResourceCache cacheFor(Resource r) {
+    return cacheFor(r, false);
+  }
+
+  /**
+   * The cache of a cacheable resource in one representation, started on first use: JSON, or
+   * protobuf (built-in resources; a second upstream LIST+WATCH, in protobuf, started when the
+   * first protobuf client of the resource arrives).
+   */
+  public ResourceCache cacheFor(Resource r, boolean protobuf) {
     if (closed) {
       throw new IllegalStateException("cache manager closed");
     }
-    String key = r.group() + "/" + r.version() + "/" + r.resource();
+    String key = r.group() + "/" + r.version() + "/" + r.resource() + (protobuf ? "#protobuf" : "");
     ResourceCache cache = caches.computeIfAbsent(key, k -> {
-      LOG.info("starting cache for {}", r.groupResource());
+      String name = r.groupResource() + (protobuf ? " (protobuf)" : "");
+      LOG.info("starting cache for {}", name);
       // Gauges look the cache up, so that a cache stopped when idle and started again is what they report.
-      metrics.cacheGauges(r.groupResource(), () -> gauge(key, c -> c.cache().watchers().size()),
+      metrics.cacheGauges(protobuf ? r.groupResource() + "#protobuf" : r.groupResource(), () -> gauge(key, c -> c.cache().watchers().size()),
           () -> gauge(key, c -> c.cache().current().store().size()));
-      return new ResourceCache(upstream, r, metrics);
+      return new ResourceCache(upstream, r, metrics, protobuf);
     });
     cache.touch();
     return cache;

@@ -2,6 +2,7 @@ package dev.breakwater.proxy.cache;
 
 import dev.breakwater.cache.codec.JsonFrames;
 import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.UpstreamStatusException;
 import dev.breakwater.cache.reflector.ListRequest;
 import dev.breakwater.cache.reflector.ListerWatcher;
 import dev.breakwater.cache.reflector.WatchHandler;
@@ -33,21 +34,87 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class HttpListerWatcher implements ListerWatcher {
 
+  /** How one representation is asked for and decoded: JSON lines or length-prefixed protobuf frames. */
+  public interface WireFormat {
+    String accept();
+
+    ListPage listPage(byte[] body) throws JsonFrames.DecodeException;
+
+    JsonFrames.Frame watchFrame(byte[] frame, int offset, int length) throws JsonFrames.DecodeException;
+
+    /** True for protobuf watch streams (4-byte big-endian length before each frame), false for JSON lines. */
+    boolean lengthPrefixed();
+
+    UpstreamStatusException statusBody(int httpCode, byte[] body);
+
+    static WireFormat json(JsonFrames frames) {
+      return new WireFormat() {
+        public String accept() {
+          return "application/json";
+        }
+
+        public ListPage listPage(byte[] body) throws JsonFrames.DecodeException {
+          return frames.listPage(body);
+        }
+
+        public JsonFrames.Frame watchFrame(byte[] frame, int offset, int length) throws JsonFrames.DecodeException {
+          return frames.watchFrame(frame, offset, length);
+        }
+
+        public boolean lengthPrefixed() {
+          return false;
+        }
+
+        public UpstreamStatusException statusBody(int httpCode, byte[] body) {
+          return JsonFrames.statusBody(httpCode, body);
+        }
+      };
+    }
+
+    static WireFormat protobuf(dev.breakwater.cache.codec.ProtobufFrames frames) {
+      return new WireFormat() {
+        public String accept() {
+          return "application/vnd.kubernetes.protobuf";
+        }
+
+        public ListPage listPage(byte[] body) throws JsonFrames.DecodeException {
+          return frames.listPage(body);
+        }
+
+        public JsonFrames.Frame watchFrame(byte[] frame, int offset, int length) throws JsonFrames.DecodeException {
+          return frames.watchFrame(frame, offset, length);
+        }
+
+        public boolean lengthPrefixed() {
+          return true;
+        }
+
+        public UpstreamStatusException statusBody(int httpCode, byte[] body) {
+          return dev.breakwater.cache.codec.ProtobufFrames.statusBody(httpCode, body);
+        }
+      };
+    }
+  }
+
   /** Larger than any object etcd accepts (1.5 MiB by default, a few MiB when raised). */
   static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
   private final Upstream upstream;
   private final String collectionPath;
-  private final JsonFrames frames;
+  private final WireFormat frames;
 
   public HttpListerWatcher(Upstream upstream, String collectionPath, JsonFrames frames) {
+    this(upstream, collectionPath, WireFormat.json(frames));
+  }
+
+  public HttpListerWatcher(Upstream upstream, String collectionPath, WireFormat frames) {
     this.upstream = upstream;
     this.collectionPath = collectionPath;
     this.frames = frames;
   }
 
   private RequestOptions get(String query) {
-    return upstream.get(collectionPath + "?" + query, "application/json", "breakwater-reflector");
+    return upstream.get(collectionPath + "?" + query, frames.accept(), "breakwater-reflector");
   }
 
   @Override
@@ -71,7 +138,7 @@ public final class HttpListerWatcher implements ListerWatcher {
           int code = (int) ar.result()[0];
           byte[] body = ((Buffer) ar.result()[1]).getBytes();
           if (code != 200) {
-            result.completeExceptionally(JsonFrames.statusBody(code, body));
+            result.completeExceptionally(frames.statusBody(code, body));
             return;
           }
           try {
@@ -116,15 +183,36 @@ public final class HttpListerWatcher implements ListerWatcher {
           resp.body().onComplete(body -> {
             byte[] bytes = body.succeeded() ? body.result().getBytes() : new byte[0];
             if (!closed.get()) {
-              handler.onError(JsonFrames.statusBody(resp.statusCode(), bytes));
+              handler.onError(frames.statusBody(resp.statusCode(), bytes));
             }
             close(closed, handler, null);
           });
           return;
         }
-        RecordParser lines = RecordParser.newDelimited("\n").maxRecordSize(MAX_FRAME_BYTES);
+        RecordParser lines = frames.lengthPrefixed() ? RecordParser.newFixed(4)
+            : RecordParser.newDelimited("\n").maxRecordSize(MAX_FRAME_BYTES);
+        boolean[] expectLength = {true};
         lines.handler(line -> {
-          if (closed.get() || line.length() == 0) {
+          if (closed.get()) {
+            return;
+          }
+          if (frames.lengthPrefixed()) {
+            if (expectLength[0]) {
+              long n = line.getUnsignedInt(0);
+              if (n > MAX_FRAME_BYTES) {
+                req.reset();
+                close(closed, handler, new JsonFrames.DecodeException("watch frame of " + n + " bytes"));
+                return;
+              }
+              if (n > 0) {
+                expectLength[0] = false;
+                lines.fixedSizeMode((int) n);
+              }
+              return;
+            }
+            expectLength[0] = true;
+            lines.fixedSizeMode(4);
+          } else if (line.length() == 0) {
             return;
           }
           byte[] bytes = line.getBytes();

@@ -39,23 +39,46 @@ public final class ResourceCache implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final CurrentResourceVersionProbe probe;
   private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
+  private final boolean protobuf;
+  private final dev.breakwater.cache.codec.ProtobufFrames protobufFrames;
   private volatile long lastUsedNanos = System.nanoTime();
 
   ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
+    this(upstream, resource, metrics, false);
+  }
+
+  /**
+   * @param protobuf a cache of the resource's protobuf representation (built-in resources only):
+   *     fed by its own upstream LIST+WATCH in protobuf, objects kept as the apiserver's protobuf bytes
+   */
+  ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics, boolean protobuf) {
+    if (protobuf && !resource.builtIn()) {
+      throw new IllegalArgumentException("custom resources have no protobuf representation");
+    }
     this.metrics = metrics;
     this.resource = resource;
     this.path = servingPath(resource);
+    this.protobuf = protobuf;
     // Custom resources: metadata.name (and metadata.namespace if namespaced) only — their CRD's
     // selectableFields are not read yet, so selectors on other fields fail to convert and go upstream.
-    this.fieldLabels = resource.builtIn() ? FieldLabels.forKind(resource.group(), resource.kind())
+    // The protobuf cache indexes only ObjectMeta, so it too selects on those two fields only.
+    this.fieldLabels = resource.builtIn() && !protobuf ? FieldLabels.forKind(resource.group(), resource.kind())
         : FieldLabels.forCustomResource(resource.namespaced(), java.util.List.of());
     this.extractor = new ObjectExtractor(fieldLabels.jsonPaths());
     this.typeMeta = new TypeMeta(resource.kind(), resource.apiVersion());
     this.partialObjectMetadata = new dev.breakwater.cache.codec.PartialObjectMetadataCodec(!resource.builtIn());
     this.cache = new WatchCache(Clock.systemUTC());
     this.executor = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("cache-" + resource.groupResource()).factory());
-    HttpListerWatcher lw = new HttpListerWatcher(upstream, resource.collectionPath(), new JsonFrames(extractor, typeMeta));
+        Thread.ofPlatform().daemon().name("cache-" + resource.groupResource() + (protobuf ? "-protobuf" : "")).factory());
+    HttpListerWatcher lw;
+    if (protobuf) {
+      this.protobufFrames = new dev.breakwater.cache.codec.ProtobufFrames(
+          new dev.breakwater.cache.object.ProtobufExtractor(fieldLabels.jsonPaths()));
+      lw = new HttpListerWatcher(upstream, resource.collectionPath(), HttpListerWatcher.WireFormat.protobuf(protobufFrames));
+    } else {
+      this.protobufFrames = null;
+      lw = new HttpListerWatcher(upstream, resource.collectionPath(), new JsonFrames(extractor, typeMeta));
+    }
     this.reflector = new Reflector(resource.groupResource(), lw, cache, executor, null,
         () -> ThreadLocalRandom.current().nextDouble(), true, 0);
     this.probe = new CurrentResourceVersionProbe(upstream, resource.collectionPath());
@@ -107,6 +130,16 @@ public final class ResourceCache implements AutoCloseable {
 
   public TypeMeta typeMeta() {
     return typeMeta;
+  }
+
+  /** Whether objects are kept in protobuf (see the constructor). */
+  public boolean protobuf() {
+    return protobuf;
+  }
+
+  /** The protobuf decoder (with the type's bookmark template); null for a JSON cache. */
+  public dev.breakwater.cache.codec.ProtobufFrames protobufFrames() {
+    return protobufFrames;
   }
 
   /** PartialObjectMetadata of this resource's objects (memoized per object). */

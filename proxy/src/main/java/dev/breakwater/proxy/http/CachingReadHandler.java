@@ -145,7 +145,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         passThrough.handle(req);
         return;
       }
-      ResourceCache rc = caches.cacheFor(r.get());
+      ResourceCache rc = caches.cacheFor(r.get(), rep.kind() == Negotiation.Kind.PROTOBUF);
       new Exchange(req, ctx, info, rc, arrival, webSocket, rep).start();
     });
   }
@@ -158,6 +158,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   static boolean servable(Negotiation.Representation rep, String verb, boolean webSocket) {
     return switch (rep.kind()) {
       case JSON -> true;
+      case PROTOBUF -> !webSocket;
       case JSON_PARTIAL_OBJECT_METADATA -> !verb.equals("list");
       case JSON_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
       case PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list") && !webSocket;
@@ -371,7 +372,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     java.util.function.Supplier<byte[]> encoder(WatchCache.ListResult lrs, String token, Resource r) {
       java.util.function.Supplier<byte[]> enc;
       var pom = rc.partialObjectMetadata();
-      if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST) {
+      if (rep.kind() == Negotiation.Kind.PROTOBUF) {
+        enc = new dev.breakwater.cache.codec.ProtobufListEncoder(r.apiVersion(), r.kind() + "List", lrs.resourceVersion(), token,
+            lrs.page().remainingItemCount(), lrs.page().items(), dev.breakwater.cache.codec.ProtobufListEncoder.STORED, 1, 2)::nextChunk;
+      } else if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST) {
         enc = new dev.breakwater.cache.codec.ProtobufListEncoder(rep.metaApiVersion(),
             dev.breakwater.cache.codec.PartialObjectMetadataCodec.LIST_KIND, lrs.resourceVersion(), token,
             lrs.page().remainingItemCount(), lrs.page().items(), pom::protoMessage,
@@ -449,7 +453,9 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       byte[] body;
       var pom = rc.partialObjectMetadata();
       try {
-        if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA) {
+        if (rep.kind() == Negotiation.Kind.PROTOBUF) {
+          body = dev.breakwater.cache.codec.ProtobufWire.envelope(rc.resource().apiVersion(), rc.resource().kind(), obj.copyJson());
+        } else if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA) {
           body = dev.breakwater.cache.codec.PartialObjectMetadataCodec.protoEnvelope(rep.metaApiVersion(),
               dev.breakwater.cache.codec.PartialObjectMetadataCodec.KIND, pom.protoMessage(obj));
         } else if (rep.kind() == Negotiation.Kind.JSON_PARTIAL_OBJECT_METADATA) {
@@ -639,6 +645,9 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     /** The watch event encoding the request negotiated. */
     dev.breakwater.cache.codec.WatchEventEncoder watchEncoder() {
+      if (rep.kind() == Negotiation.Kind.PROTOBUF) {
+        return new dev.breakwater.cache.codec.ProtobufWatchEncoder(rc.resource().apiVersion(), rc.resource().kind(), rc.protobufFrames());
+      }
       if (rep.partialObjectMetadata()) {
         return new dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder(rc.partialObjectMetadata(), rep.metaApiVersion(),
             rep.protobuf(), !rc.resource().builtIn());

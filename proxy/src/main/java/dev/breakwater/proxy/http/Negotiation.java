@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * The apiserver's content negotiation for reads ({@code NegotiateMediaTypeOptions} in
  * k8s.io/apiserver handlers/negotiation, with goautoneg's Accept parsing and ordering and
- * {@code RequestScope.AllowsMediaTypeTransform}), reduced to what the cache serves: plain JSON,
- * and PartialObjectMetadata(List) in JSON or protobuf. Every other outcome — YAML, protobuf
+ * {@code RequestScope.AllowsMediaTypeTransform}), reduced to what the cache serves: JSON objects,
+ * protobuf objects of built-in types, and PartialObjectMetadata(List) in JSON or protobuf. Every other outcome — YAML, protobuf
  * objects, Table, nothing acceptable (406) — is {@link Kind#OTHER}: the request goes upstream,
  * whose answer is exact by construction.
  *
@@ -21,7 +21,7 @@ public final class Negotiation {
 
   /** What the apiserver would answer with, as far as the cache is concerned. */
   public enum Kind {
-    JSON, JSON_PARTIAL_OBJECT_METADATA, JSON_PARTIAL_OBJECT_METADATA_LIST,
+    JSON, PROTOBUF, JSON_PARTIAL_OBJECT_METADATA, JSON_PARTIAL_OBJECT_METADATA_LIST,
     PROTOBUF_PARTIAL_OBJECT_METADATA, PROTOBUF_PARTIAL_OBJECT_METADATA_LIST, OTHER
   }
 
@@ -34,11 +34,11 @@ public final class Negotiation {
     static final Representation OTHER = new Representation(Kind.OTHER, "", false);
 
     public boolean partialObjectMetadata() {
-      return kind != Kind.JSON && kind != Kind.OTHER;
+      return kind != Kind.JSON && kind != Kind.PROTOBUF && kind != Kind.OTHER;
     }
 
     public boolean protobuf() {
-      return kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA || kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST;
+      return kind == Kind.PROTOBUF || kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA || kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST;
     }
 
     /** {@code meta.k8s.io/v1} (or v1beta1): the apiVersion PartialObjectMetadata is written with. */
@@ -127,7 +127,14 @@ public final class Negotiation {
       if (!builtIn && subType.equals("vnd.kubernetes.protobuf")) {
         return null; // custom resources: StandardSerializers are JSON and YAML
       }
-      return subType.equals("json") && !other ? new Representation(Kind.JSON, "", pretty) : Representation.OTHER;
+      if (other) {
+        return Representation.OTHER;
+      }
+      return switch (subType) {
+        case "json" -> new Representation(Kind.JSON, "", pretty);
+        case "vnd.kubernetes.protobuf" -> new Representation(Kind.PROTOBUF, "", false);
+        default -> Representation.OTHER;
+      };
     }
     if (!"meta.k8s.io".equals(g) || !("v1".equals(v) || "v1beta1".equals(v))) {
       return null;

@@ -22,9 +22,10 @@ class NegotiationTest {
       'application/*'                                                        | true  | false | JSON
       'application/json, */*'                                                | true  | false | JSON
       application/yaml                                                       | true  | false | OTHER
-      application/vnd.kubernetes.protobuf                                    | true  | false | OTHER
+      application/vnd.kubernetes.protobuf                                    | true  | false | PROTOBUF
+      application/vnd.kubernetes.protobuf                                    | false | false | OTHER
       'application/vnd.kubernetes.protobuf, application/json'               | false | false | JSON
-      'application/vnd.kubernetes.protobuf, application/json'               | true  | false | OTHER
+      'application/vnd.kubernetes.protobuf, application/json'               | true  | false | PROTOBUF
       'application/json;q=0.5, application/yaml'                             | true  | false | OTHER
       'application/yaml;q=0.5, application/json'                             | true  | false | JSON
       'application/yaml;q=0.5, */*'                                          | true  | false | JSON
