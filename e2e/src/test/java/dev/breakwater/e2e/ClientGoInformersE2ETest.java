@@ -97,7 +97,8 @@ class ClientGoInformersE2ETest {
     Run bw = c.cached();
     long watchesCompleted = bw.requests().getOrDefault("WATCH", 0L);
     assertThat(bw.requests().getOrDefault("LIST", 0L)).as("upstream LISTs = Breakwater's probes").isEqualTo(bw.probes());
-    assertThat(bw.watchesOpen() + watchesCompleted).as("upstream WATCHes = Breakwater's reflector requests").isEqualTo(bw.reflectorRequests());
+    assertThat(bw.watchesOpen() + watchesCompleted).as("upstream WATCHes = Breakwater's reflector requests")
+        .isEqualTo(bw.reflectorRequests());
     if (watchList) {
       // A client-go WatchList has no resourceVersion: a consistent read. Breakwater asks the upstream how far it must
       // catch up (LIST limit=1); a probe is shared only by requests that arrived before it was sent, and 20 informers
@@ -199,9 +200,12 @@ class ClientGoInformersE2ETest {
     // The informers send the same requests either way, and client-go's WatchListClient decides which.
     assertThat(c.cached().requestShapes()).as("each informer's requests through Breakwater").isEqualTo(c.direct().requestShapes());
     String path = "GET /api/v1/namespaces/" + ns + "/" + RESOURCE + "?";
-    assertThat(c.direct().requestShapes()).as("each client-go informer's requests").containsExactlyElementsOf(watchList
-        ? List.of(path + "allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&sendInitialEvents=true&timeoutSeconds=T&watch=true 200")
-        : List.of(path + "limit=500&resourceVersion=0 200", path + "allowWatchBookmarks=true&resourceVersion=N&timeoutSeconds=T&watch=true 200"));
+    List<String> expected = watchList
+        ? List.of(path + "allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&sendInitialEvents=true"
+            + "&timeoutSeconds=T&watch=true 200")
+        : List.of(path + "limit=500&resourceVersion=0 200",
+            path + "allowWatchBookmarks=true&resourceVersion=N&timeoutSeconds=T&watch=true 200");
+    assertThat(c.direct().requestShapes()).as("each client-go informer's requests").containsExactlyElementsOf(expected);
     return c;
   }
 
@@ -217,7 +221,8 @@ class ClientGoInformersE2ETest {
       var templates = templates(direct, ns);
       for (int i = 0; i < 10; i++) {
         templates.resource(template(label + "-" + i)).create();
-        templates.withName("pre-" + i).edit(t -> new PodTemplateBuilder(t).editMetadata().addToLabels("round", label).endMetadata().build());
+        templates.withName("pre-" + i)
+            .edit(t -> new PodTemplateBuilder(t).editMetadata().addToLabels("round", label).endMetadata().build());
         if (i % 2 == 0) {
           templates.withName(label + "-" + i).delete();
         }
@@ -267,7 +272,8 @@ class ClientGoInformersE2ETest {
   /** Requests with what differs between runs replaced: the (random) watch timeout and a watch's resourceVersion. */
   static List<String> shapes(List<String> requests) {
     return requests.stream()
-        .map(r -> r.replaceAll("timeout=[^&]*&timeoutSeconds=\\d+", "timeoutSeconds=T").replaceAll("resourceVersion=[1-9]\\d*", "resourceVersion=N"))
+        .map(r -> r.replaceAll("timeout=[^&]*&timeoutSeconds=\\d+", "timeoutSeconds=T")
+            .replaceAll("resourceVersion=[1-9]\\d*", "resourceVersion=N"))
         .toList();
   }
 
