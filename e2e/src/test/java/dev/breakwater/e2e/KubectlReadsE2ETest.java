@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.breakwater.config.CachePolicy;
 import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.ClusterExtension;
+import dev.breakwater.e2e.support.Clusters;
 import dev.breakwater.e2e.support.Kubectl;
 import dev.breakwater.e2e.support.RawHttp;
 import dev.breakwater.local.LocalCluster;
@@ -32,7 +33,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,20 +50,28 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Accepted difference, only where the apiserver itself is not deterministic: the AGE column of
  * a table is the time since creation when the response was made, so two requests a moment apart
  * may print {@code 9s} and {@code 10s}. Tables are compared with that column's values masked.
+ *
+ * <p>A cluster of its own: {@code get -A --chunk-size=1} sends one request per object, and kubectl
+ * paces them at client-go's default 5 per second, so on the shared cluster (hundreds of configmaps
+ * left by other tests) one such command would take minutes. Here the cluster holds this class's
+ * 11 configmaps and the apiserver's own 2.
  */
-@ExtendWith(ClusterExtension.class)
 class KubectlReadsE2ETest {
 
   static final String NS = "kubectl-reads";
   static final String NS2 = "kubectl-reads-2";
   static final Pattern AGE_CELL = Pattern.compile("(?m)(?<=\\s)\\S+$");
 
+  static LocalCluster cluster;
+  static KubernetesClient client;
   static Breakwater bw;
   static Kubectl viaBreakwater;
   static Kubectl direct;
 
   @BeforeAll
-  static void setUp(LocalCluster cluster, KubernetesClient client) throws Exception {
+  static void setUp() throws Exception {
+    cluster = Clusters.startPrivate(LocalCluster.builder());
+    client = ClusterExtension.direct(cluster);
     for (String ns : List.of(NS, NS2)) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
     }
@@ -93,11 +101,17 @@ class KubectlReadsE2ETest {
     if (bw != null) {
       bw.close();
     }
+    if (client != null) {
+      client.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @ParameterizedTest(name = "get configmaps -A --chunk-size={0} -o {1}")
   @CsvSource({"1,table", "2,table", "500,table", "1,json", "2,json", "5,json", "0,json", "1,name", "2,name", "3,yaml"})
-  void allNamespacesInChunks(int chunk, String output, KubernetesClient client) throws Exception {
+  void allNamespacesInChunks(int chunk, String output) throws Exception {
     List<String> args = new ArrayList<>(List.of("get", "configmaps", "-A", "--chunk-size=" + chunk));
     if (!output.equals("table")) {
       args.addAll(List.of("-o", output));
@@ -154,7 +168,7 @@ class KubectlReadsE2ETest {
    */
   @ParameterizedTest(name = "get -w {0}")
   @ValueSource(strings = {"--output-watch-events -o json", "--output-watch-events", "-o name", "-A --output-watch-events -o jsonpath"})
-  void watch(String options, KubernetesClient client) throws Exception {
+  void watch(String options) throws Exception {
     String ns = ("kubectl-watch" + options.replaceAll("[^a-z]+", "-")).replaceAll("-+$", "");
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
     var cms = client.configMaps().inNamespace(ns);
