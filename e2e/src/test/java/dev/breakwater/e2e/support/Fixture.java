@@ -4,6 +4,8 @@ import dev.breakwater.local.FixtureBinaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Makes sure the fixture binaries exist before a test starts a cluster: when any is missing it
@@ -11,6 +13,9 @@ import java.nio.file.Path;
  * needs nothing done by hand. The README's test command runs the same script first anyway.
  */
 public final class Fixture {
+
+  /** Test-only helpers build.sh also builds; {@link FixtureBinaries} knows only what the launcher needs. */
+  static final List<String> TEST_HELPERS = List.of("informer-probe");
 
   private static FixtureBinaries binaries;
 
@@ -21,15 +26,26 @@ public final class Fixture {
       return binaries;
     }
     FixtureBinaries bins = FixtureBinaries.locate();
-    if (!bins.missing().isEmpty()) {
+    if (!missing(bins).isEmpty()) {
       build();
       bins = FixtureBinaries.locate();
-      if (!bins.missing().isEmpty()) {
-        throw new IllegalStateException("fixture build left binaries missing: " + bins.missing());
+      if (!missing(bins).isEmpty()) {
+        throw new IllegalStateException("fixture build left binaries missing: " + missing(bins));
       }
     }
     binaries = bins;
     return bins;
+  }
+
+  /** The client-go informer probe ({@code e2e/fixture/cmd/informer-probe}). */
+  public static Path informerProbe() {
+    return binaries().dir().resolve("informer-probe");
+  }
+
+  private static List<String> missing(FixtureBinaries bins) {
+    List<String> missing = new ArrayList<>(bins.missing());
+    TEST_HELPERS.stream().filter(b -> !Files.isExecutable(bins.dir().resolve(b))).forEach(missing::add);
+    return missing;
   }
 
   /** The repository root (set by the e2e pom), for the build script and the launcher. */
