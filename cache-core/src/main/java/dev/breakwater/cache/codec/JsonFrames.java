@@ -49,6 +49,7 @@ public final class JsonFrames {
 
   private final ObjectExtractor extractor;
   private final TypeMeta builtIn;
+  private volatile byte[] bookmarkTail;
 
   /** For custom resources: objects are kept exactly as sent. */
   public JsonFrames(ObjectExtractor extractor) {
@@ -159,7 +160,32 @@ public final class JsonFrames {
     throw new DecodeException("undecodable object: " + ((Result.Err<CachedObject>) r).status().message());
   }
 
-  private static Bookmark bookmark(byte[] json, int start, int len) throws DecodeException {
+  private Bookmark bookmark(byte[] json, int start, int len) throws DecodeException {
+    Bookmark b = parseBookmark(json, start, len);
+    if (bookmarkTail == null) {
+      // The fields after metadata of the kind's empty object, which Go writes even when empty
+      // (a Service's "spec":{},"status":{"loadBalancer":{}}): kept so bookmarks from the cache carry them too.
+      try {
+        int[] meta = JsonScan.member(json, start, "metadata");
+        if (meta != null) {
+          bookmarkTail = java.util.Arrays.copyOfRange(json, meta[1], start + len);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new DecodeException("malformed bookmark: " + e.getMessage());
+      }
+    }
+    return b;
+  }
+
+  /**
+   * What follows {@code metadata} in the upstream's bookmark objects of this kind (through the
+   * closing brace), from the first bookmark seen; null until then.
+   */
+  public byte[] bookmarkTail() {
+    return bookmarkTail;
+  }
+
+  private static Bookmark parseBookmark(byte[] json, int start, int len) throws DecodeException {
     long rv = -1;
     boolean end = false;
     try (JsonParser p = FACTORY.createParser(json, start, len)) {

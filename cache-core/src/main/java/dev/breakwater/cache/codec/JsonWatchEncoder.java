@@ -26,6 +26,7 @@ public final class JsonWatchEncoder implements WatchEventEncoder {
 
   private final TypeMeta typeMeta;
   private final boolean unstructured;
+  private final java.util.function.Supplier<byte[]> bookmarkTail;
 
   public JsonWatchEncoder(TypeMeta typeMeta) {
     this(typeMeta, false);
@@ -33,8 +34,18 @@ public final class JsonWatchEncoder implements WatchEventEncoder {
 
   /** {@code unstructured} for custom resources: bookmarks are written with sorted keys (verified on 1.36.3). */
   public JsonWatchEncoder(TypeMeta typeMeta, boolean unstructured) {
+    this(typeMeta, unstructured, () -> null);
+  }
+
+  /**
+   * @param bookmarkTail what follows {@code metadata} in the upstream's bookmarks of this kind
+   *     ({@link JsonFrames#bookmarkTail()}); null (not seen yet) writes {@code }} — right for kinds
+   *     with no always-written fields, like ConfigMap
+   */
+  public JsonWatchEncoder(TypeMeta typeMeta, boolean unstructured, java.util.function.Supplier<byte[]> bookmarkTail) {
     this.typeMeta = typeMeta;
     this.unstructured = unstructured;
+    this.bookmarkTail = bookmarkTail;
   }
 
   @Override
@@ -54,7 +65,9 @@ public final class JsonWatchEncoder implements WatchEventEncoder {
     } else if (e.type() == WatchSink.Type.BOOKMARK) {
       out.writeBytes(ascii("{\"kind\":\"" + typeMeta.kind() + "\",\"apiVersion\":\"" + typeMeta.apiVersion()
           + "\",\"metadata\":{\"resourceVersion\":\"" + Long.toUnsignedString(e.resourceVersion()) + "\""
-          + (e.initialEventsEnd() ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "") + "}}"));
+          + (e.initialEventsEnd() ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "") + "}"));
+      byte[] tail = bookmarkTail.get();
+      out.writeBytes(tail == null ? new byte[] {'}'} : tail);
     } else {
       CachedObject o = e.object();
       byte[] json = o.copyJson();

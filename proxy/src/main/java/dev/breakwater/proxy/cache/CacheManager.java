@@ -32,6 +32,8 @@ public final class CacheManager implements AutoCloseable {
   private final ConcurrentHashMap<String, ResourceCache> caches = new ConcurrentHashMap<>();
   private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL_NANOS);
   private volatile ResourceCatalog catalog = ResourceCatalog.empty();
+  /** The discovery refresh in flight or last completed. */
+  private volatile Future<ResourceCatalog> refreshing;
   private volatile boolean closed;
 
   public CacheManager(Upstream upstream, dev.breakwater.proxy.metrics.ProxyMetrics metrics, dev.breakwater.config.CachePolicy policy) {
@@ -75,11 +77,19 @@ public final class CacheManager implements AutoCloseable {
     });
   }
 
-  /** The resource, if the upstream serves it; unknown names trigger a (rate-limited) discovery refresh. */
+  /**
+   * The resource, if the upstream serves it; unknown names trigger a (rate-limited) discovery
+   * refresh. While a refresh is in flight (the first one at start), lookups wait for it rather
+   * than take the resource for unknown and send their reads upstream.
+   */
   public Future<Optional<Resource>> resource(String group, String version, String resource) {
     Optional<Resource> known = catalog.lookup(group, version, resource);
     if (known.isPresent()) {
       return Future.succeededFuture(known);
+    }
+    Future<ResourceCatalog> inFlight = refreshing;
+    if (inFlight != null && !inFlight.isComplete()) {
+      return inFlight.map(c -> c.lookup(group, version, resource)).otherwise(Optional.empty());
     }
     long last = lastRefresh.get();
     if (System.nanoTime() - last < REFRESH_INTERVAL_NANOS || !lastRefresh.compareAndSet(last, System.nanoTime())) {
@@ -90,6 +100,12 @@ public final class CacheManager implements AutoCloseable {
 
   /** Re-reads aggregated discovery ({@code /api} and {@code /apis}). */
   public Future<ResourceCatalog> refreshCatalog() {
+    Future<ResourceCatalog> f = discover();
+    refreshing = f;
+    return f;
+  }
+
+  private Future<ResourceCatalog> discover() {
     return get("/api").compose(core -> get("/apis").map(groups -> {
       try {
         ResourceCatalog c = ResourceCatalog.parse(core.getBytes(), groups.getBytes());

@@ -41,6 +41,7 @@ public final class ResourceCache implements AutoCloseable {
   private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
   private final boolean protobuf;
   private final dev.breakwater.cache.codec.ProtobufFrames protobufFrames;
+  private final JsonFrames jsonFrames;
   private volatile long lastUsedNanos = System.nanoTime();
 
   ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
@@ -75,9 +76,11 @@ public final class ResourceCache implements AutoCloseable {
       this.protobufFrames = new dev.breakwater.cache.codec.ProtobufFrames(
           new dev.breakwater.cache.object.ProtobufExtractor(fieldLabels.jsonPaths()));
       lw = new HttpListerWatcher(upstream, resource.collectionPath(), HttpListerWatcher.WireFormat.protobuf(protobufFrames));
+      this.jsonFrames = null;
     } else {
       this.protobufFrames = null;
-      lw = new HttpListerWatcher(upstream, resource.collectionPath(), new JsonFrames(extractor, typeMeta));
+      this.jsonFrames = new JsonFrames(extractor, typeMeta);
+      lw = new HttpListerWatcher(upstream, resource.collectionPath(), jsonFrames);
     }
     this.reflector = new Reflector(resource.groupResource(), lw, cache, executor, null,
         () -> ThreadLocalRandom.current().nextDouble(), true, 0);
@@ -140,6 +143,11 @@ public final class ResourceCache implements AutoCloseable {
   /** The protobuf decoder (with the type's bookmark template); null for a JSON cache. */
   public dev.breakwater.cache.codec.ProtobufFrames protobufFrames() {
     return protobufFrames;
+  }
+
+  /** The JSON decoder (with the kind's bookmark template); null for a protobuf cache. */
+  public JsonFrames jsonFrames() {
+    return jsonFrames;
   }
 
   /** PartialObjectMetadata of this resource's objects (memoized per object). */

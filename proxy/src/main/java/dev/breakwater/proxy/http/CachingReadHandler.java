@@ -212,6 +212,10 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     /** Hands the request upstream (coalesced when it is a LIST), as of its arrival. */
     void delegate() {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{} {}: upstream ({})", info.verb(), req.uri(), StackWalker.getInstance().walk(f -> f.skip(1).findFirst()
+            .map(x -> x.getMethodName() + ":" + x.getLineNumber()).orElse("?")));
+      }
       forward(req, arrival);
     }
 
@@ -494,9 +498,15 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       String rv = param("resourceVersion");
       String rvm = param("resourceVersionMatch");
       String sieParam = RequestInfo.firstParam(req.query(), "sendInitialEvents");
-      if (rc.path() != ServingPath.WATCH_CACHE || !param("continue").isEmpty()
-          || !rc.state().ready()) {
+      if (rc.path() != ServingPath.WATCH_CACHE || !param("continue").isEmpty()) {
         delegate();
+        return;
+      }
+      if (!rc.state().ready()) {
+        // A starting cache: wait for it (bounded) rather than hand a long-lived watch upstream for
+        // its whole life; then the apiserver's own answer for an unready cache, 429.
+        await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS, v -> watch(),
+            () -> status(rc.cache().ready().unreadyStatus()));
         return;
       }
       Boolean sie = sieParam == null ? null : switch (sieParam) {
@@ -652,7 +662,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return new dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder(rc.partialObjectMetadata(), rep.metaApiVersion(),
             rep.protobuf(), !rc.resource().builtIn());
       }
-      return new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn());
+      return new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn(), rc.jsonFrames()::bookmarkTail);
     }
 
     void headers(int code) {
