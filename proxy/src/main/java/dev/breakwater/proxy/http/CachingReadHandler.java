@@ -274,6 +274,15 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       if (d instanceof ListDecision.Delegate) {
+        if (!rc.state().ready() && !waitedForReady) {
+          // The apiserver sends a paginated LIST on an unready cache to etcd (KEP-4568). A proxy that
+          // did so would hand a relist storm to the upstream — and the RVs of those upstream answers
+          // would start the informers' watches below the cache's window, upstream too. So it waits
+          // for the cache first (bounded), and only a cache that stays unready sends them upstream.
+          await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS,
+              v -> decideList(p, predicate, true), () -> decideList(p, predicate, true));
+          return;
+        }
         delegate();
         return;
       }
@@ -421,7 +430,17 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     void get() {
       if (!rc.state().ready()) {
-        delegate(); // unready cache: GETs go to storage (KEP-4568)
+        // Unready cache: the apiserver's GETs go to storage (KEP-4568); ours wait for the cache first
+        // (bounded), as LISTs do, and go upstream only if it stays unready.
+        await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS, v -> serveGetWhenReady(), this::delegate);
+        return;
+      }
+      serveGetWhenReady();
+    }
+
+    void serveGetWhenReady() {
+      if (!rc.state().ready()) {
+        delegate();
         return;
       }
       String rv = param("resourceVersion");
