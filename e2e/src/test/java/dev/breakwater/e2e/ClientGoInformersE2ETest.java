@@ -139,6 +139,21 @@ class ClientGoInformersE2ETest {
   }
 
   /**
+   * client-go metadata informers (PartialObjectMetadata, which client-go asks for in protobuf first):
+   * served from the resource's cache — the JSON cache, whose objects' metadata is re-encoded once per
+   * object — so twenty cost one upstream feed.
+   */
+  @ParameterizedTest(name = "WatchListClient={0}")
+  @ValueSource(booleans = {true, false})
+  void metadataInformersAreServedFromTheCache(boolean watchList, LocalCluster cluster, KubernetesClient direct) throws Exception {
+    Comparison c = compare(cluster, direct, watchList, ContentType.METADATA, CacheStart.COLD);
+    assertThat(c.passedUpstream()).as("requests Breakwater passed upstream").isZero();
+    assertThat(c.watchesFromCache()).as("informer WATCHes served from the cache").isEqualTo(INFORMERS);
+    assertThat(c.listsFromCache()).as("informer LISTs served from the cache").isEqualTo(watchList ? 0 : INFORMERS);
+    assertThat(c.cached().watchesOpen()).as("upstream WATCHes open: the cache's, perhaps a progress watch ending").isBetween(1L, 2L);
+  }
+
+  /**
    * Informers that start together with Breakwater, so their first requests start the cache. A WATCH
    * that arrives while the cache is starting waits for it (as a LIST does, up to 10 s; then the
    * apiserver's 429) instead of being handed upstream for its whole life (client-go: 5–10 min).

@@ -84,7 +84,7 @@ class PartialObjectMetadataE2ETest {
         .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
         .endVersion().endSpec().build()).serverSideApply();
     k.apiextensions().v1().customResourceDefinitions().withName("sprockets.e2e.breakwater.dev").waitUntilCondition(crd -> crd.getStatus() != null
-        && crd.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
+        && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
     ctx = new ResourceDefinitionContext.Builder().withGroup("e2e.breakwater.dev").withVersion("v1")
         .withPlural("sprockets").withKind("Sprocket").withNamespaced(true).build();
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> k.genericKubernetesResources(ctx).inNamespace(NS).list() != null);

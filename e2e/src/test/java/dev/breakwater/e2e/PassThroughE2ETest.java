@@ -153,7 +153,7 @@ class PassThroughE2ETest {
         .endVersion().endSpec().build();
     direct.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
     direct.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+        .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
             .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())), 30, java.util.concurrent.TimeUnit.SECONDS);
 
     ResourceDefinitionContext ctx = new ResourceDefinitionContext.Builder().withGroup("e2e.breakwater.dev").withVersion("v1")

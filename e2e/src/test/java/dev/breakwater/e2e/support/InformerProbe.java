@@ -60,14 +60,15 @@ public final class InformerProbe implements AutoCloseable {
   }
 
   /**
-   * What the typed informers ask for: client-go's default for built-in types
-   * ({@code application/vnd.kubernetes.protobuf,application/json}) or {@code application/json}.
+   * What the informers ask for: typed informers with client-go's default for built-in types
+   * ({@code application/vnd.kubernetes.protobuf,application/json}) or {@code application/json}; or
+   * metadata informers (k8s.io/client-go/metadata: PartialObjectMetadata, protobuf first).
    */
   public enum ContentType {
-    DEFAULT, JSON;
+    DEFAULT, JSON, METADATA;
 
     String flag() {
-      return name().toLowerCase(Locale.ROOT);
+      return this == METADATA ? "default" : name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -83,6 +84,9 @@ public final class InformerProbe implements AutoCloseable {
     cmd.addAll(target);
     cmd.addAll(List.of("--namespace", namespace, "--resource", resource, "--informers", String.valueOf(informers),
         "--content-type", contentType.flag(), "--sync-timeout", "60s"));
+    if (contentType == ContentType.METADATA) {
+      cmd.add("--metadata");
+    }
     try {
       Path err = Files.createTempFile("informer-probe-", ".stderr");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
