@@ -51,6 +51,8 @@ public final class BuiltInTableConvertors {
       Map.entry("replicasets.apps", printer("replicasets.apps", BuiltInTableConvertors::replicaSet)),
       Map.entry("statefulsets.apps", printer("statefulsets.apps", BuiltInTableConvertors::statefulSet)),
       // Convert_v1_DaemonSet_To_apps_DaemonSet moves the template generation annotation into spec.templateGeneration.
+      Map.entry("pods", new PodTableConvertor()),
+      Map.entry("nodes", printer("nodes", BuiltInTableConvertors::node)),
       Map.entry("daemonsets.apps", new Printer(Column.resource("daemonsets.apps"), BuiltInTableConvertors::daemonSet,
           json -> AnnotationEdit.without(json, "deprecated.daemonset.template.generation", BuiltInTableConvertors::isInt64))));
 
@@ -264,6 +266,60 @@ public final class BuiltInTableConvertors {
         status.path("numberReady").asLong(0), status.path("updatedNumberScheduled").asLong(0), status.path("numberAvailable").asLong(0),
         formatLabels(spec.path("template").path("spec").path("nodeSelector")), age(o, now), containers[0], containers[1],
         formatLabelSelector(spec.path("selector"), "<none>"));
+  }
+
+  static List<Object> node(JsonNode o, Instant now) {
+    JsonNode status = o.path("status");
+    // conditionMap: the last condition of a type wins; only Ready is shown.
+    String ready = null;
+    for (JsonNode c : status.path("conditions")) {
+      if (str(c.path("type")).equals("Ready")) {
+        ready = str(c.path("status")).equals("True") ? "Ready" : "NotReady";
+      }
+    }
+    List<String> statuses = new ArrayList<>();
+    statuses.add(ready == null ? "Unknown" : ready);
+    if (o.path("spec").path("unschedulable").asBoolean(false)) {
+      statuses.add("SchedulingDisabled");
+    }
+    java.util.TreeSet<String> roles = new java.util.TreeSet<>();
+    o.path("metadata").path("labels").fields().forEachRemaining(e -> {
+      if (e.getKey().startsWith("node-role.kubernetes.io/")) {
+        String role = e.getKey().substring("node-role.kubernetes.io/".length());
+        if (!role.isEmpty()) {
+          roles.add(role);
+        }
+      } else if (e.getKey().equals("kubernetes.io/role") && !str(e.getValue()).isEmpty()) {
+        roles.add(str(e.getValue()));
+      }
+    });
+    JsonNode info = status.path("nodeInfo");
+    String osImage = str(info.path("osImage"));
+    String kernelVersion = str(info.path("kernelVersion"));
+    String crVersion = str(info.path("containerRuntimeVersion"));
+    if (osImage.isEmpty()) {
+      osImage = "<unknown>";
+    }
+    if (kernelVersion.isEmpty()) {
+      kernelVersion = "<unknown>";
+    }
+    if (crVersion.isEmpty()) {
+      crVersion = "<unknown>";
+    }
+    if (!str(info.path("architecture")).isEmpty()) {
+      kernelVersion += " (" + str(info.path("architecture")) + ")";
+    }
+    return List.of(name(o), String.join(",", statuses), roles.isEmpty() ? "<none>" : String.join(",", roles), age(o, now),
+        str(info.path("kubeletVersion")), nodeAddress(o, "InternalIP"), nodeAddress(o, "ExternalIP"), osImage, kernelVersion, crVersion);
+  }
+
+  private static String nodeAddress(JsonNode node, String type) {
+    for (JsonNode a : node.path("status").path("addresses")) {
+      if (str(a.path("type")).equals(type)) {
+        return str(a.path("address"));
+      }
+    }
+    return "<none>";
   }
 
   // ---- helpers (printers.go, apimachinery labels) ----
