@@ -61,13 +61,14 @@ class TableE2ETest {
       "/apis/apps/v1/namespaces/" + NS + "/deployments", "/apis/apps/v1/namespaces/" + NS + "/replicasets",
       "/apis/apps/v1/namespaces/" + NS + "/statefulsets", "/apis/apps/v1/namespaces/" + NS + "/daemonsets",
       "/apis/batch/v1/namespaces/" + NS + "/jobs", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases",
-      CR + "/namespaces/" + NS + "/widgets", CR + "/gadgets", "/api/v1/namespaces");
+      CR + "/namespaces/" + NS + "/widgets", CR + "/gadgets", "/api/v1/namespaces", "/api/v1/namespaces/" + NS + "/pods",
+      "/api/v1/nodes");
   /** kubectl's names for them. */
   static final List<String> KUBECTL_RESOURCES = List.of("configmaps", "secrets", "services", "events", "deployments", "replicasets",
-      "statefulsets", "daemonsets", "jobs", "leases", "widgets", "gadgets", "namespaces");
+      "statefulsets", "daemonsets", "jobs", "leases", "widgets", "gadgets", "namespaces", "pods", "nodes");
   static final ObjectMapper JSON = new ObjectMapper();
-  /** A HumanDuration as a JSON string, e.g. "45s", "8m56s", "3h", "6y327d". */
-  static final Pattern DURATION = Pattern.compile("\"(\\d+[smhdy](?:\\d+[smhd])?)\"");
+  /** A HumanDuration as a whole JSON string ("45s", "8m56s", "6y327d") or in a RESTARTS cell ("4 (7m5s ago)"). */
+  static final Pattern DURATION = Pattern.compile("(?<=[\"(])(\\d+[smhdy](?:\\d+[smhd])?)(?=\"| ago\\))");
 
   static Breakwater bw;
   static HttpClient direct;
@@ -87,6 +88,18 @@ class TableE2ETest {
     await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run(resource("crs.yaml"), Duration.ofSeconds(60), "apply", "-f", "-")
         .exitCode() == 0);
     kubectl.run(resource("builtins.yaml"), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
+    // Pods and nodes in the states printPod/printNode distinguish: no kubelet here, so statuses are written directly.
+    kubectl.run(resource("pods.yaml"), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
+    for (String line : resource("status-patches.txt").split("\n")) {
+      String[] p = line.split(" ", 3);
+      List<String> args = new ArrayList<>(List.of("patch", p[0], p[1], "--subresource=status", "--type=merge", "-p", p[2]));
+      if (p[0].equals("pod")) {
+        args.addAll(List.of("-n", NS));
+      }
+      kubectl.run(null, Duration.ofSeconds(60), args.toArray(String[]::new)).assertOk();
+    }
+    // Terminating: a pending deletion held by a finalizer.
+    kubectl.run(null, Duration.ofSeconds(60), "delete", "pod", "p-run", "-n", NS, "--wait=false").assertOk();
     bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
@@ -106,6 +119,7 @@ class TableE2ETest {
     if (bw != null) {
       bw.close();
     }
+    new Kubectl(cluster.kubeconfig()).run("patch", "pod", "p-run", "-n", NS, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
   }
 
   static String resource(String name) throws IOException {
@@ -163,8 +177,8 @@ class TableE2ETest {
   static void assertSameText(String what, String up, String through) {
     List<String> ud = durations(up);
     List<String> td = durations(through);
-    String um = DURATION.matcher(up).replaceAll("\"T\"");
-    String tm = DURATION.matcher(through).replaceAll("\"T\"");
+    String um = DURATION.matcher(up).replaceAll("T");
+    String tm = DURATION.matcher(through).replaceAll("T");
     if (!um.equals(tm)) {
       throw new AssertionError(what + "\nupstream:\n" + up + "\nbreakwater:\n" + through);
     }
@@ -233,7 +247,7 @@ class TableE2ETest {
     List<String> objects = List.of("/api/v1/namespaces/" + NS + "/configmaps/cm1", "/api/v1/namespaces/" + NS + "/secrets/s2",
         "/api/v1/namespaces/" + NS + "/services/svc4", "/api/v1/namespaces/" + NS + "/events/e1",
         "/apis/apps/v1/namespaces/" + NS + "/deployments/d2", "/apis/apps/v1/namespaces/" + NS + "/daemonsets/ds1",
-        "/apis/batch/v1/namespaces/" + NS + "/jobs/j3", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/l1",
+        "/apis/batch/v1/namespaces/" + NS + "/jobs/j3", "/api/v1/namespaces/" + NS + "/pods/p-run", "/api/v1/nodes/table-e2e-n1", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/l1",
         CR + "/namespaces/" + NS + "/widgets/w1", CR + "/gadgets/g1", "/api/v1/namespaces/" + NS);
     for (String object : objects) {
       long gets = bw.server().readStats().orElseThrow().getsFromCache.get();
@@ -317,7 +331,7 @@ class TableE2ETest {
   void tablesWithoutAConvertorOrInOtherFormatsGoUpstream() throws Exception {
     String cms = "/api/v1/namespaces/" + NS + "/configmaps?resourceVersion=0";
     for (String[] c : new String[][] {
-        {"/api/v1/namespaces/" + NS + "/pods?resourceVersion=0", KUBECTL}, // no printer ported yet
+        {"/apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses?resourceVersion=0", KUBECTL}, // no printer ported
         {"/api/v1/persistentvolumes?resourceVersion=0", KUBECTL},
         {cms, "application/yaml;as=Table;v=v1;g=meta.k8s.io"},
         {cms, "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io"}, // 406
@@ -337,13 +351,13 @@ class TableE2ETest {
     Kubectl through = new Kubectl(bw.kubeconfig());
     for (String r : KUBECTL_RESOURCES) {
       List<List<String>> variants = new ArrayList<>(List.of(List.of("get", r), List.of("get", r, "-o", "wide")));
-      if (!r.equals("gadgets") && !r.equals("namespaces")) {
+      if (!r.equals("gadgets") && !r.equals("namespaces") && !r.equals("nodes")) {
         variants.add(List.of("get", r, "-A"));
         variants.add(List.of("get", r, "-A", "-o", "wide"));
       }
       for (List<String> args : variants) {
         List<String> full = new ArrayList<>(args);
-        if (!r.equals("gadgets") && !r.equals("namespaces")) {
+        if (!r.equals("gadgets") && !r.equals("namespaces") && !r.equals("nodes")) {
           full.addAll(List.of("-n", NS));
         }
         String[] argv = full.toArray(String[]::new);
