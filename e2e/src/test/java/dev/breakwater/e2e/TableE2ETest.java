@@ -88,12 +88,13 @@ class TableE2ETest {
     await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run(resource("crs.yaml"), Duration.ofSeconds(60), "apply", "-f", "-")
         .exitCode() == 0);
     kubectl.run(resource("builtins.yaml"), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
-    // Pods and nodes in the states printPod/printNode distinguish: no kubelet here, so statuses are written directly.
+    // Pods and nodes in the states printPod/printNode distinguish, workloads with counts and durations: no
+    // controllers or kubelet here, so statuses are written directly.
     kubectl.run(resource("pods.yaml"), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
     for (String line : resource("status-patches.txt").split("\n")) {
       String[] p = line.split(" ", 3);
       List<String> args = new ArrayList<>(List.of("patch", p[0], p[1], "--subresource=status", "--type=merge", "-p", p[2]));
-      if (p[0].equals("pod")) {
+      if (!p[0].equals("node")) {
         args.addAll(List.of("-n", NS));
       }
       kubectl.run(null, Duration.ofSeconds(60), args.toArray(String[]::new)).assertOk();
@@ -325,6 +326,31 @@ class TableE2ETest {
       sb.append(line).append('\n');
     }
     return sb.toString();
+  }
+
+  @Test
+  void printerColumnChangesOfACrdArePickedUp() throws Exception {
+    String gadgets = CR + "/gadgets?resourceVersion=0";
+    Kubectl kubectl = new Kubectl(cluster.kubeconfig());
+    kubectl.run(null, Duration.ofSeconds(60), "patch", "crd", "gadgets.table.e2e.breakwater.dev", "--type=json", "-p",
+        "[{\"op\":\"add\",\"path\":\"/spec/versions/0/additionalPrinterColumns\",\"value\":"
+            + "[{\"name\":\"Kind\",\"type\":\"string\",\"jsonPath\":\".kind\"}]}]").assertOk();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> new String(upstream(gadgets, KUBECTL).body(), StandardCharsets.UTF_8)
+          .contains("\"name\":\"Kind\""));
+      // Breakwater's CRD cache follows its WATCH; then its Tables use the new columns.
+      await().atMost(Duration.ofSeconds(20)).until(() -> new String(through(gadgets, KUBECTL).body(), StandardCharsets.UTF_8)
+          .contains("\"name\":\"Kind\""));
+      String exact = CR + "/gadgets?resourceVersion=" + currentRv(CR + "/gadgets") + "&resourceVersionMatch=Exact";
+      await().atMost(Duration.ofSeconds(10)).until(() -> through(exact, "application/json").statusCode() == 200);
+      assertSameTable(exact, upstream(exact, KUBECTL), through(exact, KUBECTL));
+    } finally {
+      kubectl.run(null, Duration.ofSeconds(60), "patch", "crd", "gadgets.table.e2e.breakwater.dev", "--type=json", "-p",
+          "[{\"op\":\"remove\",\"path\":\"/spec/versions/0/additionalPrinterColumns\"}]");
+      // Back to Name + Age before other tests compare gadgets.
+      await().atMost(Duration.ofSeconds(20)).until(() -> !new String(through(gadgets, KUBECTL).body(), StandardCharsets.UTF_8)
+          .contains("\"name\":\"Kind\""));
+    }
   }
 
   @Test
