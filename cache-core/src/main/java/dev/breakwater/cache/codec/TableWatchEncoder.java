@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code "columnDefinitions":null} (the encoder turns {@code NoHeaders} on after its first object).
  * The row's object follows {@code includeObject}, except that a bookmark ending the initial
  * events is always PartialObjectMetadata unless {@code Object} was asked for ({@code asTable}'s
- * case order). Verified on 1.36.3.
+ * case order); with {@code Object} a bookmark is shown as the apiserver's conversion round trip
+ * leaves it ({@link TableConvertor#bookmarkObject}). Verified on 1.36.3.
  *
  * <p>Stateful (the first event): one encoder per watch. Events come from one thread at a time
  * ({@link WatchSink}'s contract); the flag is atomic for visibility across those threads.
@@ -56,7 +57,7 @@ public final class TableWatchEncoder implements WatchEventEncoder {
     byte[] object = embedded(objects.encode(e), e);
     byte[] rowObject;
     if (include == TableEncoder.IncludeObject.OBJECT) {
-      rowObject = object;
+      rowObject = e.type() == WatchSink.Type.BOOKMARK ? convertor.bookmarkObject(object) : object;
     } else if (include == TableEncoder.IncludeObject.METADATA || e.initialEventsEnd()) {
       rowObject = convertor.partialObjectMetadata(embedded(metadata.encode(e), e));
     } else {

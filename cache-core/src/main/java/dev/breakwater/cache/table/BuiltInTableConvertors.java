@@ -24,8 +24,27 @@ public final class BuiltInTableConvertors {
 
   private BuiltInTableConvertors() {}
 
+  /** A ported printer; {@code bookmarkTail}: the kind's zero-value fields a converted bookmark gains (see {@link #withZeroValues}). */
   private record Printer(List<Column> columns, BiFunction<JsonNode, Instant, List<Object>> row,
-      java.util.function.UnaryOperator<byte[]> metadata) implements TableConvertor {
+      java.util.function.UnaryOperator<byte[]> metadata, String bookmarkTail, boolean daemonSet) implements TableConvertor {
+    Printer(List<Column> columns, BiFunction<JsonNode, Instant, List<Object>> row, java.util.function.UnaryOperator<byte[]> metadata,
+        String bookmarkTail) {
+      this(columns, row, metadata, bookmarkTail, false);
+    }
+
+    Printer withBookmarkTail(String tail) {
+      return new Printer(columns, row, metadata, tail, daemonSet);
+    }
+
+    Printer withDaemonSetGeneration() {
+      return new Printer(columns, row, metadata, bookmarkTail, true);
+    }
+
+    @Override
+    public byte[] bookmarkObject(byte[] json) {
+      return withZeroValues(json, bookmarkTail, daemonSet);
+    }
+
     @Override
     public List<Object> cells(JsonNode object, Instant now) {
       return row.apply(object, now);
@@ -40,21 +59,53 @@ public final class BuiltInTableConvertors {
   private static final Map<String, TableConvertor> PRINTERS = Map.ofEntries(
       Map.entry("configmaps", printer("configmaps", BuiltInTableConvertors::configMap)),
       Map.entry("secrets", printer("secrets", BuiltInTableConvertors::secret)),
-      Map.entry("namespaces", printer("namespaces", BuiltInTableConvertors::namespace)),
-      Map.entry("leases.coordination.k8s.io", printer("leases.coordination.k8s.io", BuiltInTableConvertors::lease)),
-      Map.entry("services", printer("services", BuiltInTableConvertors::service)),
-      Map.entry("jobs.batch", printer("jobs.batch", BuiltInTableConvertors::job)),
-      Map.entry("events", printer("events", BuiltInTableConvertors::event)),
+      Map.entry("namespaces", printer("namespaces", BuiltInTableConvertors::namespace).withBookmarkTail(",\"spec\":{},\"status\":{}")),
+      Map.entry("leases.coordination.k8s.io", printer("leases.coordination.k8s.io", BuiltInTableConvertors::lease)
+          .withBookmarkTail(",\"spec\":{}")),
+      Map.entry("services", printer("services", BuiltInTableConvertors::service)
+          .withBookmarkTail(",\"spec\":{},\"status\":{\"loadBalancer\":{}}")),
+      Map.entry("jobs.batch", printer("jobs.batch", BuiltInTableConvertors::job)
+          .withBookmarkTail(",\"spec\":{\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}}},\"status\":{}")),
+      Map.entry("events", printer("events", BuiltInTableConvertors::event).withBookmarkTail(",\"involvedObject\":{},\"source\":{},"
+          + "\"firstTimestamp\":null,\"lastTimestamp\":null,\"eventTime\":null,\"reportingComponent\":\"\",\"reportingInstance\":\"\"")),
       // Convert_v1_Deployment_To_apps_Deployment moves a non-empty rollback annotation into spec.rollbackTo.
       Map.entry("deployments.apps", new Printer(Column.resource("deployments.apps"), BuiltInTableConvertors::deployment,
-          json -> AnnotationEdit.without(json, "deprecated.deployment.rollback.to", v -> !v.isEmpty() && isInt64(v)))),
-      Map.entry("replicasets.apps", printer("replicasets.apps", BuiltInTableConvertors::replicaSet)),
-      Map.entry("statefulsets.apps", printer("statefulsets.apps", BuiltInTableConvertors::statefulSet)),
-      // Convert_v1_DaemonSet_To_apps_DaemonSet moves the template generation annotation into spec.templateGeneration.
+          json -> AnnotationEdit.without(json, "deprecated.deployment.rollback.to", v -> !v.isEmpty() && isInt64(v)), "")
+          .withBookmarkTail(",\"spec\":{\"replicas\":0,\"selector\":null,\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}},"
+              + "\"strategy\":{}},\"status\":{}")),
+      Map.entry("replicasets.apps", printer("replicasets.apps", BuiltInTableConvertors::replicaSet)
+          .withBookmarkTail(",\"spec\":{\"replicas\":0,\"selector\":null,\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}}},"
+              + "\"status\":{\"replicas\":0}")),
+      Map.entry("statefulsets.apps", printer("statefulsets.apps", BuiltInTableConvertors::statefulSet)
+          .withBookmarkTail(",\"spec\":{\"replicas\":0,\"selector\":null,\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}},"
+              + "\"serviceName\":\"\",\"updateStrategy\":{}},\"status\":{\"replicas\":0,\"availableReplicas\":0}")),
       Map.entry("pods", new PodTableConvertor()),
-      Map.entry("nodes", printer("nodes", BuiltInTableConvertors::node)),
+      Map.entry("nodes", printer("nodes", BuiltInTableConvertors::node).withBookmarkTail(",\"spec\":{},\"status\":{\"daemonEndpoints\":"
+          + "{\"kubeletEndpoint\":{\"Port\":0}},\"nodeInfo\":{\"machineID\":\"\",\"systemUUID\":\"\",\"bootID\":\"\",\"kernelVersion\":\"\","
+          + "\"osImage\":\"\",\"containerRuntimeVersion\":\"\",\"kubeletVersion\":\"\",\"kubeProxyVersion\":\"\",\"operatingSystem\":\"\","
+          + "\"architecture\":\"\"}}")),
+      // Convert_v1_DaemonSet_To_apps_DaemonSet moves the template generation annotation into spec.templateGeneration.
       Map.entry("daemonsets.apps", new Printer(Column.resource("daemonsets.apps"), BuiltInTableConvertors::daemonSet,
-          json -> AnnotationEdit.without(json, "deprecated.daemonset.template.generation", BuiltInTableConvertors::isInt64))));
+          json -> AnnotationEdit.without(json, "deprecated.daemonset.template.generation", BuiltInTableConvertors::isInt64), "")
+          .withBookmarkTail(",\"spec\":{\"selector\":null,\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}},\"updateStrategy\":{}},"
+              + "\"status\":{\"currentNumberScheduled\":0,\"numberMisscheduled\":0,\"desiredNumberScheduled\":0,\"numberReady\":0}")
+          .withDaemonSetGeneration()));
+
+  /**
+   * {@code json} (a bookmark as JsonWatchEncoder writes it, ending in its metadata) with the
+   * kind's zero-value fields appended and, for DaemonSets, the template generation annotation
+   * ({@code "0"}) that the conversion back from the internal type always writes (map keys sorted:
+   * it comes first). Tails captured from kube-apiserver 1.36.3's bookmark rows.
+   */
+  static byte[] withZeroValues(byte[] json, String tail, boolean daemonSet) {
+    String s = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+    if (daemonSet) {
+      String generation = "\"deprecated.daemonset.template.generation\":\"0\"";
+      s = s.contains("\"annotations\":{") ? s.replace("\"annotations\":{", "\"annotations\":{" + generation + ",")
+          : s.substring(0, s.length() - 2) + ",\"annotations\":{" + generation + "}}}";
+    }
+    return (s.substring(0, s.length() - 1) + tail + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 
   private static boolean isInt64(String v) {
     try {
@@ -65,8 +116,8 @@ public final class BuiltInTableConvertors {
     }
   }
 
-  private static TableConvertor printer(String resource, BiFunction<JsonNode, Instant, List<Object>> row) {
-    return new Printer(Column.resource(resource), row, json -> json);
+  private static Printer printer(String resource, BiFunction<JsonNode, Instant, List<Object>> row) {
+    return new Printer(Column.resource(resource), row, json -> json, "");
   }
 
   /**

@@ -33,6 +33,11 @@ final class PodTableConvertor implements TableConvertor {
   }
 
   @Override
+  public byte[] bookmarkObject(byte[] json) {
+    return BuiltInTableConvertors.withZeroValues(json, ",\"spec\":{\"containers\":null},\"status\":{}", false);
+  }
+
+  @Override
   public String conditions(JsonNode pod) {
     return switch (str(pod.path("status").path("phase"))) {
       case "Succeeded" -> SUCCEEDED;

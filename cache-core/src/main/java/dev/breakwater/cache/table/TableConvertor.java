@@ -28,6 +28,16 @@ public interface TableConvertor {
     return json;
   }
 
+  /**
+   * A bookmark's row object for {@code includeObject=Object}: the apiserver converts the bookmark
+   * (an empty object of the kind carrying only a resourceVersion and maybe annotations) to the
+   * internal type and back, so built-ins gain their Go zero-value fields. {@code json} is the
+   * bookmark as a plain JSON watch writes it; identity by default (custom resources).
+   */
+  default byte[] bookmarkObject(byte[] json) {
+    return json;
+  }
+
   /** The row's {@code conditions} ({@code [{"type":…,"status":…}]}, compact JSON), or null (omitted). */
   default String conditions(JsonNode object) {
     return null;

@@ -556,11 +556,6 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
       boolean bookmarks = "true".equals(param("allowWatchBookmarks")) || "1".equals(param("allowWatchBookmarks"));
-      if (table != null && !table.servesWatch(bookmarks
-          || java.util.Set.of("t", "T", "TRUE", "True").contains(param("allowWatchBookmarks")))) {
-        delegate(); // Table: see TableBodies.servesWatch
-        return;
-      }
       java.time.Instant deadline = java.time.Instant.now().plusSeconds(timeout);
       WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(info.namespace()),
           since, watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);

@@ -54,18 +54,6 @@ public final class TableBodies {
     return JsonListEncoder.document(table, pretty);
   }
 
-  /**
-   * Whether a watch with these options can be served: not a built-in's with
-   * {@code includeObject=Object} and bookmarks, whose bookmark rows carry the bookmark object
-   * converted to the internal type and back — the kind's Go zero value with its non-omitempty
-   * fields ({@code "spec":{"selector":null,…}}) and, for some kinds, defaulted annotations —
-   * which is not modelled (ConfigMap's is its metadata alone; verified on 1.36.3).
-   */
-  public boolean servesWatch(boolean bookmarks) {
-    return !(bookmarks && include == TableEncoder.IncludeObject.OBJECT && rc.resource().builtIn()
-        && !rc.resource().groupResource().equals("configmaps"));
-  }
-
   /** A new encoder for one watch (it tracks the first event, which alone carries the columns). */
   public WatchEventEncoder watchEncoder() {
     boolean unstructured = !rc.resource().builtIn();
