@@ -181,7 +181,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       case JSON_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
       case PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list") && !webSocket;
       case PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
-      case TABLE -> !webSocket;
+      case TABLE -> true;
       case OTHER -> false;
     };
   }
