@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * grace period): the same request direct and through Breakwater, bodies compared byte for byte
  * where the apiserver is deterministic (reads at an exact RV, GETs, watch event streams from an
  * RV); for WatchLists the bookmark's RV (the server's own current RV) is the one accepted
- * difference. Accept headers the cache does not answer (Table, YAML, kind/verb mismatches)
+ * difference. Accept headers the cache does not answer (YAML, kind/verb mismatches)
  * reach the apiserver and get its own answer.
  */
 @ExtendWith(ClusterExtension.class)
@@ -216,7 +216,7 @@ class PartialObjectMetadataE2ETest {
     String list = "/api/v1/namespaces/" + NS + "/configmaps?resourceVersion=0";
     String get = "/api/v1/namespaces/" + NS + "/configmaps/cm-1";
     String crList = CR_BASE + "/namespaces/" + NS + "/sprockets?resourceVersion=0";
-    // Kind/verb mismatches are the apiserver's 406s; YAML and Table are not served from the cache.
+    // Kind/verb mismatches are the apiserver's 406s; YAML is not served from the cache.
     for (String[] c : new String[][] {{list, J}, {get, JL}, {get, "application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"},
         {crList, "application/vnd.kubernetes.protobuf"}, {get, "application/json;as=PartialObjectMetadata;g=meta.k8s.io"},
         {get, "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v2"}}) {

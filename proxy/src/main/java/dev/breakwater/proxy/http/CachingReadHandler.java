@@ -59,6 +59,8 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final ReadStats stats = new ReadStats();
   private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
   private final ListCoalescer coalescer;
+  /** Table: which resources have a convertor (built-in printers, CRD printer columns). */
+  private final dev.breakwater.proxy.table.TableConvertors tables;
 
   public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches,
       dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
@@ -72,6 +74,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
     };
     this.coalescer = new ListCoalescer(vertx, upstream.upstream());
+    this.tables = new dev.breakwater.proxy.table.TableConvertors(caches);
   }
 
   /**
@@ -145,8 +148,23 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         passThrough.handle(req);
         return;
       }
+      // ---- Table: served when the resource has a convertor and includeObject is valid; else upstream ----
+      dev.breakwater.proxy.table.TableBodies table = null;
+      if (rep.kind() == Negotiation.Kind.TABLE) {
+        var include = dev.breakwater.cache.codec.TableEncoder.IncludeObject.parse(RequestInfo.firstParam(req.query(), "includeObject"));
+        var convertor = tables.find(r.get());
+        if (include == null || convertor.isEmpty()) {
+          passThrough.handle(req);
+          return;
+        }
+        table = new dev.breakwater.proxy.table.TableBodies(convertor.get(), caches.cacheFor(r.get()), rep.metaApiVersion(), include,
+            java.time.Clock.systemUTC());
+      }
+      // ---- end Table ----
       ResourceCache rc = caches.cacheFor(r.get(), rep.kind() == Negotiation.Kind.PROTOBUF);
-      new Exchange(req, ctx, info, rc, arrival, webSocket, rep).start();
+      Exchange exchange = new Exchange(req, ctx, info, rc, arrival, webSocket, rep);
+      exchange.table = table;
+      exchange.start();
     });
   }
 
@@ -163,6 +181,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       case JSON_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
       case PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list") && !webSocket;
       case PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
+      case TABLE -> true;
       case OTHER -> false;
     };
   }
@@ -184,6 +203,8 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     final boolean webSocket;
 
     final Negotiation.Representation rep;
+    /** The Table bodies when {@code rep} is TABLE, else null. */
+    dev.breakwater.proxy.table.TableBodies table;
 
     Exchange(HttpServerRequest req, Context ctx, RequestInfo info, ResourceCache rc, long arrival, boolean webSocket,
         Negotiation.Representation rep) {
@@ -385,7 +406,9 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     java.util.function.Supplier<byte[]> encoder(WatchCache.ListResult lrs, String token, Resource r) {
       java.util.function.Supplier<byte[]> enc;
       var pom = rc.partialObjectMetadata();
-      if (rep.kind() == Negotiation.Kind.PROTOBUF) {
+      if (rep.kind() == Negotiation.Kind.TABLE) {
+        enc = table.list(lrs, token, pretty);
+      } else if (rep.kind() == Negotiation.Kind.PROTOBUF) {
         enc = new dev.breakwater.cache.codec.ProtobufListEncoder(r.apiVersion(), r.kind() + "List", lrs.resourceVersion(), token,
             lrs.page().remainingItemCount(), lrs.page().items(), dev.breakwater.cache.codec.ProtobufListEncoder.STORED, 1, 2)::nextChunk;
       } else if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST) {
@@ -476,7 +499,9 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       byte[] body;
       var pom = rc.partialObjectMetadata();
       try {
-        if (rep.kind() == Negotiation.Kind.PROTOBUF) {
+        if (rep.kind() == Negotiation.Kind.TABLE) {
+          body = table.get(obj, pretty);
+        } else if (rep.kind() == Negotiation.Kind.PROTOBUF) {
           body = dev.breakwater.cache.codec.ProtobufWire.envelope(rc.resource().apiVersion(), rc.resource().kind(), obj.copyJson());
         } else if (rep.kind() == Negotiation.Kind.PROTOBUF_PARTIAL_OBJECT_METADATA) {
           body = dev.breakwater.cache.codec.PartialObjectMetadataCodec.protoEnvelope(rep.metaApiVersion(),
@@ -674,6 +699,9 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     /** The watch event encoding the request negotiated. */
     dev.breakwater.cache.codec.WatchEventEncoder watchEncoder() {
+      if (rep.kind() == Negotiation.Kind.TABLE) {
+        return table.watchEncoder();
+      }
       if (rep.kind() == Negotiation.Kind.PROTOBUF) {
         return new dev.breakwater.cache.codec.ProtobufWatchEncoder(rc.resource().apiVersion(), rc.resource().kind(), rc.protobufFrames());
       }

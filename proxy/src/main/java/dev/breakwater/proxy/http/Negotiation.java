@@ -9,9 +9,11 @@ import java.util.Locale;
  * The apiserver's content negotiation for reads ({@code NegotiateMediaTypeOptions} in
  * k8s.io/apiserver handlers/negotiation, with goautoneg's Accept parsing and ordering and
  * {@code RequestScope.AllowsMediaTypeTransform}), reduced to what the cache serves: JSON objects,
- * protobuf objects of built-in types, and PartialObjectMetadata(List) in JSON or protobuf. Every other outcome — YAML, protobuf
- * objects, Table, nothing acceptable (406) — is {@link Kind#OTHER}: the request goes upstream,
- * whose answer is exact by construction.
+ * protobuf objects of built-in types, PartialObjectMetadata(List) in JSON or protobuf, and
+ * Table in JSON ({@link Kind#TABLE}; whether the resource has a convertor is decided later).
+ * Every other outcome — YAML, protobuf objects, Table in YAML, nothing acceptable (406; protobuf
+ * Table is one) — is {@link Kind#OTHER}: the request goes upstream, whose answer is exact by
+ * construction.
  *
  * <p>Pure functions; safe from any thread.
  */
@@ -22,7 +24,10 @@ public final class Negotiation {
   /** What the apiserver would answer with, as far as the cache is concerned. */
   public enum Kind {
     JSON, PROTOBUF, JSON_PARTIAL_OBJECT_METADATA, JSON_PARTIAL_OBJECT_METADATA_LIST,
-    PROTOBUF_PARTIAL_OBJECT_METADATA, PROTOBUF_PARTIAL_OBJECT_METADATA_LIST, OTHER
+    PROTOBUF_PARTIAL_OBJECT_METADATA, PROTOBUF_PARTIAL_OBJECT_METADATA_LIST,
+    /** {@code application/json;as=Table;g=meta.k8s.io;v=v1|v1beta1}, for LIST, GET and WATCH alike. */
+    TABLE,
+    OTHER
   }
 
   /**
@@ -34,14 +39,14 @@ public final class Negotiation {
     static final Representation OTHER = new Representation(Kind.OTHER, "", false);
 
     public boolean partialObjectMetadata() {
-      return kind != Kind.JSON && kind != Kind.PROTOBUF && kind != Kind.OTHER;
+      return kind != Kind.JSON && kind != Kind.PROTOBUF && kind != Kind.OTHER && kind != Kind.TABLE;
     }
 
     public boolean protobuf() {
       return kind == Kind.PROTOBUF || kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA || kind == Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST;
     }
 
-    /** {@code meta.k8s.io/v1} (or v1beta1): the apiVersion PartialObjectMetadata is written with. */
+    /** {@code meta.k8s.io/v1} (or v1beta1): the apiVersion PartialObjectMetadata and Table are written with. */
     public String metaApiVersion() {
       return "meta.k8s.io/" + metaVersion;
     }
@@ -141,7 +146,10 @@ public final class Negotiation {
     }
     switch (as == null ? "" : as) {
       case "Table" -> {
-        return subType.equals("json") || subType.equals("yaml") ? Representation.OTHER : null;
+        if (!subType.equals("json") && !subType.equals("yaml")) {
+          return null;
+        }
+        return other || subType.equals("yaml") ? Representation.OTHER : new Representation(Kind.TABLE, v, pretty);
       }
       case "PartialObjectMetadata", "PartialObjectMetadataList" -> {
         boolean list = as.endsWith("List");

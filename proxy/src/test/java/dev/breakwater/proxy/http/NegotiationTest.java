@@ -38,7 +38,12 @@ class NegotiationTest {
       'application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' | true | true | PROTOBUF_PARTIAL_OBJECT_METADATA
       'application/json;as=PartialObjectMetadata;g=meta.k8s.io'              | true  | false | OTHER
       'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v2,application/json' | true | false | JSON
-      'application/json;as=Table;g=meta.k8s.io;v=v1,application/json'        | true  | false | OTHER
+      'application/json;as=Table;g=meta.k8s.io;v=v1,application/json'        | true  | false | TABLE
+      'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' | false | true | TABLE
+      'application/json;as=Table;v=v1beta1;g=meta.k8s.io'                    | true  | false | TABLE
+      'application/yaml;as=Table;v=v1;g=meta.k8s.io,application/json'        | true  | false | OTHER
+      'application/json;as=Table;v=v2;g=meta.k8s.io,application/json'        | true  | false | JSON
+      'application/json;as=Table;v=v1;g=meta.k8s.io;stream=watch'            | true  | false | OTHER
       'application/vnd.kubernetes.protobuf;as=Table;g=meta.k8s.io;v=v1,application/json' | true | false | JSON
       'application/json;as=Foo;g=meta.k8s.io;v=v1'                           | true  | false | OTHER
       'application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'         | true  | false | OTHER

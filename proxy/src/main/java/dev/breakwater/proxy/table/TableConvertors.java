@@ -1,0 +1,76 @@
+package dev.breakwater.proxy.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.table.BuiltInTableConvertors;
+import dev.breakwater.cache.table.CustomResourceTableConvertor;
+import dev.breakwater.cache.table.TableConvertor;
+import dev.breakwater.proxy.cache.CacheManager;
+import dev.breakwater.proxy.cache.ResourceCache;
+import dev.breakwater.proxy.route.ResourceCatalog.Resource;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which Table convertor serves a resource's Tables from the cache, if any: a ported built-in
+ * printer ({@link BuiltInTableConvertors}), or for a custom resource the
+ * {@code additionalPrinterColumns} of its CustomResourceDefinition. CRDs are read from
+ * Breakwater's own cache of {@code customresourcedefinitions.apiextensions.k8s.io} (started by
+ * the first custom-resource Table request, then kept current by its WATCH), so a change of
+ * printer columns is picked up as soon as that watch delivers it, as the apiserver's CRD handler
+ * picks it up from its informer. While that cache is not ready, or when the policy excludes
+ * CRDs from caching, or a column's JSONPath is outside the supported subset, the answer is
+ * empty and the request goes upstream.
+ *
+ * <p>Thread-safe; never blocks. Convertors are memoized per CRD object (a new CRD
+ * resourceVersion is a new object).
+ */
+public final class TableConvertors {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CRD_GROUP = "apiextensions.k8s.io";
+
+  private record Parsed(CachedObject crd, Map<String, Optional<CustomResourceTableConvertor>> byVersion) {}
+
+  private final CacheManager caches;
+  private final ConcurrentHashMap<String, Parsed> parsed = new ConcurrentHashMap<>();
+
+  public TableConvertors(CacheManager caches) {
+    this.caches = caches;
+  }
+
+  /** The convertor for {@code r}'s Tables now; empty = the request goes upstream. */
+  public Optional<TableConvertor> find(Resource r) {
+    if (r.builtIn()) {
+      return BuiltInTableConvertors.lookup(r.groupResource(), r.version());
+    }
+    var crdResource = caches.resource(CRD_GROUP, "v1", "customresourcedefinitions").result();
+    if (crdResource == null || crdResource.isEmpty() || !caches.allows(crdResource.get())) {
+      return Optional.empty();
+    }
+    ResourceCache rc = caches.cacheFor(crdResource.get());
+    if (!rc.state().ready()) {
+      return Optional.empty();
+    }
+    String name = r.resource() + "." + r.group();
+    Optional<CachedObject> crd = rc.cache().current().store().get(name);
+    if (crd.isEmpty()) {
+      return Optional.empty();
+    }
+    Parsed p = parsed.compute(name, (k, old) -> old != null && old.crd() == crd.get() ? old
+        : new Parsed(crd.get(), new ConcurrentHashMap<>()));
+    return p.byVersion().computeIfAbsent(r.version(), v -> convertor(crd.get(), v)).map(c -> c);
+  }
+
+  private static Optional<CustomResourceTableConvertor> convertor(CachedObject crd, String version) {
+    try {
+      JsonNode node = JSON.readTree(crd.copyJson());
+      return CustomResourceTableConvertor.fromDefinition(node, version);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}
