@@ -208,12 +208,6 @@ public final class JsonListEncoder {
       System.arraycopy(json, 1, full, prefix.length, json.length - 1);
       json = full;
     }
-    if (pretty) {
-      return GoJson.indent(json, "", "  ");
-    }
-    byte[] out = new byte[json.length + 1];
-    System.arraycopy(json, 0, out, 0, json.length);
-    out[json.length] = NEWLINE[0];
-    return out;
+    return document(json, pretty);
   }
 }
