@@ -46,10 +46,10 @@ public final class S3RelistStorm implements Scenario {
   @Override
   public void run(BenchContext ctx) throws Exception {
     int informers = ctx.config().count(200, 4);
-    int objects = ctx.config().count(500, 10);
+    int objects = ctx.config().count(200, 10);
     TestData.ensureNamespace(ctx.cluster().admin(), NS);
-    TestData.create(ctx.cluster().admin(), NS, "configmaps", objects, i -> 2048, 8);
-    ctx.results().note("S3", String.format("%d ConfigMaps of ~2 KB; %d reflectors (WatchListClient off: `LIST ?limit=500&"
+    TestData.create(ctx.cluster().admin(), NS, "configmaps", objects, i -> 1024, 8);
+    ctx.results().note("S3", String.format("%d ConfigMaps of ~1 KB; %d reflectors (WatchListClient off: `LIST ?limit=500&"
         + "resourceVersion=0` + `WATCH`) sync, then all close their watches and list+watch again at once. Upstream counts "
         + "are for `configmaps` only: LIST = `apiserver_request_total{verb=\"LIST\"}` delta, WATCH opened = ended + "
         + "still open. A fresh Breakwater per run (its cache starts on the first informer's LIST).", objects, informers));

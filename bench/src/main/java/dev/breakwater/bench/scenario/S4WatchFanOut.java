@@ -98,13 +98,14 @@ public final class S4WatchFanOut implements Scenario {
         long upstream1 = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps").watchesOpen();
 
         Map<Long, Long> acked = new ConcurrentHashMap<>();
-        AtomicLong seq = new AtomicLong();
+        // Values never written before in this cluster: a merge patch that changes nothing makes no event.
+        AtomicLong seq = new AtomicLong(System.nanoTime());
         long w0 = System.nanoTime();
         long cpu0 = Proc.cpuTicks(ProcessHandle.current().pid());
         ResourceSampler sampler = ResourceSampler.begin(h.orderedPids(), Duration.ofMillis(200));
         FixedRate.Result writes = FixedRate.run(writesPerSecond, ctx.phase(), due -> {
           long k = seq.getAndIncrement();
-          long newRv = TestData.patch(ctx.cluster().admin(), NS, "configmaps", TestData.name((int) (k % OBJECTS)),
+          long newRv = TestData.patch(ctx.cluster().admin(), NS, "configmaps", TestData.name((int) Math.floorMod(k, OBJECTS)),
               "{\"data\":{\"seq\":\"" + k + "\"}}");
           long now = System.nanoTime();
           acked.put(newRv, now);
