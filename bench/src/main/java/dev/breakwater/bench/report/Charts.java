@@ -76,6 +76,8 @@ public final class Charts {
     XYChart chart = new XYChartBuilder().width(900).height(520).title(c.title())
         .xAxisTitle("percentile").yAxisTitle("latency (ms)").build();
     style(chart);
+    // The bottom right stays empty: latency only grows with the percentile.
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     chart.getStyler().setYAxisLogarithmic(true).setXAxisMin(0.0).setXAxisMax(Math.log10(1 / (1 - MAX_PERCENTILE)));
     chart.setCustomXAxisTickLabelsFormatter(Charts::percentileLabel);
     for (var e : c.histograms().entrySet()) {
