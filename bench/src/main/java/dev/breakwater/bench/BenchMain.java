@@ -42,7 +42,7 @@ public final class BenchMain implements Callable<Integer> {
       description = "arms to compare (default ${DEFAULT-VALUE})")
   List<String> arms;
 
-  @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "8",
       description = "length of the fixed-rate phases of S4, S5, S6 (default ${DEFAULT-VALUE})")
   int duration;
 

@@ -112,7 +112,7 @@ public final class S2InformerStorm implements Scenario {
       List<Informers.Sync> syncs;
       try (Informers informers = new Informers(h.endpoint(), COLLECTION, mode, INFORMERS)) {
         syncs = informers.syncAll();
-        BenchContext.sleep(Duration.ofSeconds(1));
+        BenchContext.sleep(Duration.ofMillis(500));
       }
       ResourceTrace trace = sampler.end();
       UpstreamCounts used = UpstreamCounts.scrape(ctx.cluster().admin(), "secrets").minus(before);

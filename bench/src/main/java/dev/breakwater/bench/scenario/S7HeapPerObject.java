@@ -46,7 +46,7 @@ public final class S7HeapPerObject implements Scenario {
       ctx.results().note("S7", "Skipped: the breakwater arm is not selected.");
       return;
     }
-    int objects = ctx.config().count(10_000, 50);
+    int objects = ctx.config().count(5_000, 50);
     TestData.ensureNamespace(ctx.cluster().admin(), NS);
     TestData.create(ctx.cluster().admin(), NS, "configmaps", objects, i -> SIZES[i % SIZES.length], 8);
     try {
