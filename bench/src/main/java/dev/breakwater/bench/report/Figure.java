@@ -1,0 +1,21 @@
+package dev.breakwater.bench.report;
+
+/**
+ * One reported figure: a row of a scenario's table.
+ *
+ * @param scenario "S1" … "S7"
+ * @param key stable id within the scenario (the CSV's key)
+ * @param label what the row says
+ * @param unit unit of the values ("MiB", "ms", "MB/s", "" …)
+ * @param target the issue's target for it, or {@link Target.None}
+ */
+public record Figure(String scenario, String key, String label, String unit, Target target) {
+
+  public Figure(String scenario, String key, String label, String unit) {
+    this(scenario, key, label, unit, new Target.None());
+  }
+
+  public boolean hasTarget() {
+    return !(target instanceof Target.None);
+  }
+}

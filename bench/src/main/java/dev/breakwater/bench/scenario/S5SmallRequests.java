@@ -1,0 +1,169 @@
+package dev.breakwater.bench.scenario;
+
+import dev.breakwater.bench.client.ListSummary;
+import dev.breakwater.bench.client.Lists;
+import dev.breakwater.bench.client.TestData;
+import dev.breakwater.bench.env.Arm;
+import dev.breakwater.bench.env.ArmHandle;
+import dev.breakwater.bench.env.Endpoint;
+import dev.breakwater.bench.measure.FixedRate;
+import dev.breakwater.bench.measure.Latency;
+import dev.breakwater.bench.measure.UpstreamCounts;
+import dev.breakwater.bench.report.Figure;
+import dev.breakwater.bench.report.Target;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.HdrHistogram.ConcurrentHistogram;
+
+/**
+ * S5, small requests at a fixed rate, all at once: GET of one object (resourceVersion unset — a
+ * consistent read — and RV=0) and paginated LISTs ({@code limit=500}, RV unset, following the
+ * continue tokens). Open-loop: latency counts from when a request was due.
+ */
+public final class S5SmallRequests implements Scenario {
+
+  static final String NS = "bench-s5";
+  static final String COLLECTION = "/api/v1/namespaces/" + NS + "/configmaps";
+  static final double GET_RATE = 50;
+  static final double LIST_RATE = 5;
+
+  static final Figure UPSTREAM_PER_REQUEST = new Figure("S5", "upstream-per-request",
+      "upstream GET + LIST requests on configmaps per client request", "");
+
+  /** A request kind of this scenario. */
+  enum Kind {
+    GET("GET one object, RV unset"),
+    GET_RV0("GET one object, RV=0"),
+    LIST_FIRST("LIST limit=500, first page, RV unset"),
+    LIST_NEXT("LIST limit=500, continue pages");
+
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    Figure p50() {
+      return new Figure("S5", "p50-" + name(), label + ", p50", "ms", new Target.DirectPlus(0.3, "ms"));
+    }
+
+    Figure p99() {
+      return new Figure("S5", "p99-" + name(), label + ", p99", "ms");
+    }
+  }
+
+  @Override
+  public String id() {
+    return "S5";
+  }
+
+  @Override
+  public String title() {
+    return "small requests at a fixed rate: GET of one object, LIST pages of 500";
+  }
+
+  @Override
+  public void run(BenchContext ctx) throws Exception {
+    // At least two pages of 500, so every run has continue pages.
+    int objects = ctx.config().count(1200, 600);
+    TestData.ensureNamespace(ctx.cluster().admin(), NS);
+    TestData.create(ctx.cluster().admin(), NS, "configmaps", objects, i -> 1024, 8);
+    ctx.results().note("S5", String.format("%d ConfigMaps of ~1 KB. For %d s at once: `GET …/configmaps/%s` at %.0f/s with "
+        + "resourceVersion unset and %.0f/s with RV=0; page walks `?limit=500` (RV unset, then the continue tokens) at "
+        + "%.0f/s. Open-loop: each request on its own virtual thread, latency from when it was due. No writes run "
+        + "(the apiserver writes its own leases every ~10 s).", objects, ctx.phase().toSeconds(), TestData.name(0), GET_RATE,
+        GET_RATE, LIST_RATE));
+    try {
+      for (int repeat = 1; repeat <= ctx.repeats(); repeat++) {
+        for (Arm arm : ctx.armsFor(repeat, true)) {
+          runArm(ctx, arm, repeat);
+        }
+      }
+    } finally {
+      TestData.deleteAll(ctx.cluster().admin(), NS, "configmaps");
+    }
+  }
+
+  void runArm(BenchContext ctx, Arm arm, int repeat) throws Exception {
+    try (ArmHandle h = ctx.open(arm, "s5")) {
+      Endpoint ep = h.endpoint();
+      Lists.untilOk(ep, COLLECTION + "?resourceVersion=0", Duration.ofSeconds(60));
+      String one = COLLECTION + "/" + TestData.name(0);
+      // Warm-up: a few of each, unmeasured (connections, JIT, the cache's first consistent read).
+      for (int i = 0; i < 20; i++) {
+        get(ep, one);
+        get(ep, one + "?resourceVersion=0");
+      }
+      walk(ep, Latency.concurrent());
+
+      ConcurrentHistogram next = Latency.concurrent();
+      UpstreamCounts before = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps");
+      List<Callable<FixedRate.Result>> loads = List.of(
+          () -> FixedRate.run(GET_RATE, ctx.phase(), due -> get(ep, one)),
+          () -> FixedRate.run(GET_RATE, ctx.phase(), due -> get(ep, one + "?resourceVersion=0")),
+          () -> FixedRate.run(LIST_RATE, ctx.phase(), due -> walk(ep, next)));
+      List<FixedRate.Result> res = new ArrayList<>();
+      try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<Future<FixedRate.Result>> fs = new ArrayList<>();
+        loads.forEach(l -> fs.add(ex.submit(l)));
+        for (Future<FixedRate.Result> f : fs) {
+          res.add(f.get());
+        }
+      }
+      UpstreamCounts used = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps").minus(before);
+      long clientRequests = res.get(0).sent() + res.get(1).sent() + next.getTotalCount() + res.get(2).sent();
+      var r = ctx.results();
+      record(ctx, arm, repeat, Kind.GET, res.get(0).latency());
+      record(ctx, arm, repeat, Kind.GET_RV0, res.get(1).latency());
+      record(ctx, arm, repeat, Kind.LIST_FIRST, res.get(2).latency());
+      record(ctx, arm, repeat, Kind.LIST_NEXT, next);
+      r.put(UPSTREAM_PER_REQUEST, arm, repeat, (used.lists() + used.gets()) / (double) clientRequests);
+      long failed = res.stream().mapToLong(FixedRate.Result::failed).sum();
+      if (failed > 0) {
+        r.note("S5", "**Warning:** " + failed + " requests via " + arm + " failed (repeat " + repeat + "), first: "
+            + res.stream().map(FixedRate.Result::firstFailure).filter(java.util.Objects::nonNull).findFirst().orElse("?"));
+      }
+      ctx.log().info("S5 %s #%d: GET p50 %.2f ms, GET RV=0 p50 %.2f ms, LIST page p50 %.2f ms (%d failed)", arm, repeat,
+          Latency.percentileMs(res.get(0).latency(), 50), Latency.percentileMs(res.get(1).latency(), 50),
+          Latency.percentileMs(res.get(2).latency(), 50), failed);
+    }
+  }
+
+  static void record(BenchContext ctx, Arm arm, int repeat, Kind k, ConcurrentHistogram h) {
+    ctx.results().put(k.p50(), arm, repeat, Latency.percentileMs(h, 50));
+    ctx.results().put(k.p99(), arm, repeat, Latency.percentileMs(h, 99));
+    ctx.results().latency("s5-" + k.name().toLowerCase().replace('_', '-') + ".png", "S5: " + k.label + " (all repeats)", arm, h);
+  }
+
+  /** Returns the time the response was complete. */
+  static long get(Endpoint ep, String path) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = ep.http().send(ep.request(path).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + path + " via " + ep.arm() + ": HTTP " + r.statusCode() + " " + new String(r.body()));
+    }
+    return System.nanoTime();
+  }
+
+  /** Walks all pages; returns when the first page was complete (the caller times it); continue pages go into {@code next}. */
+  static long walk(Endpoint ep, ConcurrentHistogram next) throws IOException, InterruptedException {
+    ListSummary page = Lists.summary(ep, COLLECTION + "?limit=500", Duration.ofSeconds(30));
+    long firstDone = System.nanoTime();
+    while (!page.continueToken().isEmpty()) {
+      long t0 = System.nanoTime();
+      page = Lists.summary(ep, COLLECTION + "?limit=500&continue=" + URLEncoder.encode(page.continueToken(), StandardCharsets.UTF_8),
+          Duration.ofSeconds(30));
+      Latency.recordNanos(next, System.nanoTime() - t0);
+    }
+    return firstDone;
+  }
+}
