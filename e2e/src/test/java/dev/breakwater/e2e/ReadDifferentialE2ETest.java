@@ -231,6 +231,29 @@ class ReadDifferentialE2ETest {
   }
 
   @Test
+  void namespaceGetsAreServedFromTheCache() throws Exception {
+    // RequestInfo names /api/v1/namespaces/<n> as namespace <n>; the object is cluster-scoped.
+    await().atMost(Duration.ofSeconds(30)).until(() -> through("/api/v1/namespaces?resourceVersion=0").statusCode() == 200);
+    for (String query : List.of("/api/v1/namespaces/" + NS + "?resourceVersion=0", "/api/v1/namespaces/nope?resourceVersion=0",
+        "/api/v1/namespaces/" + NS, "/api/v1/namespaces/nope")) {
+      long gets = stats().getsFromCache.get();
+      long edge = stats().errorsAtEdge.get();
+      HttpResponse<String> t = through(query);
+      HttpResponse<String> u = upstream(query);
+      assertThat(t.statusCode()).as(query).isEqualTo(u.statusCode());
+      assertThat(t.body()).as(query).isEqualTo(u.body());
+      assertThat(stats().getsFromCache.get() - gets + stats().errorsAtEdge.get() - edge).as("from the cache: " + query).isEqualTo(1);
+    }
+    // A Namespace's subresources and the namespaced paths under it are not the Namespace object.
+    for (String query : List.of("/api/v1/namespaces/" + NS + "/status", "/api/v1/namespaces/" + NS + "/namespaces/" + NS)) {
+      HttpResponse<String> t = through(query);
+      HttpResponse<String> u = upstream(query);
+      assertThat(t.statusCode()).as(query).isEqualTo(u.statusCode());
+      assertThat(t.body()).as(query).isEqualTo(u.body());
+    }
+  }
+
+  @Test
   void prettyOutputIsByteIdentical() throws Exception {
     long rv = currentRv("/api/v1/configmaps");
     await().atMost(Duration.ofSeconds(10)).until(() -> through("/api/v1/configmaps?resourceVersion=" + rv

@@ -111,7 +111,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       passThrough.handle(req);
       return;
     }
-    RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query());
+    RequestInfo info = RequestInfo.parse(req.method().name(), req.path(), req.query()).storageScoped(req.path());
     String accept = req.getHeader("Accept");
     if (Negotiation.negotiate(accept, true, info.verb().equals("watch")).kind() == Negotiation.Kind.OTHER) {
       passThrough.handle(req);
@@ -148,24 +148,41 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         passThrough.handle(req);
         return;
       }
-      // ---- Table: served when the resource has a convertor and includeObject is valid; else upstream ----
-      dev.breakwater.proxy.table.TableBodies table = null;
-      if (rep.kind() == Negotiation.Kind.TABLE) {
-        var include = dev.breakwater.cache.codec.TableEncoder.IncludeObject.parse(RequestInfo.firstParam(req.query(), "includeObject"));
-        var convertor = tables.find(r.get());
-        if (include == null || convertor.isEmpty()) {
+      if (rep.kind() != Negotiation.Kind.TABLE) {
+        serve(req, ctx, info, r.get(), rep, arrival, webSocket, null, false);
+        return;
+      }
+      // Table: served when the resource has a convertor (a custom resource's waits, bounded, for the
+      // CRD cache) and includeObject is valid; else upstream.
+      var include = dev.breakwater.cache.codec.TableEncoder.IncludeObject.parse(RequestInfo.firstParam(req.query(), "includeObject"));
+      if (include == null) {
+        passThrough.handle(req);
+        return;
+      }
+      var convertors = tables.await(r.get(), READY_TIMEOUT_MS);
+      boolean waited = !convertors.isDone();
+      convertors.whenComplete((convertor, err) -> ctx.runOnContext(v -> {
+        if (req.response().closed()) {
+          return;
+        }
+        if (err != null || convertor.isEmpty()) {
           passThrough.handle(req);
           return;
         }
-        table = new dev.breakwater.proxy.table.TableBodies(convertor.get(), caches.cacheFor(r.get()), rep.metaApiVersion(), include,
-            java.time.Clock.systemUTC());
-      }
-      // ---- end Table ----
-      ResourceCache rc = caches.cacheFor(r.get(), rep.kind() == Negotiation.Kind.PROTOBUF);
-      Exchange exchange = new Exchange(req, ctx, info, rc, arrival, webSocket, rep);
-      exchange.table = table;
-      exchange.start();
+        serve(req, ctx, info, r.get(), rep, arrival, webSocket, new dev.breakwater.proxy.table.TableBodies(convertor.get(),
+            caches.cacheFor(r.get()), rep.metaApiVersion(), include, java.time.Clock.systemUTC()), waited);
+      }));
     });
+  }
+
+  /** Serves the request from {@code r}'s cache; {@code waited}: it already waited for a cache (metrics). */
+  private void serve(HttpServerRequest req, Context ctx, RequestInfo info, Resource r, Negotiation.Representation rep, long arrival,
+      boolean webSocket, dev.breakwater.proxy.table.TableBodies table, boolean waited) {
+    ResourceCache rc = caches.cacheFor(r, rep.kind() == Negotiation.Kind.PROTOBUF);
+    Exchange exchange = new Exchange(req, ctx, info, rc, arrival, webSocket, rep);
+    exchange.table = table;
+    exchange.waited = waited;
+    exchange.start();
   }
 
   /**

@@ -106,6 +106,22 @@ public record RequestInfo(
     return new RequestInfo(true, verb, prefix, group, version, namespace, resource, name, subresource, viaPath);
   }
 
+  /**
+   * This request with the namespace its objects are stored under. The apiserver's RequestInfo
+   * gives a Namespace's own path ({@code /api/v1/namespaces/foo}, {@code …/foo/status}) the
+   * namespace {@code foo}; Namespaces are cluster-scoped, so the object is read without one.
+   * Every other request — {@code /api/v1/namespaces/foo/namespaces/foo} included, a path the
+   * apiserver has no route for — is returned as it is.
+   */
+  public RequestInfo storageScoped(String path) {
+    if (!resourceRequest || !group.isEmpty() || !resource.equals("namespaces") || namespace.isEmpty() || !namespace.equals(name)) {
+      return this;
+    }
+    List<String> parts = splitPath(path);
+    boolean own = parts.size() >= 4 && parts.size() <= 5 && parts.get(2).equals("namespaces");
+    return own ? new RequestInfo(true, verb, apiPrefix, group, version, "", resource, name, subresource, verbViaPath) : this;
+  }
+
   /** {@code watch} as ListOptions decodes it: any first value but false/0 (a bool parse). */
   static boolean watchParam(String query) {
     String v = firstParam(query, "watch");

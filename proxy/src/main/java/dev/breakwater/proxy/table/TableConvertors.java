@@ -12,7 +12,9 @@ import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Which Table convertor serves a resource's Tables from the cache, if any: a ported built-in
@@ -21,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Breakwater's own cache of {@code customresourcedefinitions.apiextensions.k8s.io} (started by
  * the first custom-resource Table request, then kept current by its WATCH), so a change of
  * printer columns is picked up as soon as that watch delivers it, as the apiserver's CRD handler
- * picks it up from its informer. While that cache is not ready, or when the policy excludes
- * CRDs from caching, or a column's JSONPath is outside the supported subset, the answer is
- * empty and the request goes upstream.
+ * picks it up from its informer. {@link #await} waits (bounded) for that cache to start; while it
+ * is not ready, or when the policy excludes CRDs from caching, or a column's JSONPath cannot be
+ * parsed, the answer is empty and the request goes upstream.
  *
  * <p>Thread-safe; never blocks. Convertors are memoized per CRD object (a new CRD
  * resourceVersion is a new object).
@@ -40,6 +42,28 @@ public final class TableConvertors {
 
   public TableConvertors(CacheManager caches) {
     this.caches = caches;
+  }
+
+  /**
+   * The convertor for {@code r}'s Tables, once known: at once for a built-in resource or when the
+   * CRD cache is ready; else when that cache (started here if need be) becomes ready, or empty
+   * after {@code maxWaitMs}. Completes on an arbitrary thread.
+   */
+  public CompletableFuture<Optional<TableConvertor>> await(Resource r, long maxWaitMs) {
+    if (r.builtIn()) {
+      return CompletableFuture.completedFuture(find(r));
+    }
+    var crdResource = caches.resource(CRD_GROUP, "v1", "customresourcedefinitions").result();
+    if (crdResource == null || crdResource.isEmpty() || !caches.allows(crdResource.get())) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    ResourceCache rc = caches.cacheFor(crdResource.get());
+    if (rc.state().ready()) {
+      return CompletableFuture.completedFuture(find(r));
+    }
+    return rc.cache().ready().whenReady() // a fresh copy per call: the timeout is ours alone
+        .orTimeout(maxWaitMs, TimeUnit.MILLISECONDS)
+        .handle((ok, err) -> err == null ? find(r) : Optional.<TableConvertor>empty());
   }
 
   /** The convertor for {@code r}'s Tables now; empty = the request goes upstream. */

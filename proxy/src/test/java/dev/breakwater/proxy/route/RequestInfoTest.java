@@ -60,4 +60,19 @@ class RequestInfoTest {
     assertThat(info.name()).as("name").isEqualTo(name);
     assertThat(info.subresource()).as("subresource").isEqualTo(sub);
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      // path | namespace the object is stored under
+      "/api/v1/namespaces/other | ''",
+      "/api/v1/namespaces/other/status | ''",
+      "/api/v1/namespaces/other/finalize | ''",
+      "/api/v1/namespaces/other/namespaces/other | other", // no such route upstream: left as parsed
+      "/api/v1/namespaces/other/pods/other | other",
+      "/apis/example.com/v1/namespaces/other/namespaces/other | other",
+      "/api/v1/watch/namespaces/other | other", // a watch by path: passes through as parsed
+  })
+  void storageScopedTakesTheNamespaceOffANamespacesOwnPath(String path, String namespace) {
+    assertThat(RequestInfo.parse("GET", path, "").storageScoped(path).namespace()).isEqualTo(namespace);
+  }
 }
