@@ -216,13 +216,19 @@ class PartialObjectMetadataE2ETest {
     String list = "/api/v1/namespaces/" + NS + "/configmaps?resourceVersion=0";
     String get = "/api/v1/namespaces/" + NS + "/configmaps/cm-1";
     String crList = CR_BASE + "/namespaces/" + NS + "/sprockets?resourceVersion=0";
-    // Kind/verb mismatches are the apiserver's 406s; YAML is not served from the cache.
-    for (String[] c : new String[][] {{list, J}, {get, JL}, {get, "application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"},
-        {crList, "application/vnd.kubernetes.protobuf"}, {get, "application/json;as=PartialObjectMetadata;g=meta.k8s.io"},
-        {get, "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v2"}}) {
+    // Kind/verb mismatches are the apiserver's 406s after its read (its wording names Go types): upstream;
+    // YAML is not served from the cache.
+    for (String[] c : new String[][] {{list, J}, {get, JL}, {get, "application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"}}) {
       long passed = bw.server().readStats().orElseThrow().passedUpstream.get();
       assertSame(c[0], c[1], upstream(c[0], c[1]), through(c[0], c[1]));
       assertThat(bw.server().readStats().orElseThrow().passedUpstream.get()).as(c[1]).isEqualTo(passed + 1);
+    }
+    // Negotiation's own 406s (nothing acceptable) come before any read: answered at the edge.
+    for (String[] c : new String[][] {{crList, "application/vnd.kubernetes.protobuf"},
+        {get, "application/json;as=PartialObjectMetadata;g=meta.k8s.io"}, {get, "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v2"}}) {
+      long edge = bw.server().readStats().orElseThrow().errorsAtEdge.get();
+      assertSame(c[0], c[1], upstream(c[0], c[1]), through(c[0], c[1]));
+      assertThat(bw.server().readStats().orElseThrow().errorsAtEdge.get()).as(c[1]).isEqualTo(edge + 1);
     }
     HttpResponse<byte[]> mismatch = through(get, JL);
     assertThat(mismatch.statusCode()).isEqualTo(406);

@@ -170,12 +170,18 @@ class ProtobufE2ETest {
   void whatTheProtobufCacheDoesNotAnswerIsTheApiserversOwnAnswer() throws Exception {
     for (String query : List.of("/api/v1/namespaces/" + NS + "/pods?resourceVersion=0&fieldSelector=" + q("spec.nodeName="),
         "/api/v1/namespaces/" + NS + "/pods?resourceVersion=0&fieldSelector=" + q("status.phase=Pending"),
-        "/api/v1/namespaces/" + NS + "/pods/nope?resourceVersion=0",
-        "/api/v1/namespaces/" + NS + "/pods?resourceVersion=0&labelSelector=" + q("a b"),
         "/api/v1/namespaces/" + NS + "/pods?resourceVersion=abc")) {
       long passed = stats().passedUpstream.get();
       assertSame(query, PB, upstream(query, PB), through(query, PB));
       assertThat(stats().passedUpstream.get()).as(query).isEqualTo(passed + 1);
+    }
+    // The cache's own errors are written in protobuf, as the apiserver negotiates them.
+    for (String query : List.of("/api/v1/namespaces/" + NS + "/pods/nope?resourceVersion=0",
+        "/api/v1/namespaces/" + NS + "/pods?continue=bad",
+        "/api/v1/namespaces/" + NS + "/pods?resourceVersion=0&labelSelector=" + q("a b"))) {
+      long edge = stats().errorsAtEdge.get();
+      assertSame(query, PB, upstream(query, PB), through(query, PB));
+      assertThat(stats().errorsAtEdge.get()).as(query).isEqualTo(edge + 1);
     }
   }
 

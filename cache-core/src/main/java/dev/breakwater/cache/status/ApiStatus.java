@@ -180,6 +180,25 @@ public final class ApiStatus {
         return new ApiStatus(429, "TooManyRequests", message, Details.retryAfter(retryAfterSeconds), null);
     }
 
+    /**
+     * 406 from content negotiation ({@code negotiation.NewNotAcceptableError}): the media types the endpoint's
+     * serializer offers, in its order. No details.
+     */
+    public static ApiStatus notAcceptable(List<String> mediaTypes) {
+        return new ApiStatus(406, "NotAcceptable", "only the following media types are accepted: " + String.join(", ", mediaTypes),
+                null, null);
+    }
+
+    /**
+     * 406 from go-restful's route selection, when no clause of Accept names a type the route produces (jsr311.go),
+     * as the apiserver's service error handler wraps it: {@code NewGenericServerResponse(406, …)}, whose details
+     * are allocated with every field empty ({@code "details":{}}).
+     */
+    public static ApiStatus routeNotAcceptable(List<String> produces) {
+        return new ApiStatus(406, "NotAcceptable", "406: Not Acceptable\n\nAvailable representations: " + String.join(", ", produces),
+                new Details("", "", "", "", List.of(), 0), null);
+    }
+
     /** 429 from an unready cacher ({@code ready.go} + {@code cacher.go}). */
     public static ApiStatus storageInitializing(int retryAfterSeconds) {
         return tooManyRequests("storage is (re)initializing", retryAfterSeconds);

@@ -25,7 +25,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.io.ByteArrayOutputStream;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -143,7 +142,17 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         passThrough.handle(req);
         return;
       }
+      // 406s: go-restful's route check (built-ins), then the handler's negotiation. Both come before
+      // any read, so they are answered here, as the apiserver words and encodes them.
+      if (r.get().builtIn() && !Negotiation.routeAccepts(accept, info.verb())) {
+        notAcceptable(req, info, r.get(), ApiStatus.routeNotAcceptable(Negotiation.routeProduces(info.verb())));
+        return;
+      }
       Negotiation.Representation rep = Negotiation.negotiate(accept, r.get().builtIn(), info.verb().equals("watch"));
+      if (rep.kind() == Negotiation.Kind.NOT_ACCEPTABLE) {
+        notAcceptable(req, info, r.get(), ApiStatus.notAcceptable(Negotiation.MEDIA_TYPES));
+        return;
+      }
       if (!servable(rep, info.verb(), webSocket)) {
         passThrough.handle(req);
         return;
@@ -175,6 +184,16 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     });
   }
 
+  private void notAcceptable(HttpServerRequest req, RequestInfo info, Resource r, ApiStatus s) {
+    if (!StatusResponses.negotiable(req)) {
+      passThrough.handle(req);
+      return;
+    }
+    stats.errorsAtEdge.incrementAndGet();
+    metrics.request(info.verb(), r.groupResource(), "edge");
+    StatusResponses.sendNegotiated(req, s);
+  }
+
   /** Serves the request from {@code r}'s cache; {@code waited}: it already waited for a cache (metrics). */
   private void serve(HttpServerRequest req, Context ctx, RequestInfo info, Resource r, Negotiation.Representation rep, long arrival,
       boolean webSocket, dev.breakwater.proxy.table.TableBodies table, boolean waited) {
@@ -199,7 +218,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       case PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list") && !webSocket;
       case PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
       case TABLE -> true;
-      case OTHER -> false;
+      case NOT_ACCEPTABLE, OTHER -> false;
     };
   }
 
@@ -738,24 +757,15 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       resp.putHeader("Audit-Id", UUID.randomUUID().toString());
     }
 
+    /** Answers with an error Status, encoded as the apiserver would for this Accept (YAML: upstream). */
     void status(ApiStatus s) {
-      if (rep.protobuf()) {
-        delegate(); // the apiserver encodes this Status in protobuf: let it
+      if (!StatusResponses.negotiable(req)) {
+        delegate();
         return;
       }
       stats.errorsAtEdge.incrementAndGet();
       metrics.request(info.verb(), rc.resource().groupResource(), "edge");
-      headers(s.code());
-      if (s.retryAfterSeconds() > 0) {
-        resp.putHeader("Retry-After", String.valueOf(s.retryAfterSeconds()));
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try {
-        s.writeTo(out, pretty);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      resp.end(Buffer.buffer(out.toByteArray()));
+      StatusResponses.sendNegotiated(req, s);
     }
   }
 

@@ -11,9 +11,14 @@ import java.util.Locale;
  * {@code RequestScope.AllowsMediaTypeTransform}), reduced to what the cache serves: JSON objects,
  * protobuf objects of built-in types, PartialObjectMetadata(List) in JSON or protobuf, and
  * Table in JSON ({@link Kind#TABLE}; whether the resource has a convertor is decided later).
- * Every other outcome — YAML, protobuf objects, Table in YAML, nothing acceptable (406; protobuf
- * Table is one) — is {@link Kind#OTHER}: the request goes upstream, whose answer is exact by
- * construction.
+ * Nothing acceptable (protobuf Table, protobuf for a custom resource, unknown conversions) is
+ * {@link Kind#NOT_ACCEPTABLE}, answered at the edge with the apiserver's 406. Every other outcome —
+ * YAML, Table in YAML, {@code sv}/{@code export} — is {@link Kind#OTHER}: the request goes
+ * upstream, whose answer is exact by construction.
+ *
+ * <p>Also here: go-restful's coarser Accept check, which built-in routes make before the handler
+ * negotiates ({@link #routeAccepts}), and the negotiation of an error Status
+ * ({@link #errorEncoding}), which the apiserver makes afresh with the default restrictions.
  *
  * <p>Pure functions; safe from any thread.
  */
@@ -27,6 +32,8 @@ public final class Negotiation {
     PROTOBUF_PARTIAL_OBJECT_METADATA, PROTOBUF_PARTIAL_OBJECT_METADATA_LIST,
     /** {@code application/json;as=Table;g=meta.k8s.io;v=v1|v1beta1}, for LIST, GET and WATCH alike. */
     TABLE,
+    /** No clause is acceptable: the apiserver's 406 ({@code NewNotAcceptableError}). */
+    NOT_ACCEPTABLE,
     OTHER
   }
 
@@ -37,9 +44,14 @@ public final class Negotiation {
   public record Representation(Kind kind, String metaVersion, boolean prettyParam) {
     static final Representation JSON = new Representation(Kind.JSON, "", false);
     static final Representation OTHER = new Representation(Kind.OTHER, "", false);
+    static final Representation NOT_ACCEPTABLE = new Representation(Kind.NOT_ACCEPTABLE, "", false);
 
     public boolean partialObjectMetadata() {
-      return kind != Kind.JSON && kind != Kind.PROTOBUF && kind != Kind.OTHER && kind != Kind.TABLE;
+      return switch (kind) {
+        case JSON_PARTIAL_OBJECT_METADATA, JSON_PARTIAL_OBJECT_METADATA_LIST, PROTOBUF_PARTIAL_OBJECT_METADATA,
+             PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> true;
+        default -> false;
+      };
     }
 
     public boolean protobuf() {
@@ -85,7 +97,94 @@ public final class Negotiation {
         }
       }
     }
-    return Representation.OTHER; // 406: the apiserver words it
+    return Representation.NOT_ACCEPTABLE;
+  }
+
+  /** What every resource's reads are served in (MediaTypesForSerializer; CBOR is off in 1.36). */
+  public static final List<String> MEDIA_TYPES = List.of("application/json", "application/yaml", "application/vnd.kubernetes.protobuf");
+
+  /**
+   * What a built-in resource's go-restful route produces: its media types, and for the LIST route
+   * (which serves watches too) their stream variants (installer.go).
+   */
+  public static List<String> routeProduces(String verb) {
+    return verb.equals("get") ? MEDIA_TYPES : List.of("application/json", "application/yaml", "application/vnd.kubernetes.protobuf",
+        "application/json;stream=watch", "application/vnd.kubernetes.protobuf;stream=watch");
+  }
+
+  /**
+   * go-restful's {@code Route.matchesAccept} for a built-in route (empty Accept is {@code *}{@code /*}):
+   * some clause, parameters cut off and spaces trimmed, is {@code *}{@code /*} or exactly one of the
+   * types the route produces — case-sensitive, no wildcard subtypes, q ignored. False = go-restful's 406,
+   * before the handler negotiates anything.
+   */
+  public static boolean routeAccepts(String accept, String verb) {
+    if (accept == null || accept.isEmpty()) {
+      return true;
+    }
+    List<String> produces = routeProduces(verb);
+    for (String clause : accept.split(",", -1)) {
+      int semi = clause.indexOf(';');
+      String mime = trimSpaces(semi < 0 ? clause : clause.substring(0, semi));
+      if (mime.equals("*/*") || produces.contains(mime)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How the apiserver encodes an error Status for a request ({@link #errorEncoding}). */
+  public enum ErrorEncoding {
+    JSON, PRETTY_JSON, PROTOBUF,
+    /** The apiserver would write YAML: not produced here. */
+    YAML,
+    /** Nothing acceptable: {@code WriteRawJSON}, indented, whatever was asked. */
+    RAW_JSON
+  }
+
+  /**
+   * {@code ErrorNegotiated}: the Status is negotiated afresh over JSON, YAML and protobuf with
+   * {@code DefaultEndpointRestrictions} — no conversions ({@code as/g/v}), no {@code sv}, only
+   * {@code stream=watch} (and not for YAML); empty Accept is JSON. JSON is indented for
+   * {@code pretty=1} or a pretty request ({@link #pretty}).
+   */
+  public static ErrorEncoding errorEncoding(String accept, boolean prettyRequest) {
+    if (accept == null || accept.isEmpty()) {
+      return prettyRequest ? ErrorEncoding.PRETTY_JSON : ErrorEncoding.JSON;
+    }
+    List<Clause> clauses = parseAccept(accept);
+    if (clauses == null) {
+      return ErrorEncoding.YAML; // not modelled: let the apiserver word it
+    }
+    for (Clause c : clauses) {
+      for (String[] a : ACCEPTED) {
+        boolean match = c.type().equals(a[0]) && (c.subType().equals(a[1]) || c.subType().equals("*"))
+            || c.type().equals("*") && c.subType().equals("*");
+        if (!match) {
+          continue;
+        }
+        boolean ok = true;
+        boolean pretty = false;
+        for (var e : c.params().entrySet()) {
+          String val = e.getValue();
+          switch (e.getKey()) {
+            case "as", "g", "v" -> ok = false;
+            case "stream" -> ok &= val.isEmpty() || (val.equals("watch") && !a[1].equals("yaml"));
+            case "sv" -> ok &= val.isEmpty();
+            case "pretty" -> pretty = val.equals("1");
+            default -> { }
+          }
+        }
+        if (ok) {
+          return switch (a[1]) {
+            case "json" -> pretty || prettyRequest ? ErrorEncoding.PRETTY_JSON : ErrorEncoding.JSON;
+            case "yaml" -> ErrorEncoding.YAML;
+            default -> ErrorEncoding.PROTOBUF;
+          };
+        }
+      }
+    }
+    return ErrorEncoding.RAW_JSON;
   }
 
   /** acceptMediaTypeOptions + AllowsMediaTypeTransform for one clause and serializer; null = skip. */
