@@ -34,4 +34,10 @@ public final class StatusProtobuf {
     status.int64(6, s.code());
     return ProtobufWire.envelope("v1", "Status", status.toByteArray());
   }
+
+  /** An ERROR watch event carrying {@code s}: the WatchEvent message alone, as a WebSocket binary message carries it. */
+  public static byte[] watchErrorEvent(ApiStatus s) {
+    byte[] frame = ProtobufWire.watchFrame("ERROR", encode(s));
+    return java.util.Arrays.copyOfRange(frame, 4, frame.length);
+  }
 }

@@ -153,7 +153,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         notAcceptable(req, info, r.get(), ApiStatus.notAcceptable(Negotiation.MEDIA_TYPES));
         return;
       }
-      if (!servable(rep, info.verb(), webSocket)) {
+      if (!servable(rep, info.verb())) {
         passThrough.handle(req);
         return;
       }
@@ -207,15 +207,15 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   /**
    * Whether the cache answers this representation for this verb: JSON always; PartialObjectMetadata
    * for GET and WATCH, PartialObjectMetadataList for LIST (the other pairings are the apiserver's
-   * 406s); protobuf not over WebSocket.
+   * 406s). Over a WebSocket (watches only) protobuf events are binary messages.
    */
-  static boolean servable(Negotiation.Representation rep, String verb, boolean webSocket) {
+  static boolean servable(Negotiation.Representation rep, String verb) {
     return switch (rep.kind()) {
       case JSON -> true;
-      case PROTOBUF -> !webSocket;
+      case PROTOBUF -> true;
       case JSON_PARTIAL_OBJECT_METADATA -> !verb.equals("list");
       case JSON_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
-      case PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list") && !webSocket;
+      case PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list");
       case PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
       case TABLE -> true;
       case NOT_ACCEPTABLE, OTHER -> false;
@@ -695,7 +695,11 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
         if (!w.isOk()) {
           // Evicted between the check and now: tell the client as the apiserver tells a too-old watch.
-          ws.writeTextMessage("{\"type\":\"ERROR\",\"object\":" + w.error().toJsonString().trim() + "}\n");
+          if (rep.protobuf()) {
+            ws.writeBinaryMessage(Buffer.buffer(dev.breakwater.cache.codec.StatusProtobuf.watchErrorEvent(w.error())));
+          } else {
+            ws.writeTextMessage("{\"type\":\"ERROR\",\"object\":" + w.error().toJsonString().trim() + "}\n");
+          }
           ws.close((short) 1000);
           return;
         }

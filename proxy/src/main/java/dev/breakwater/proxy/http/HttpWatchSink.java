@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A cache watcher's output to a client: over a chunked HTTP response (one JSON event per line)
- * or over a WebSocket (one text message per event, as the apiserver frames JSON watches).
+ * A cache watcher's output to a client: over a chunked HTTP response (JSON lines or
+ * length-prefixed protobuf frames) or over a WebSocket (one message per event).
  *
  * <p>Threading and back-pressure: the watcher calls in from cache threads; each event is encoded
  * there and handed to the response's context. {@link #writeQueueFull()} is true while the bytes
@@ -48,10 +48,16 @@ final class HttpWatchSink implements WatchSink {
     return new HttpWatchSink(resp, b -> resp.write(Buffer.buffer(b)), resp::end, () -> resp.ended() || resp.closed(), ctx, encoder);
   }
 
-  /** Events as WebSocket text messages (the apiserver's text framing for JSON watches). */
+  /**
+   * Events as WebSocket messages, one per event, as the apiserver's websocketFramer sends them:
+   * a text message per JSON event (its newline included), a binary message per protobuf
+   * WatchEvent — the frame without its 4-byte length, which only the HTTP stream carries.
+   */
   static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Context ctx, WatchEventEncoder encoder) {
-    return new HttpWatchSink(ws, b -> ws.writeTextMessage(new String(b, java.nio.charset.StandardCharsets.UTF_8)),
-        () -> ws.close((short) 1000), ws::isClosed, ctx, encoder);
+    java.util.function.Consumer<byte[]> writer = encoder.text()
+        ? b -> ws.writeTextMessage(new String(b, java.nio.charset.StandardCharsets.UTF_8))
+        : b -> ws.writeBinaryMessage(Buffer.buffer(b).slice(4, b.length));
+    return new HttpWatchSink(ws, writer, () -> ws.close((short) 1000), ws::isClosed, ctx, encoder);
   }
 
   @Override
