@@ -18,11 +18,29 @@ import java.util.function.BiFunction;
  * apiserver's own (captured from 1.36.3, see {@link Column#resource}); cells are computed from
  * the stored v1 object as the printers compute them from the internal object (absent fields are
  * Go zero values; the apiserver stores objects defaulted). Only the resources listed in
- * {@link #lookup} have a convertor; every other resource's Tables go upstream.
+ * {@link #lookup} have a convertor; every other resource's Tables go upstream. Printers change
+ * between minor releases, so they serve only an upstream of the minor they were ported from
+ * ({@link #portedFrom}).
  */
 public final class BuiltInTableConvertors {
 
   private BuiltInTableConvertors() {}
+
+  /** The kube-apiserver minor release the printers and column definitions were ported from. */
+  public static final String PORTED_FROM = "1.36";
+
+  /**
+   * Whether an apiserver whose {@code /version} says {@code major}/{@code minor} prints as these
+   * ports do: the same minor. Vendors' {@code minor} values such as {@code "36+"} count by their
+   * digits; anything else (empty, unparsable) does not match.
+   */
+  public static boolean portedFrom(String major, String minor) {
+    if (major == null || minor == null) {
+      return false;
+    }
+    String m = minor.endsWith("+") ? minor.substring(0, minor.length() - 1) : minor;
+    return (major + "." + m).equals(PORTED_FROM);
+  }
 
   /** A ported printer; {@code bookmarkTail}: the kind's zero-value fields a converted bookmark gains (see {@link #withZeroValues}). */
   private record Printer(List<Column> columns, BiFunction<JsonNode, Instant, List<Object>> row,

@@ -45,4 +45,15 @@ class BuiltInTableConvertorsTest {
     assertThat(new PodTableConvertor().cells(pod, Instant.parse("2026-11-22T08:10:00Z")))
         .containsExactly("p", "0/2", "Init:CrashLoopBackOff", "2 (5m ago)", "10m", "<none>", "<none>", "<none>", "<none>");
   }
+
+  @Test
+  void servesOnlyTheMinorReleaseItWasPortedFrom() {
+    assertThat(BuiltInTableConvertors.portedFrom("1", "36")).isTrue();
+    assertThat(BuiltInTableConvertors.portedFrom("1", "36+")).isTrue(); // GKE, EKS
+    assertThat(BuiltInTableConvertors.portedFrom("1", "35")).isFalse();
+    assertThat(BuiltInTableConvertors.portedFrom("1", "37")).isFalse();
+    assertThat(BuiltInTableConvertors.portedFrom("1", "3")).isFalse();
+    assertThat(BuiltInTableConvertors.portedFrom("", "")).isFalse();
+    assertThat(BuiltInTableConvertors.portedFrom(null, "36")).isFalse();
+  }
 }

@@ -34,6 +34,8 @@ public final class CacheManager implements AutoCloseable {
   private volatile ResourceCatalog catalog = ResourceCatalog.empty();
   /** The discovery refresh in flight or last completed. */
   private volatile Future<ResourceCatalog> refreshing;
+  /** The upstream's {@code /version} major and minor, read with each discovery; null until known. */
+  private volatile String[] upstreamVersion;
   private volatile boolean closed;
 
   public CacheManager(Upstream upstream, dev.breakwater.proxy.metrics.ProxyMetrics metrics, dev.breakwater.config.CachePolicy policy) {
@@ -105,8 +107,16 @@ public final class CacheManager implements AutoCloseable {
     return f;
   }
 
+  /**
+   * The upstream's {@code /version} {@code major} and {@code minor} (as it writes them), if a
+   * discovery has read it; re-read with every discovery refresh, so an upgraded upstream is seen.
+   */
+  public Optional<String[]> upstreamVersion() {
+    return Optional.ofNullable(upstreamVersion);
+  }
+
   private Future<ResourceCatalog> discover() {
-    return get("/api").compose(core -> get("/apis").map(groups -> {
+    return readVersion().compose(v -> get("/api")).compose(core -> get("/apis").map(groups -> {
       try {
         ResourceCatalog c = ResourceCatalog.parse(core.getBytes(), groups.getBytes());
         catalog = c;
@@ -115,6 +125,22 @@ public final class CacheManager implements AutoCloseable {
         throw new IllegalStateException("upstream discovery is not usable: " + e.getMessage(), e);
       }
     })).onFailure(err -> LOG.warn("discovery refresh failed: {}", err.toString()));
+  }
+
+  /** Reads {@code /version} into {@link #upstreamVersion}; never fails (a failure keeps the last value). */
+  private Future<Void> readVersion() {
+    return get("/version").<Void>map(body -> {
+      try {
+        var v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.getBytes());
+        upstreamVersion = new String[] {v.path("major").asText(""), v.path("minor").asText("")};
+      } catch (java.io.IOException e) {
+        LOG.warn("upstream /version is not JSON: {}", e.toString());
+      }
+      return null;
+    }).otherwise(err -> {
+      LOG.warn("upstream /version: {}", err.toString());
+      return null;
+    });
   }
 
   private Future<Buffer> get(String path) {

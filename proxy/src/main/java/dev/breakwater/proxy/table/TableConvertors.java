@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Which Table convertor serves a resource's Tables from the cache, if any: a ported built-in
- * printer ({@link BuiltInTableConvertors}), or for a custom resource the
+ * printer ({@link BuiltInTableConvertors}, only while the upstream's {@code /version} is the
+ * minor release they were ported from), or for a custom resource the
  * {@code additionalPrinterColumns} of its CustomResourceDefinition. CRDs are read from
  * Breakwater's own cache of {@code customresourcedefinitions.apiextensions.k8s.io} (started by
  * the first custom-resource Table request, then kept current by its WATCH), so a change of
@@ -69,7 +70,9 @@ public final class TableConvertors {
   /** The convertor for {@code r}'s Tables now; empty = the request goes upstream. */
   public Optional<TableConvertor> find(Resource r) {
     if (r.builtIn()) {
-      return BuiltInTableConvertors.lookup(r.groupResource(), r.version());
+      // Ported printers print as their own minor release; another upstream words its own Tables.
+      boolean sameRelease = caches.upstreamVersion().map(v -> BuiltInTableConvertors.portedFrom(v[0], v[1])).orElse(false);
+      return sameRelease ? BuiltInTableConvertors.lookup(r.groupResource(), r.version()) : Optional.empty();
     }
     var crdResource = caches.resource(CRD_GROUP, "v1", "customresourcedefinitions").result();
     if (crdResource == null || crdResource.isEmpty() || !caches.allows(crdResource.get())) {
