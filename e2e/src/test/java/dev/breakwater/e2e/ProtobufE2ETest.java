@@ -213,46 +213,6 @@ class ProtobufE2ETest {
     assertThat(stats().watchesFromCache.get() - watches).isEqualTo(2);
   }
 
-  /** A WebSocket watch's binary messages, collected until the server closes it. */
-  static CompletableFuture<List<byte[]>> collectWebSocket(HttpClient http, URI uri, String accept) {
-    List<byte[]> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CompletableFuture<List<byte[]>> done = new CompletableFuture<>();
-    java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
-    http.newWebSocketBuilder().header("Origin", "http://localhost").header("Accept", accept)
-        .buildAsync(uri, new java.net.http.WebSocket.Listener() {
-          @Override
-          public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, java.nio.ByteBuffer data, boolean last) {
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            partial.writeBytes(b);
-            if (last) {
-              messages.add(partial.toByteArray());
-              partial.reset();
-            }
-            ws.request(1);
-            return null;
-          }
-
-          @Override
-          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-            done.completeExceptionally(new AssertionError("a text message in a protobuf watch: " + data));
-            return null;
-          }
-
-          @Override
-          public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
-            done.complete(messages);
-            return null;
-          }
-
-          @Override
-          public void onError(java.net.http.WebSocket ws, Throwable error) {
-            done.completeExceptionally(error);
-          }
-        }).join();
-    return done;
-  }
-
   @Test
   void webSocketWatchesCarryOneBinaryWatchEventPerMessage() throws Exception {
     String pods = "/api/v1/namespaces/" + NS + "/pods";
@@ -265,8 +225,8 @@ class ProtobufE2ETest {
     long watches = stats().watchesFromCache.get();
     for (String accept : List.of(PB)) {
       String query = pods + "?watch=1&timeoutSeconds=2&resourceVersion=" + from;
-      var u = collectWebSocket(direct, URI.create(cluster.server().toString().replace("https:", "wss:") + query), accept);
-      var t = collectWebSocket(plain, URI.create(bw.url().replace("http:", "ws:") + query), accept);
+      var u = dev.breakwater.e2e.support.WebSockets.binaries(direct, URI.create(cluster.server().toString().replace("https:", "wss:") + query), accept);
+      var t = dev.breakwater.e2e.support.WebSockets.binaries(plain, URI.create(bw.url().replace("http:", "ws:") + query), accept);
       List<byte[]> um = u.get(20, TimeUnit.SECONDS);
       List<byte[]> tm = t.get(20, TimeUnit.SECONDS);
       assertThat(stats().watchesFromCache.get() - watches).as("WebSocket watch served from the cache (upstream %d)",

@@ -366,8 +366,8 @@ class TableE2ETest {
     long rv = currentRv(cms);
     String q = cms + "?watch=1&timeoutSeconds=3&resourceVersion=" + rv;
     long served = bw.server().readStats().orElseThrow().watchesFromCache.get();
-    var up = collectWebSocket(direct, URI.create(cluster.server().toString().replace("https:", "wss:") + q));
-    var through = collectWebSocket(plain, URI.create(bw.url().replace("http:", "ws:") + q));
+    var up = dev.breakwater.e2e.support.WebSockets.texts(direct, URI.create(cluster.server().toString().replace("https:", "wss:") + q), KUBECTL);
+    var through = dev.breakwater.e2e.support.WebSockets.texts(plain, URI.create(bw.url().replace("http:", "ws:") + q), KUBECTL);
     Thread.sleep(300);
     k.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("ws-table").endMetadata().build()).create();
     k.configMaps().inNamespace(NS).withName("ws-table").delete();
@@ -377,38 +377,6 @@ class TableE2ETest {
     assertSameText(q, String.join("", u), String.join("", t));
     assertThat(t).hasSameSizeAs(u);
     assertThat(bw.server().readStats().orElseThrow().watchesFromCache.get()).as("served from the cache").isEqualTo(served + 1);
-  }
-
-  /** A WebSocket watch (kubectl's Accept) until the server closes it: one text message per event. */
-  static CompletableFuture<List<String>> collectWebSocket(HttpClient http, URI uri) {
-    List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CompletableFuture<List<String>> done = new CompletableFuture<>();
-    StringBuilder partial = new StringBuilder();
-    http.newWebSocketBuilder().header("Origin", "http://localhost").header("Accept", KUBECTL)
-        .buildAsync(uri, new java.net.http.WebSocket.Listener() {
-          @Override
-          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(partial.toString());
-              partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-
-          @Override
-          public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
-            done.complete(messages);
-            return null;
-          }
-
-          @Override
-          public void onError(java.net.http.WebSocket ws, Throwable error) {
-            done.completeExceptionally(error);
-          }
-        }).join();
-    return done;
   }
 
   /** Watch lines without periodic bookmarks, the initial-events-end bookmark's RVs masked. */

@@ -124,44 +124,13 @@ class WatchDifferentialE2ETest {
     }
   }
 
-  /** Collects a WebSocket watch's text messages until the server closes it. */
-  static CompletableFuture<List<String>> collectWebSocket(HttpClient http, URI uri) {
-    List<String> messages = new CopyOnWriteArrayList<>();
-    CompletableFuture<List<String>> done = new CompletableFuture<>();
-    StringBuilder partial = new StringBuilder();
-    http.newWebSocketBuilder().header("Origin", "http://localhost").buildAsync(uri, new java.net.http.WebSocket.Listener() {
-      @Override
-      public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          messages.add(partial.toString());
-          partial.setLength(0);
-        }
-        ws.request(1);
-        return null;
-      }
-
-      @Override
-      public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
-        done.complete(messages);
-        return null;
-      }
-
-      @Override
-      public void onError(java.net.http.WebSocket ws, Throwable error) {
-        done.completeExceptionally(error);
-      }
-    }).join();
-    return done;
-  }
-
   @Test
   void webSocketWatchesCarryTheSameMessages(KubernetesClient k) throws Exception {
     long rv = currentRv();
     String q = "/api/v1/namespaces/" + NS + "/configmaps?watch=1&timeoutSeconds=3&resourceVersion=" + rv;
     long served = watchesFromCache();
-    CompletableFuture<List<String>> up = collectWebSocket(direct, URI.create(cluster.server().toString().replace("https:", "wss:") + q));
-    CompletableFuture<List<String>> through = collectWebSocket(plain, URI.create(bw.url().replace("http:", "ws:") + q));
+    CompletableFuture<List<String>> up = dev.breakwater.e2e.support.WebSockets.texts(direct, URI.create(cluster.server().toString().replace("https:", "wss:") + q), null);
+    CompletableFuture<List<String>> through = dev.breakwater.e2e.support.WebSockets.texts(plain, URI.create(bw.url().replace("http:", "ws:") + q), null);
     Thread.sleep(300);
     var cms = k.configMaps().inNamespace(NS);
     cms.resource(new ConfigMapBuilder().withNewMetadata().withName("ws-1").endMetadata().build()).create();
