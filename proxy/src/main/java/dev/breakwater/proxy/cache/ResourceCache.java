@@ -42,6 +42,9 @@ public final class ResourceCache implements AutoCloseable {
   private final boolean protobuf;
   private final dev.breakwater.cache.codec.ProtobufFrames protobufFrames;
   private final JsonFrames jsonFrames;
+  /** Watch encoders shared by all watchers of a representation (each event encoded once), by representation key. */
+  private final java.util.concurrent.ConcurrentHashMap<String, dev.breakwater.cache.codec.SharedWatchEncoder> watchEncoders =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long lastUsedNanos = System.nanoTime();
 
   ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
@@ -148,6 +151,16 @@ public final class ResourceCache implements AutoCloseable {
   /** The JSON decoder (with the kind's bookmark template); null for a protobuf cache. */
   public JsonFrames jsonFrames() {
     return jsonFrames;
+  }
+
+  /**
+   * The watch encoder all watchers of representation {@code key} share, built by {@code make} on
+   * first use: an event fanned out to them is encoded once ({@link dev.breakwater.cache.codec.SharedWatchEncoder}).
+   * {@code key} must name everything the encoder's output depends on.
+   */
+  public dev.breakwater.cache.codec.WatchEventEncoder sharedWatchEncoder(String key,
+      java.util.function.Supplier<dev.breakwater.cache.codec.WatchEventEncoder> make) {
+    return watchEncoders.computeIfAbsent(key, k -> new dev.breakwater.cache.codec.SharedWatchEncoder(make.get()));
   }
 
   /** PartialObjectMetadata of this resource's objects (memoized per object). */

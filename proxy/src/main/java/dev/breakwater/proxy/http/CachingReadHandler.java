@@ -742,14 +742,18 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       if (rep.kind() == Negotiation.Kind.TABLE) {
         return table.watchEncoder();
       }
+      // Shared per cache and representation: an event fanned out to many watchers is encoded once.
       if (rep.kind() == Negotiation.Kind.PROTOBUF) {
-        return new dev.breakwater.cache.codec.ProtobufWatchEncoder(rc.resource().apiVersion(), rc.resource().kind(), rc.protobufFrames());
+        return rc.sharedWatchEncoder("protobuf", () -> new dev.breakwater.cache.codec.ProtobufWatchEncoder(rc.resource().apiVersion(),
+            rc.resource().kind(), rc.protobufFrames()));
       }
       if (rep.partialObjectMetadata()) {
-        return new dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder(rc.partialObjectMetadata(), rep.metaApiVersion(),
-            rep.protobuf(), !rc.resource().builtIn());
+        return rc.sharedWatchEncoder("pom/" + rep.metaApiVersion() + (rep.protobuf() ? "/protobuf" : "/json"),
+            () -> new dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder(rc.partialObjectMetadata(), rep.metaApiVersion(),
+                rep.protobuf(), !rc.resource().builtIn()));
       }
-      return new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn(), rc.jsonFrames()::bookmarkTail);
+      return rc.sharedWatchEncoder("json", () -> new dev.breakwater.cache.codec.JsonWatchEncoder(rc.typeMeta(), !rc.resource().builtIn(),
+          rc.jsonFrames()::bookmarkTail));
     }
 
     void headers(int code) {
