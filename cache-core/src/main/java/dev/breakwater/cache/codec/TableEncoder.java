@@ -55,9 +55,8 @@ public final class TableEncoder {
   private final TableConvertor convertor;
   private final String apiVersion;
   private final Iterator<CachedObject> items;
-  private final Function<CachedObject, byte[]> fullObject;
+  private final Function<CachedObject, byte[]> rowCells;
   private final Function<CachedObject, byte[]> rowObject;
-  private final Instant now;
   private final boolean pretty;
   private final String listMeta;
   private boolean headerWritten;
@@ -67,18 +66,17 @@ public final class TableEncoder {
   /**
    * @param apiVersion {@code meta.k8s.io/v1} or {@code meta.k8s.io/v1beta1}
    * @param listMeta   the compact ListMeta members ({@link #listMeta})
-   * @param fullObject the object as the printer reads it (TypeMeta included or not: printers ignore it)
+   * @param rowCells   each object's row up to its {@code object} ({@link #rowCells}; a {@link TableRowCells} memo)
    * @param rowObject  the row's {@code object} bytes (compact JSON; {@code null} literal for None)
    */
   public TableEncoder(TableConvertor convertor, String apiVersion, String listMeta, Iterator<CachedObject> items,
-      Function<CachedObject, byte[]> fullObject, Function<CachedObject, byte[]> rowObject, Instant now, boolean pretty) {
+      Function<CachedObject, byte[]> rowCells, Function<CachedObject, byte[]> rowObject, boolean pretty) {
     this.convertor = convertor;
     this.apiVersion = apiVersion;
     this.listMeta = listMeta;
     this.items = items;
-    this.fullObject = fullObject;
+    this.rowCells = rowCells;
     this.rowObject = rowObject;
-    this.now = now;
     this.pretty = pretty;
   }
 
@@ -107,7 +105,7 @@ public final class TableEncoder {
     }
     while (out.size() < JsonListEncoder.CHUNK_BYTES && items.hasNext()) {
       CachedObject o = items.next();
-      byte[] row = row(convertor, parseJson(fullObject.apply(o)), rowObject.apply(o), now);
+      byte[] row = row(rowCells.apply(o), rowObject.apply(o));
       if (pretty) {
         out.writeBytes(ascii(first ? "\n    " : ",\n    "));
         out.writeBytes(GoJson.indent(row, "    ", "  "));
@@ -130,7 +128,7 @@ public final class TableEncoder {
   public static byte[] single(TableConvertor convertor, String apiVersion, long resourceVersion, boolean headers, JsonNode object,
       byte[] rowObject, Instant now) {
     byte[] head = head(headers ? convertor.columns() : null, apiVersion, listMeta(resourceVersion, null, null), false);
-    byte[] row = row(convertor, object, rowObject, now);
+    byte[] row = row(rowCells(convertor, object, now), rowObject);
     ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + row.length + 3);
     out.writeBytes(head);
     out.writeBytes(row);
@@ -154,8 +152,11 @@ public final class TableEncoder {
     return java.util.Arrays.copyOf(indented, cut);
   }
 
-  /** {@code {"cells":[…],"conditions":…,"object":…}} (compact). */
-  static byte[] row(TableConvertor convertor, JsonNode object, byte[] rowObject, Instant now) {
+  /**
+   * A row up to its object: {@code {"cells":[…],"conditions":…,"object":} (compact) — what the
+   * printer computes from the object at {@code now}.
+   */
+  public static byte[] rowCells(TableConvertor convertor, JsonNode object, Instant now) {
     List<Object> cells = convertor.cells(object, now);
     StringBuilder sb = new StringBuilder(64 + 16 * cells.size());
     sb.append("{\"cells\":[");
@@ -171,9 +172,13 @@ public final class TableEncoder {
       sb.append(",\"conditions\":").append(conditions);
     }
     sb.append(",\"object\":");
-    byte[] prefix = sb.toString().getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(prefix.length + rowObject.length + 1);
-    out.writeBytes(prefix);
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code {"cells":[…],"conditions":…,"object":…}} (compact). */
+  static byte[] row(byte[] rowCells, byte[] rowObject) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(rowCells.length + rowObject.length + 1);
+    out.writeBytes(rowCells);
     out.writeBytes(rowObject);
     out.write('}');
     return out.toByteArray();

@@ -40,8 +40,9 @@ class TableEncoderTest {
   }
 
   static TableEncoder encoder(List<CachedObject> items, boolean pretty) {
-    return new TableEncoder(NAMES, "meta.k8s.io/v1", TableEncoder.listMeta(7, "tok", 3L), items.iterator(), CachedObject::copyJson,
-        o -> TableEncoder.NULL, Instant.EPOCH, pretty);
+    TableRowCells cells = new TableRowCells(NAMES);
+    return new TableEncoder(NAMES, "meta.k8s.io/v1", TableEncoder.listMeta(7, "tok", 3L), items.iterator(),
+        o -> cells.of(o, Instant.EPOCH), o -> TableEncoder.NULL, pretty);
   }
 
   @Test
@@ -91,5 +92,37 @@ class TableEncoderTest {
         .isEqualTo("{\"metadata\":{\"name\":\"d\"}}");
     assertThat(AnnotationEdit.without(only.getBytes(StandardCharsets.UTF_8), "deprecated.x", v -> false))
         .isEqualTo(only.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A convertor whose single cell is the second of "now" it printed at, counting its calls. */
+  static final class Clocked implements dev.breakwater.cache.table.TableConvertor {
+    final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public List<dev.breakwater.cache.table.Column> columns() {
+      return NAMES.columns();
+    }
+
+    @Override
+    public List<Object> cells(com.fasterxml.jackson.databind.JsonNode object, Instant now) {
+      calls.incrementAndGet();
+      return List.of(object.path("metadata").path("name").asText(), now.getEpochSecond());
+    }
+  }
+
+  @Test
+  void rowCellsAreMemoizedPerObjectWithinTheirSecond() {
+    Clocked clocked = new Clocked();
+    TableRowCells memo = new TableRowCells(clocked);
+    CachedObject a = JsonListEncoderTest.obj("{\"metadata\":{\"name\":\"a\"}}");
+    Instant t = Instant.ofEpochSecond(100);
+    byte[] first = memo.of(a, t);
+    assertThat(memo.of(a, t.plusMillis(999))).isSameAs(first);
+    assertThat(clocked.calls).hasValue(1);
+    assertThat(new String(memo.of(a, t.plusSeconds(1)), StandardCharsets.UTF_8)).isEqualTo("{\"cells\":[\"a\",101],\"object\":");
+    assertThat(clocked.calls).hasValue(2);
+    // Another object (even with the same bytes) is printed on its own.
+    memo.of(JsonListEncoderTest.obj("{\"metadata\":{\"name\":\"a\"}}"), t.plusSeconds(1));
+    assertThat(clocked.calls).hasValue(3);
   }
 }

@@ -178,7 +178,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
           passThrough.handle(req);
           return;
         }
-        serve(req, ctx, info, r.get(), rep, arrival, webSocket, new dev.breakwater.proxy.table.TableBodies(convertor.get(),
+        serve(req, ctx, info, r.get(), rep, arrival, webSocket, new dev.breakwater.proxy.table.TableBodies(tables.rowCells(convertor.get()),
             caches.cacheFor(r.get()), rep.metaApiVersion(), include, java.time.Clock.systemUTC()), waited);
       }));
     });

@@ -26,14 +26,17 @@ import java.util.function.Supplier;
 public final class TableBodies {
 
   private final TableConvertor convertor;
+  private final dev.breakwater.cache.codec.TableRowCells rowCells;
   private final ResourceCache rc;
   private final String apiVersion;
   private final TableEncoder.IncludeObject include;
   private final Clock clock;
 
   /** @param apiVersion {@code meta.k8s.io/v1} or {@code meta.k8s.io/v1beta1} */
-  public TableBodies(TableConvertor convertor, ResourceCache rc, String apiVersion, TableEncoder.IncludeObject include, Clock clock) {
-    this.convertor = convertor;
+  public TableBodies(dev.breakwater.cache.codec.TableRowCells rowCells, ResourceCache rc, String apiVersion,
+      TableEncoder.IncludeObject include, Clock clock) {
+    this.rowCells = rowCells;
+    this.convertor = rowCells.convertor();
     this.rc = rc;
     this.apiVersion = apiVersion;
     this.include = include;
@@ -42,9 +45,10 @@ public final class TableBodies {
 
   /** A LIST page as a Table, chunk by chunk. */
   public Supplier<byte[]> list(WatchCache.ListResult lrs, String continueToken, boolean pretty) {
+    java.time.Instant now = clock.instant();
     return new TableEncoder(convertor, apiVersion,
         TableEncoder.listMeta(lrs.resourceVersion(), continueToken, lrs.page().remainingItemCount()),
-        lrs.page().items().iterator(), CachedObject::copyJson, rowObject(), clock.instant(), pretty)::nextChunk;
+        lrs.page().items().iterator(), o -> rowCells.of(o, now), rowObject(), pretty)::nextChunk;
   }
 
   /** A GET as a one-row Table: the table's resourceVersion is the object's. */

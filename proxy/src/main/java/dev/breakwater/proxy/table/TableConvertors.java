@@ -40,9 +40,17 @@ public final class TableConvertors {
 
   private final CacheManager caches;
   private final ConcurrentHashMap<String, Parsed> parsed = new ConcurrentHashMap<>();
+  /** Row-cell memos, one per convertor in use (weak: a replaced CRD's convertor goes with its memo). */
+  private final com.github.benmanes.caffeine.cache.Cache<TableConvertor, dev.breakwater.cache.codec.TableRowCells> rowCells =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
 
   public TableConvertors(CacheManager caches) {
     this.caches = caches;
+  }
+
+  /** The row-cell memo of {@code convertor}, shared by every Table request it serves. */
+  public dev.breakwater.cache.codec.TableRowCells rowCells(TableConvertor convertor) {
+    return rowCells.get(convertor, dev.breakwater.cache.codec.TableRowCells::new);
   }
 
   /**
