@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--scale", paramLabel = "X", defaultValue = "1",
-      description = "multiply the scenarios' sizes (default ${DEFAULT-VALUE}: fits 2 cores in about 15 minutes; 4: S1 ≈ 205 MB)")
+      description = "multiply the scenarios' sizes (default ${DEFAULT-VALUE}: every scenario in about 25 minutes on 2 cores; 4: S1 ≈ 205 MB)")
   double scale;
 
   @Option(names = "--scenario", paramLabel = "S1,S3", split = ",",
