@@ -6,12 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One harness run's settings.
  *
  * @param scale multiplies the scenarios' sizes (objects, watchers, informers; see each scenario)
- * @param scenarios ids to run, in order ("S1" … "S7")
+ * @param scenarios ids to run, in order (of {@link #ALL_SCENARIOS})
  * @param repeats how many times each arm runs each scenario
  * @param arms the arms to compare (direct is needed for ratios)
  * @param phase how long the fixed-rate phases (S4, S5, S6) run
@@ -24,7 +25,14 @@ import java.util.Locale;
 public record BenchConfig(double scale, List<String> scenarios, int repeats, List<Arm> arms, Duration phase, Path out,
     BreakwaterLaunch launch, String command, Path repo, boolean smoke) {
 
-  public static final List<String> ALL_SCENARIOS = List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7");
+  /** Every scenario, in the default run's order: S1 in JSON, then its other representations, then S2–S7. */
+  public static final List<String> ALL_SCENARIOS =
+      List.of("S1", "S1-pretty", "S1-protobuf", "S1-table", "S2", "S3", "S4", "S5", "S6", "S7");
+
+  /** The id of {@link #ALL_SCENARIOS} that {@code name} spells, ignoring case and spaces. */
+  public static Optional<String> scenarioId(String name) {
+    return ALL_SCENARIOS.stream().filter(id -> id.equalsIgnoreCase(name.trim())).findFirst();
+  }
 
   public BenchConfig {
     scenarios = List.copyOf(scenarios);

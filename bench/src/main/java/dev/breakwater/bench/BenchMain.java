@@ -12,7 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,10 +28,11 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--scale", paramLabel = "X", defaultValue = "1",
-      description = "multiply the scenarios' sizes (default ${DEFAULT-VALUE}: fits 2 cores in about 15 minutes; 4: S1 ≈ 205 MB)")
+      description = "multiply the scenarios' sizes (default ${DEFAULT-VALUE}: every scenario in about 25 minutes on 2 cores; 4: S1 ≈ 205 MB)")
   double scale;
 
-  @Option(names = "--scenario", paramLabel = "S1,S3", split = ",", description = "run only these scenarios (default: S1–S7)")
+  @Option(names = "--scenario", paramLabel = "S1,S3", split = ",",
+      description = "run only these scenarios (default: all of S1, S1-pretty, S1-protobuf, S1-table, S2–S7)")
   List<String> scenarios;
 
   @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description = "runs of each arm per scenario (default ${DEFAULT-VALUE})")
@@ -87,11 +87,8 @@ public final class BenchMain implements Callable<Integer> {
   BenchConfig config(Path repo) {
     List<String> ids = new ArrayList<>();
     for (String s : scenarios == null ? BenchConfig.ALL_SCENARIOS : scenarios) {
-      String id = s.trim().toUpperCase(Locale.ROOT);
-      if (!BenchConfig.ALL_SCENARIOS.contains(id)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s + " (S1…S7)");
-      }
-      ids.add(id);
+      ids.add(BenchConfig.scenarioId(s).orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
+          "unknown scenario " + s + " (" + String.join(", ", BenchConfig.ALL_SCENARIOS) + ")")));
     }
     List<Arm> armList = arms.stream().map(Arm::parse).distinct().toList();
     double effScale = smoke ? Math.min(scale, 0.01) : scale;

@@ -1,5 +1,6 @@
 package dev.breakwater.bench;
 
+import dev.breakwater.bench.client.Representation;
 import dev.breakwater.bench.env.Arms;
 import dev.breakwater.bench.env.BenchCluster;
 import dev.breakwater.bench.report.Environment;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -33,9 +35,10 @@ import java.util.regex.Pattern;
  */
 public final class Harness {
 
-  static final Map<String, Scenario> SCENARIOS = Map.of(
-      "S1", new S1BigList(), "S2", new S2InformerStorm(), "S3", new S3RelistStorm(), "S4", new S4WatchFanOut(),
-      "S5", new S5SmallRequests(), "S6", new S6Freshness(), "S7", new S7HeapPerObject());
+  static final Map<String, Scenario> SCENARIOS = byId(
+      new S1BigList(Representation.JSON), new S1BigList(Representation.PRETTY), new S1BigList(Representation.PROTOBUF),
+      new S1BigList(Representation.TABLE), new S2InformerStorm(), new S3RelistStorm(), new S4WatchFanOut(),
+      new S5SmallRequests(), new S6Freshness(), new S7HeapPerObject());
 
   private Harness() {}
 
@@ -88,5 +91,16 @@ public final class Harness {
 
   public static List<String> scenarioIds() {
     return BenchConfig.ALL_SCENARIOS;
+  }
+
+  private static Map<String, Scenario> byId(Scenario... scenarios) {
+    Map<String, Scenario> m = new LinkedHashMap<>();
+    for (Scenario s : scenarios) {
+      m.put(s.id(), s);
+    }
+    if (!List.copyOf(m.keySet()).equals(BenchConfig.ALL_SCENARIOS)) {
+      throw new IllegalStateException("scenarios " + m.keySet() + " differ from BenchConfig.ALL_SCENARIOS");
+    }
+    return Map.copyOf(m);
   }
 }

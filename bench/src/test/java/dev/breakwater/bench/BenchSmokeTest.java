@@ -54,7 +54,7 @@ class BenchSmokeTest {
       assertThat(report).contains("## " + s + " — ");
     }
     assertThat(report).doesNotContain("The scenario failed").doesNotContain("Charts that could not be drawn");
-    for (String png : List.of("s1-rss.png", "s2-rss-list-watch.png", "s2-rss-watch-list.png", "s4-delivery.png", "s5-get.png",
+    for (String png : List.of("s1-rss.png", "s1-pretty-rss.png", "s1-protobuf-rss.png", "s1-table-rss.png", "s2-rss-list-watch.png", "s2-rss-watch-list.png", "s4-delivery.png", "s5-get.png",
         "s6-other-resource.png")) {
       assertThat(out.resolve(png)).as(png).isNotEmptyFile();
     }

@@ -3,7 +3,7 @@ package dev.breakwater.bench.report;
 /**
  * One reported figure: a row of a scenario's table.
  *
- * @param scenario "S1" … "S7"
+ * @param scenario a scenario id ("S1", "S1-protobuf" … "S7")
  * @param key stable id within the scenario (the CSV's key)
  * @param label what the row says
  * @param unit unit of the values ("MiB", "ms", "MB/s", "" …)

@@ -3,9 +3,11 @@ package dev.breakwater.bench.report;
 import dev.breakwater.bench.env.Arm;
 import dev.breakwater.bench.measure.ResourceTrace;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -131,11 +133,16 @@ public final class Results {
     return List.copyOf(latencyCharts.values());
   }
 
+  /** The charts whose file name starts with the scenario's id ({@code s1-…}) and not with a longer one's ({@code s1-table-…}). */
   public List<String> chartFiles(String scenario) {
     List<String> files = new ArrayList<>();
-    String prefix = scenario.toLowerCase() + "-";
-    rssCharts.keySet().stream().filter(f -> f.startsWith(prefix)).forEach(files::add);
-    latencyCharts.keySet().stream().filter(f -> f.startsWith(prefix)).forEach(files::add);
+    rssCharts.keySet().stream().filter(f -> owner(f).equals(scenario)).forEach(files::add);
+    latencyCharts.keySet().stream().filter(f -> owner(f).equals(scenario)).forEach(files::add);
     return files;
+  }
+
+  private String owner(String file) {
+    return titles.keySet().stream().filter(s -> file.startsWith(s.toLowerCase(Locale.ROOT) + "-"))
+        .max(Comparator.comparingInt(String::length)).orElse("");
   }
 }

@@ -27,6 +27,17 @@ class ReportTest {
   }
 
   @Test
+  void aChartBelongsToTheLongestScenarioIdThatPrefixesIt() {
+    Results r = new Results();
+    r.scenario("S1", "json");
+    r.scenario("S1-table", "table");
+    r.rss("s1-rss.png", "S1", Arm.DIRECT, null);
+    r.rss("s1-table-rss.png", "S1-table", Arm.DIRECT, null);
+    assertThat(r.chartFiles("S1")).containsExactly("s1-rss.png");
+    assertThat(r.chartFiles("S1-table")).containsExactly("s1-table-rss.png");
+  }
+
+  @Test
   void targetsJudgeTheMedian() {
     Stats direct = Stats.of(List.of(1.0, 2.0, 3.0));
     Stats through = Stats.of(List.of(2.0, 2.1, 50.0));
