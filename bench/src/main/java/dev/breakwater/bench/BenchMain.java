@@ -53,7 +53,7 @@ public final class BenchMain implements Callable<Integer> {
   Path jar;
 
   @Option(names = "--breakwater-jvm-options", paramLabel = "OPTS", split = " ",
-      description = "JVM options for the Breakwater process (default: the launcher's, -XX:+UseCompactObjectHeaders -XX:+UseZGC)")
+      description = "JVM options for the Breakwater process (default: the launcher's, -XX:+UseCompactObjectHeaders -XX:+UseZGC -XX:SoftMaxHeapSize=512m)")
   List<String> jvmOptions;
 
   @Option(names = "--smoke", description = "tiny sizes, 1 repeat, 2 s phases: checks every scenario runs, figures mean little")

@@ -17,7 +17,8 @@ import java.util.List;
 public record BreakwaterLaunch(Path jar, List<String> jvmOptions) {
 
   /** The launcher's own flags ({@code ./breakwater serve} runs Breakwater with these). */
-  public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseCompactObjectHeaders", "-XX:+UseZGC");
+  public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseCompactObjectHeaders", "-XX:+UseZGC",
+      "-XX:SoftMaxHeapSize=512m");
 
   public BreakwaterLaunch {
     jvmOptions = List.copyOf(jvmOptions);
