@@ -63,6 +63,14 @@ class AuthDelegatedE2ETest {
 
   /** An identity: how it authenticates (token or client certificate) and the namespaces it may list configmaps in. */
   record Identity(String name, String token, SSLContext ssl, Set<String> listable, Set<String> gettable) {
+    boolean mayList(String ns) {
+      return listable.contains("*") || listable.contains(ns);
+    }
+
+    boolean mayGet(String ns) {
+      return gettable.contains("*") || gettable.contains(ns);
+    }
+
     HttpClient client() {
       return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -98,8 +106,8 @@ class AuthDelegatedE2ETest {
     Path cert = signClientCert(pki, certDir, "cert-user", "cert-group");
     SSLContext caOnly = ssl(new ConfigBuilder(Config.empty()).withCaCertFile(pki.resolve("ca.crt").toString()).build());
     SSLContext withCert = ssl(new ConfigBuilder(Config.empty()).withCaCertFile(pki.resolve("ca.crt").toString())
-        .withClientCertFile(cert.toString()).withClientKeyFile(certDir.resolve("client.key").toString()).build());
-    Set<String> both = Set.of("auth-a", "auth-b");
+        .withClientCertFile(cert.toString()).withClientKeyFile(certDir.resolve("client.key").toString()).withClientKeyAlgo("EC").build());
+    Set<String> both = Set.of("*"); // system:masters: every namespace, kube-system included
     adminId = new Identity("admin", LocalCluster.ADMIN_TOKEN, caOnly, both, both);
     nsUser = new Identity("ns-user", "tok-ns-user", caOnly, Set.of("auth-a"), Set.of("auth-a"));
     IDENTITIES.add(adminId);
@@ -160,7 +168,7 @@ class AuthDelegatedE2ETest {
     Path crt = dir.resolve("client.crt");
     Path ext = dir.resolve("ext.cnf");
     Files.writeString(ext, "extendedKeyUsage=clientAuth\n");
-    run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+    run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
     run("openssl", "req", "-new", "-key", key.toString(), "-subj", "/O=" + org + "/CN=" + cn, "-out", csr.toString());
     run("openssl", "x509", "-req", "-in", csr.toString(), "-CA", pki.resolve("ca.crt").toString(), "-CAkey", pki.resolve("ca.key").toString(),
         "-CAcreateserial", "-days", "1", "-extfile", ext.toString(), "-out", crt.toString());
@@ -218,6 +226,11 @@ class AuthDelegatedE2ETest {
       for (String[] r : reads) {
         HttpResponse<byte[]> direct = send(id, false, r[0], r[1]);
         HttpResponse<byte[]> through = send(id, true, r[0], r[1]);
+        if (r[1].equals(TABLE) && !java.util.Arrays.equals(direct.body(), through.body())) {
+          // a Table's Age cell is computed per request: a second boundary between the two sends differs; ask again
+          direct = send(id, false, r[0], r[1]);
+          through = send(id, true, r[0], r[1]);
+        }
         Differential.assertSame(id.name() + " " + r[0], r[1], direct, through);
         leaked += leaks(id, through, r[1]);
         compared++;
@@ -252,7 +265,7 @@ class AuthDelegatedE2ETest {
         } else {
           for (byte[] f : Differential.frames(through.body(), "application/json")) {
             String ns = JSON.readTree(f).path("object").path("metadata").path("namespace").asText("");
-            if (!ns.isEmpty() && !id.listable().contains(ns)) {
+            if (!ns.isEmpty() && !id.mayList(ns)) {
               leaked++;
             }
           }
@@ -277,18 +290,18 @@ class AuthDelegatedE2ETest {
     int n = 0;
     if (root.has("items")) {
       for (JsonNode i : root.path("items")) {
-        if (!id.listable().contains(i.path("metadata").path("namespace").asText())) {
+        if (!id.mayList(i.path("metadata").path("namespace").asText())) {
           n++;
         }
       }
     } else if (root.has("rows")) {
       for (JsonNode row : root.path("rows")) {
-        if (!id.listable().contains(row.path("object").path("metadata").path("namespace").asText())) {
+        if (!id.mayList(row.path("object").path("metadata").path("namespace").asText())) {
           n++;
         }
       }
     } else if (root.path("kind").asText().equals("ConfigMap")
-        && !id.gettable().contains(root.path("metadata").path("namespace").asText())) {
+        && !id.mayGet(root.path("metadata").path("namespace").asText())) {
       n++;
     }
     return n;
