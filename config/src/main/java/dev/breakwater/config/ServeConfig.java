@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param cacheReads serve LIST, GET and WATCH of cacheable resources (JSON) from caches; off by
  *     default until the read path covers the other representations
  * @param cachePolicy which resources to cache, which to start at once, when to stop idle caches
+ * @param auth who may use Breakwater and as whom it acts upstream ({@code --auth*})
  */
 public record ServeConfig(
     Path kubeconfig,
@@ -32,7 +33,20 @@ public record ServeConfig(
     Duration shutdownGrace,
     Duration upstreamConnectTimeout,
     boolean cacheReads,
-    CachePolicy cachePolicy) {
+    CachePolicy cachePolicy,
+    AuthConfig auth) {
+
+  /** A configuration with {@code --auth=none}. */
+  public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
+      Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout,
+      boolean cacheReads, CachePolicy cachePolicy) {
+    this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy,
+        AuthConfig.NONE);
+  }
+
+  public ServeConfig withAuth(AuthConfig a) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a);
+  }
 
   /** A configuration with the cache off. */
   public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
@@ -41,11 +55,11 @@ public record ServeConfig(
   }
 
   public ServeConfig withCacheReads(boolean on) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth);
   }
 
   public ServeConfig withCachePolicy(CachePolicy policy) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth);
   }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -79,6 +93,7 @@ public record ServeConfig(
     if (adminListen.isPresent() && adminListen.get().port() != 0 && adminListen.get().equals(listen)) {
       errors.add("--admin-listen must differ from --listen");
     }
+    errors.addAll(auth.validate(listen, tls()));
     return errors;
   }
 

@@ -59,6 +59,46 @@ public class ServeOptions {
       description = "stop a cache unused (no requests, no watchers) for this long; 0 = never (default: ${DEFAULT-VALUE})")
   Duration cacheIdleTimeout;
 
+  // ---- authentication and authorization (issue 14; see AuthConfig) ----
+  @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none",
+      description = "none (Breakwater's identity for every client; loopback --listen only) or delegated "
+          + "(TokenReview, client certificates, SubjectAccessReview; needs TLS) (default: ${DEFAULT-VALUE})")
+  String auth;
+  @Option(names = "--client-ca-file", paramLabel = "FILE", description = "CA bundle for client certificates (user=CN, groups=O)")
+  Path clientCaFile;
+  @Option(names = "--requestheader-client-ca-file", paramLabel = "FILE", description = "CA of front proxies allowed to send X-Remote-* headers")
+  Path requestHeaderCaFile;
+  @Option(names = "--requestheader-allowed-names", paramLabel = "CN", split = ",", description = "front-proxy certificate CNs (default: any)")
+  java.util.List<String> requestHeaderAllowedNames = new java.util.ArrayList<>();
+  @Option(names = "--requestheader-username-headers", paramLabel = "HEADER", split = ",", defaultValue = "X-Remote-User")
+  java.util.List<String> requestHeaderUsernameHeaders;
+  @Option(names = "--requestheader-group-headers", paramLabel = "HEADER", split = ",", defaultValue = "X-Remote-Group")
+  java.util.List<String> requestHeaderGroupHeaders;
+  @Option(names = "--requestheader-extra-headers-prefix", paramLabel = "PREFIX", split = ",", defaultValue = "X-Remote-Extra-")
+  java.util.List<String> requestHeaderExtraPrefixes;
+  @Option(names = "--anonymous-auth", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      description = "treat requests without credentials as system:anonymous instead of answering 401 (default: ${DEFAULT-VALUE})")
+  boolean anonymousAuth;
+  @Option(names = "--authentication-audiences", paramLabel = "AUD", split = ",", description = "TokenReview audiences (default: the upstream's)")
+  java.util.List<String> audiences = new java.util.ArrayList<>();
+  @Option(names = "--authentication-token-webhook-cache-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration tokenCacheTtl;
+  @Option(names = "--authentication-token-webhook-cache-negative-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration tokenCacheNegativeTtl;
+  @Option(names = "--authorization-webhook-cache-authorized-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration allowCacheTtl;
+  @Option(names = "--authorization-webhook-cache-unauthorized-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration denyCacheTtl;
+  @Option(names = "--auth-review-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration reviewTimeout;
+
+  /** The {@code --auth*} flags; throws IllegalArgumentException (one line) for an unknown --auth. */
+  public AuthConfig authConfig() {
+    return new AuthConfig(AuthConfig.Mode.parse(auth), Optional.ofNullable(clientCaFile), Optional.ofNullable(requestHeaderCaFile),
+        requestHeaderAllowedNames, requestHeaderUsernameHeaders, requestHeaderGroupHeaders, requestHeaderExtraPrefixes,
+        anonymousAuth, audiences, tokenCacheTtl, tokenCacheNegativeTtl, allowCacheTtl, denyCacheTtl, reviewTimeout);
+  }
+
   /** Resolves defaults ($KUBECONFIG, ~/.kube/config) and builds the config; call validate() next. */
   public ServeConfig toConfig() {
     Path kc = kubeconfig;
@@ -73,7 +113,7 @@ public class ServeOptions {
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
-            cacheIdleTimeout));
+            cacheIdleTimeout), authConfig());
   }
 
   /** Lets {@code local} inject the fixture's kubeconfig. */

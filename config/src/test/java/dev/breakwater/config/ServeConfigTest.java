@@ -111,7 +111,7 @@ class ServeConfigTest {
   void everyProblemIsReported() {
     ServeConfig c = config(null, Optional.of(cert), Optional.empty(), new HostPort("h", 1), Optional.of(new HostPort("h", 1)),
         Duration.ofSeconds(-1), Duration.ZERO);
-    assertThat(c.validate()).hasSize(5);
+    assertThat(c.validate()).hasSize(6); // the sixth: --auth=none on the non-loopback "h"
   }
 
   @Test

@@ -58,7 +58,7 @@ public final class StatusResponses {
    * (also when nothing is acceptable: {@code WriteRawJSON}), or protobuf; Retry-After from the
    * details. The caller checks {@link #negotiable} first: a YAML answer is not produced here.
    */
-  static void sendNegotiated(HttpServerRequest req, ApiStatus s) {
+  public static void sendNegotiated(HttpServerRequest req, ApiStatus s) {
     HttpServerResponse resp = req.response();
     byte[] body;
     String type = "application/json";
@@ -89,7 +89,7 @@ public final class StatusResponses {
   }
 
   /** Whether {@link #sendNegotiated} can answer {@code req}: false when the apiserver would write YAML. */
-  static boolean negotiable(HttpServerRequest req) {
+  public static boolean negotiable(HttpServerRequest req) {
     return Negotiation.errorEncoding(req.getHeader("Accept"), false) != Negotiation.ErrorEncoding.YAML;
   }
 
