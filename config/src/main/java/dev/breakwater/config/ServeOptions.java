@@ -112,6 +112,11 @@ public class ServeOptions {
    * @throws IllegalArgumentException one line, for a bad flag or a bad config file
    */
   public static ServeConfig parse(String... args) {
+    return parse(System.getenv(), Path.of(System.getProperty("user.home")), args);
+  }
+
+  /** {@link #parse(String...)} with the environment and home directory given (a pod's, in tests). */
+  public static ServeConfig parse(java.util.Map<String, String> env, Path home, String... args) {
     @picocli.CommandLine.Command(name = "serve")
     final class Serve {
       @picocli.CommandLine.Mixin ServeOptions options;
@@ -124,7 +129,7 @@ public class ServeOptions {
     } catch (picocli.CommandLine.ParameterException e) {
       throw new IllegalArgumentException(e.getMessage());
     }
-    return serve.options.toConfig();
+    return serve.options.toConfig(env, home);
   }
 
   /**
