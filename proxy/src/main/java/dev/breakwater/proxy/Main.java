@@ -36,7 +36,7 @@ public final class Main implements Callable<Integer> {
    * Runs the command line; {@code --config FILE} of {@code serve} / {@code local} is read first and
    * installed as that subcommand's defaults (a bad file: one line, exit code 2).
    */
-  static int run(CommandLine cl, String... args) {
+  public static int run(CommandLine cl, String... args) {
     if (args.length > 0 && cl.getSubcommands().containsKey(args[0]) && !args[0].equals("kubeconfig")) {
       try {
         ServeOptions.applyConfigFile(cl.getSubcommands().get(args[0]), java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -49,7 +49,7 @@ public final class Main implements Callable<Integer> {
     return cl.execute(args);
   }
 
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setParameterExceptionHandler((ex, args) -> {
       ex.getCommandLine().getErr().println("breakwater: " + ex.getMessage() + " (see --help)");
