@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Everything {@code breakwater serve} needs, validated once at start-up.
  *
- * @param kubeconfig the upstream's kubeconfig (server, CA, client credentials, exec plugins)
+ * @param kubeconfig the upstream's kubeconfig (server, CA, client credentials, exec plugins); null =
+ *     in-cluster: the pod's service account and {@code KUBERNETES_SERVICE_HOST/PORT}
  * @param context the kubeconfig context to use; empty = the current context
  * @param listen the main listener (HTTP/1.1 and HTTP/2; TLS when tlsCert and tlsKey are given)
  * @param adminListen the admin listener ({@code /livez}, {@code /readyz}); empty = none
@@ -71,9 +72,7 @@ public record ServeConfig(
    */
   public List<String> validate() {
     List<String> errors = new ArrayList<>();
-    if (kubeconfig == null) {
-      errors.add("--kubeconfig is required");
-    } else if (!Files.isReadable(kubeconfig) || Files.isDirectory(kubeconfig)) {
+    if (kubeconfig != null && (!Files.isReadable(kubeconfig) || Files.isDirectory(kubeconfig))) {
       errors.add("cannot read kubeconfig " + kubeconfig);
     }
     if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -95,6 +94,11 @@ public record ServeConfig(
     }
     errors.addAll(auth.validate(listen, tls()));
     return errors;
+  }
+
+  /** True when the upstream is the pod's own cluster (no kubeconfig). */
+  public boolean inCluster() {
+    return kubeconfig == null;
   }
 
   public boolean tls() {

@@ -12,7 +12,17 @@ import picocli.CommandLine.Option;
  */
 public class ServeOptions {
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig of the upstream apiserver (default: $KUBECONFIG, then ~/.kube/config)")
+  /** Where a pod's service account is mounted (client-go's rest.InClusterConfig reads the same). */
+  public static final Path SERVICE_ACCOUNT_DIR = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
+      description = "YAML file of flag values, keyed by the long flag names without dashes (e.g. cache-resources: [configmaps]); "
+          + "flags given on the command line override it")
+  Path config;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "kubeconfig of the upstream apiserver (default: $KUBECONFIG, then the pod's service account when "
+          + "KUBERNETES_SERVICE_HOST is set, then ~/.kube/config)")
   Path kubeconfig;
 
   @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context (default: current-context)")
@@ -99,21 +109,80 @@ public class ServeOptions {
         anonymousAuth, audiences, tokenCacheTtl, tokenCacheNegativeTtl, allowCacheTtl, denyCacheTtl, reviewTimeout);
   }
 
-  /** Resolves defaults ($KUBECONFIG, ~/.kube/config) and builds the config; call validate() next. */
+  /** Resolves defaults (see {@link #upstreamKubeconfig}) and builds the config; call validate() next. */
   public ServeConfig toConfig() {
-    Path kc = kubeconfig;
-    if (kc == null) {
-      String env = System.getenv("KUBECONFIG");
-      if (env != null && !env.isBlank()) {
-        kc = Path.of(env.split(java.io.File.pathSeparator)[0]);
-      } else {
-        kc = Path.of(System.getProperty("user.home"), ".kube", "config");
-      }
-    }
+    return toConfig(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  /** {@link #toConfig()} with the environment and home directory given (tests). */
+  public ServeConfig toConfig(java.util.Map<String, String> env, Path home) {
+    Path kc = upstreamKubeconfig(kubeconfig, env, home);
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
             cacheIdleTimeout), authConfig());
+  }
+
+  /**
+   * Which kubeconfig names the upstream, in the order controller-runtime uses: {@code --kubeconfig};
+   * the first file of {@code $KUBECONFIG}; none (null: the pod's service account, in-cluster) when
+   * {@code KUBERNETES_SERVICE_HOST} is set; {@code ~/.kube/config}. Outside a pod with no kubeconfig
+   * anywhere, {@code ~/.kube/config} is returned and {@link ServeConfig#validate} says it is missing.
+   */
+  public static Path upstreamKubeconfig(Path flag, java.util.Map<String, String> env, Path home) {
+    if (flag != null) {
+      return flag;
+    }
+    String list = env.get("KUBECONFIG");
+    if (list != null && !list.isBlank()) {
+      return Path.of(list.split(java.io.File.pathSeparator)[0]);
+    }
+    String host = env.get("KUBERNETES_SERVICE_HOST");
+    if (host != null && !host.isBlank()) {
+      return null;
+    }
+    return home.resolve(".kube").resolve("config");
+  }
+
+  /**
+   * Parses {@code serve}'s arguments as the CLI does — {@code --config FILE} first, flags over it —
+   * into a configuration (not yet validated). For tests and tools that start Breakwater in-process
+   * with a chart's rendered arguments.
+   *
+   * @throws IllegalArgumentException one line, for a bad flag or a bad config file
+   */
+  public static ServeConfig parse(String... args) {
+    return parse(System.getenv(), Path.of(System.getProperty("user.home")), args);
+  }
+
+  /** {@link #parse(String...)} with the environment and home directory given (a pod's, in tests). */
+  public static ServeConfig parse(java.util.Map<String, String> env, Path home, String... args) {
+    @picocli.CommandLine.Command(name = "serve")
+    final class Serve {
+      @picocli.CommandLine.Mixin ServeOptions options;
+    }
+    Serve serve = new Serve();
+    picocli.CommandLine cl = new picocli.CommandLine(serve);
+    try {
+      applyConfigFile(cl, args);
+      cl.parseArgs(args);
+    } catch (picocli.CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+    return serve.options.toConfig(env, home);
+  }
+
+  /**
+   * Installs {@code --config FILE} (when {@code args} give one) as {@code command}'s default-value
+   * provider, checked against the command's options.
+   *
+   * @throws ConfigFile.ConfigFileException one line, for a bad file
+   */
+  public static void applyConfigFile(picocli.CommandLine command, String[] args) {
+    Path file = ConfigFile.find(args);
+    if (file != null) {
+      command.setDefaultValueProvider(ConfigFile.load(file, command.getCommandSpec()));
+    }
   }
 
   /** Lets {@code local} inject the fixture's kubeconfig. */

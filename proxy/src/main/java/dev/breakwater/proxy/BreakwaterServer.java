@@ -63,7 +63,15 @@ public final class BreakwaterServer implements AutoCloseable {
    * @throws IllegalStateException when a listener cannot bind
    */
   public static BreakwaterServer start(ServeConfig config) {
-    Config kube = loadKubeconfig(config);
+    return start(config, loadKubeconfig(config));
+  }
+
+  /**
+   * {@link #start(ServeConfig)} with the upstream's fabric8 {@link Config} already built (tests
+   * that stand in for a pod: {@link dev.breakwater.proxy.upstream.InClusterConfig#load} with a
+   * given environment and service-account directory).
+   */
+  public static BreakwaterServer start(ServeConfig config, Config kube) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
     BreakwaterServer server;
     try {
@@ -77,6 +85,9 @@ public final class BreakwaterServer implements AutoCloseable {
   }
 
   static Config loadKubeconfig(ServeConfig config) {
+    if (config.inCluster()) {
+      return dev.breakwater.proxy.upstream.InClusterConfig.load(System.getenv(), dev.breakwater.config.ServeOptions.SERVICE_ACCOUNT_DIR);
+    }
     String text;
     try {
       text = Files.readString(config.kubeconfig());
