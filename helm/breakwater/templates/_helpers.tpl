@@ -95,11 +95,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $_ := set $f "kubeconfig" "/etc/breakwater/upstream/kubeconfig" -}}
 {{- end -}}
 {{- if $c.upstream.context }}{{ $_ := set $f "context" $c.upstream.context }}{{ end -}}
-{{- /* Needs the auth feature (issue 14); rendered only when set. */ -}}
-{{- if .Values.auth.mode }}{{ $_ := set $f "auth" .Values.auth.mode }}{{ end -}}
-{{- if .Values.auth.mode -}}
+{{- $_ := set $f "auth" .Values.auth.mode -}}
 {{- $_ := set $f "anonymous-auth" .Values.auth.anonymous -}}
-{{- end -}}
 {{- if .Values.auth.clientCAFile }}{{ $_ := set $f "client-ca-file" .Values.auth.clientCAFile }}{{ end -}}
 {{- if .Values.auth.requestheaderClientCAFile }}{{ $_ := set $f "requestheader-client-ca-file" .Values.auth.requestheaderClientCAFile }}{{ end -}}
 {{- range $k, $v := $c.extra }}{{ $_ := set $f $k $v }}{{ end -}}

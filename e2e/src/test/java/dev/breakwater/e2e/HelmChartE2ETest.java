@@ -96,7 +96,9 @@ class HelmChartE2ETest {
     assertThat(env(c, "JDK_JAVA_OPTIONS")).contains("-Xmx716m", "-XX:SoftMaxHeapSize=512m", "-XX:+UseZGC");
     assertThat(c.path("resources").path("limits").path("memory").asText()).isEqualTo("1Gi");
     JsonNode role = Charts.find(docs, "ClusterRole");
-    assertThat(role.path("rules").toString()).isEqualTo("[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"get\",\"list\",\"watch\"]}]");
+    assertThat(role.path("rules").toString()).isEqualTo("[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+        + "{\"apiGroups\":[\"authentication.k8s.io\"],\"resources\":[\"tokenreviews\"],\"verbs\":[\"create\"]},"
+        + "{\"apiGroups\":[\"authorization.k8s.io\"],\"resources\":[\"subjectaccessreviews\"],\"verbs\":[\"create\"]}]");
   }
 
   @Test
@@ -151,6 +153,9 @@ class HelmChartE2ETest {
       assertThat(c.tls()).isTrue();
       assertThat(c.inCluster()).as("no kubeconfig in a pod: in-cluster").isTrue();
       assertThat(c.cacheReads()).isTrue();
+      assertThat(c.auth().mode()).as("a cluster proxy authenticates its clients").isEqualTo(dev.breakwater.config.AuthConfig.Mode.DELEGATED);
+      // Nothing but the pod's mounts, absent here, stands in the way of starting.
+      assertThat(c.validate()).allMatch(e -> e.startsWith("cannot read --tls-"));
     }
   }
 
@@ -186,8 +191,10 @@ class HelmChartE2ETest {
    * ServiceAccount gets a token (TokenRequest), and Breakwater runs with the rendered config file (its
    * paths remapped from the pod's mounts to files here, the listeners moved to free loopback ports by
    * flags, which override the file) as in a pod. It serves LIST, GET and WATCH of the cached
-   * resources; a resource the chart did not grant is refused; removing either rule makes that
-   * resource's LIST fail.
+   * resources to a client that authenticates with that token (the chart's --auth=delegated); a
+   * resource the chart did not grant is refused with the apiserver's 403; removing any rule makes
+   * a named operation fail: a cached resource's LIST (403), the TokenReview of the client (401),
+   * its SubjectAccessReview (the apiserver's 500 for an authorizer error).
    */
   @Test
   void rbacIsSufficientAndMinimal(LocalCluster cluster, KubernetesClient admin) throws Exception {
@@ -229,7 +236,7 @@ class HelmChartE2ETest {
     assertThat(config.cachePolicy().include()).containsExactlyInAnyOrder("configmaps", "deployments.apps");
 
     try (BreakwaterServer bw = BreakwaterServer.start(config, InClusterConfig.load(podEnv, saDir));
-         KubernetesClient client = clientOf(bw, tlsDir.resolve("ca.crt"))) {
+         KubernetesClient client = clientOf(bw, tlsDir.resolve("ca.crt"), token)) {
       // LIST (all namespaces and one), GET, WATCH of the cached resources.
       assertThat(client.configMaps().inAnyNamespace().list().getItems()).extracting(m -> m.getMetadata().getName()).contains("seen");
       assertThat(client.configMaps().inNamespace(ns).withName("seen").get().getData()).containsEntry("k", "v");
@@ -249,15 +256,21 @@ class HelmChartE2ETest {
         await().atMost(Duration.ofSeconds(15)).until(() -> events.contains("ADDED watched"));
       }
       assertThat(bw.readStats().orElseThrow().listsFromCache.get()).as("served from the cache").isPositive();
-      // Minimal: what the chart did not grant is refused (the apiserver's 403, passed through).
+      // Minimal: what the chart did not grant is refused (the apiserver's 403, for this client).
       assertThatThrownBy(() -> client.secrets().inNamespace(ns).list())
           .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      // Without a credential of its own a client is not served at all.
+      try (KubernetesClient anonymous = clientOf(bw, tlsDir.resolve("ca.crt"), null)) {
+        assertThat(status(anonymous, ns, 0)).as("no credentials").isEqualTo(401);
+      }
     }
 
-    // Removing either rule makes its resource's LIST fail (direct with the token, and through a fresh Breakwater).
+    // Removing any rule makes a named operation fail: checked direct with the token (the apiserver's
+    // verdict on the reduced role), then through a fresh Breakwater.
     JsonNode role = Charts.find(docs, "ClusterRole");
     ArrayNode rules = (ArrayNode) role.path("rules");
-    List<String> named = List.of("LIST configmaps", "LIST deployments.apps");
+    List<String> named = List.of("LIST configmaps", "LIST deployments.apps", "create tokenreviews", "create subjectaccessreviews");
+    assertThat(rules).hasSameSizeAs(named);
     KubernetesClient direct = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
         .withMasterUrl(cluster.server().toString()).withOauthToken(token).withRequestRetryBackoffLimit(0)
         .withCaCertFile(saDir.resolve("ca.crt").toString()).build()).build();
@@ -267,15 +280,20 @@ class HelmChartE2ETest {
       admin.resource(Charts.YAML.convertValue(reduced, GenericKubernetesResource.class)).fieldManager("helm-chart-test")
           .forceConflicts().serverSideApply();
       int rule = removed;
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(status(direct, ns, rule)).as("%s without its rule, direct", named.get(rule)).isEqualTo(403));
       try (BreakwaterServer bw = BreakwaterServer.start(config, InClusterConfig.load(podEnv, saDir));
-           KubernetesClient client = clientOf(bw, tlsDir.resolve("ca.crt"))) {
-        // The apiserver's verdict on the reduced role, with the pod's token.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-            assertThat(status(direct, ns, rule)).as("%s without its rule, direct", named.get(rule)).isEqualTo(403));
-        // Through Breakwater the operation fails too. Known difference (read path, not this chart): a
-        // cache whose upstream LIST is refused answers 429 where the apiserver answers 403.
-        assertThat(status(client, ns, rule)).as("%s without its rule, through Breakwater", named.get(rule)).isIn(403, 429);
-        assertThat(status(client, ns, 1 - rule)).as("%s, whose rule is kept", named.get(1 - rule)).isEqualTo(200);
+           KubernetesClient client = clientOf(bw, tlsDir.resolve("ca.crt"), token)) {
+        switch (rule) {
+          case 0, 1 -> {
+            assertThat(status(client, ns, rule)).as("%s without its rule, through Breakwater", named.get(rule)).isEqualTo(403);
+            assertThat(status(client, ns, 1 - rule)).as("%s, whose rule is kept", named.get(1 - rule)).isEqualTo(200);
+          }
+          // Breakwater cannot authenticate the client: the apiserver's 401 (fail closed).
+          case 2 -> assertThat(status(client, ns, 0)).as("LIST configmaps without tokenreviews").isEqualTo(401);
+          // Breakwater cannot authorize the read: the apiserver's 500 for a failing authorizer (fail closed).
+          default -> assertThat(status(client, ns, 0)).as("LIST configmaps without subjectaccessreviews").isEqualTo(500);
+        }
       }
       admin.resource(Charts.YAML.convertValue(role, GenericKubernetesResource.class)).fieldManager("helm-chart-test")
           .forceConflicts().serverSideApply();
@@ -283,13 +301,20 @@ class HelmChartE2ETest {
     direct.close();
   }
 
-  /** The status of operation 0 (LIST configmaps) or 1 (LIST deployments.apps) in {@code ns}. */
+  /**
+   * The status of operation 0 (LIST configmaps), 1 (LIST deployments.apps), 2 (create a TokenReview)
+   * or 3 (create a SubjectAccessReview) in {@code ns}.
+   */
   static int status(KubernetesClient client, String ns, int operation) {
     try {
-      if (operation == 0) {
-        client.configMaps().inNamespace(ns).list();
-      } else {
-        client.apps().deployments().inNamespace(ns).list();
+      switch (operation) {
+        case 0 -> client.configMaps().inNamespace(ns).list();
+        case 1 -> client.apps().deployments().inNamespace(ns).list();
+        case 2 -> client.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder().withNewSpec()
+            .withToken("not-a-token").endSpec().build()).create();
+        default -> client.resource(new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder().withNewSpec()
+            .withUser("someone").withNewResourceAttributes().withVerb("list").withResource("configmaps").endResourceAttributes()
+            .endSpec().build()).create();
       }
       return 200;
     } catch (KubernetesClientException e) {
@@ -297,8 +322,9 @@ class HelmChartE2ETest {
     }
   }
 
-  static KubernetesClient clientOf(BreakwaterServer bw, Path ca) throws Exception {
-    Config c = new ConfigBuilder(Config.empty()).withMasterUrl(bw.url())
+  /** A client of {@code bw} that trusts {@code ca} and authenticates with {@code token} (none when null). */
+  static KubernetesClient clientOf(BreakwaterServer bw, Path ca, String token) throws Exception {
+    Config c = new ConfigBuilder(Config.empty()).withMasterUrl(bw.url()).withOauthToken(token)
         .withCaCertData(Base64.getEncoder().encodeToString(Files.readString(ca).getBytes(StandardCharsets.UTF_8)))
         .withRequestTimeout(30_000).withConnectionTimeout(5_000).withRequestRetryBackoffLimit(0).build();
     return new KubernetesClientBuilder().withConfig(c).build();
