@@ -56,6 +56,12 @@ public record AuthConfig(
   public enum Mode {
     NONE, DELEGATED;
 
+    /** The flag's spelling ({@code none}, {@code delegated}), as help and config-file errors list it. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
     /** Parses a flag value (case-insensitive); throws IllegalArgumentException naming the valid values. */
     public static Mode parse(String s) {
       return switch (s == null ? "" : s.trim().toLowerCase(Locale.ROOT)) {

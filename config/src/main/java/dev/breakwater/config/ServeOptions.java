@@ -70,10 +70,10 @@ public class ServeOptions {
   Duration cacheIdleTimeout;
 
   // ---- authentication and authorization (issue 14; see AuthConfig) ----
-  @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none",
+  @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none", converter = AuthModeConverter.class,
       description = "none (Breakwater's identity for every client; loopback --listen only) or delegated "
           + "(TokenReview, client certificates, SubjectAccessReview; needs TLS) (default: ${DEFAULT-VALUE})")
-  String auth;
+  AuthConfig.Mode auth;
   @Option(names = "--client-ca-file", paramLabel = "FILE", description = "CA bundle for client certificates (user=CN, groups=O)")
   Path clientCaFile;
   @Option(names = "--requestheader-client-ca-file", paramLabel = "FILE", description = "CA of front proxies allowed to send X-Remote-* headers")
@@ -102,9 +102,9 @@ public class ServeOptions {
   @Option(names = "--auth-review-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
   Duration reviewTimeout;
 
-  /** The {@code --auth*} flags; throws IllegalArgumentException (one line) for an unknown --auth. */
+  /** The {@code --auth*} flags (an unknown {@code --auth} is a usage error, exit 2, at parse time). */
   public AuthConfig authConfig() {
-    return new AuthConfig(AuthConfig.Mode.parse(auth), Optional.ofNullable(clientCaFile), Optional.ofNullable(requestHeaderCaFile),
+    return new AuthConfig(auth, Optional.ofNullable(clientCaFile), Optional.ofNullable(requestHeaderCaFile),
         requestHeaderAllowedNames, requestHeaderUsernameHeaders, requestHeaderGroupHeaders, requestHeaderExtraPrefixes,
         anonymousAuth, audiences, tokenCacheTtl, tokenCacheNegativeTtl, allowCacheTtl, denyCacheTtl, reviewTimeout);
   }
@@ -188,5 +188,17 @@ public class ServeOptions {
   /** Lets {@code local} inject the fixture's kubeconfig. */
   public void kubeconfig(Path kubeconfig) {
     this.kubeconfig = kubeconfig;
+  }
+
+  /** {@code --auth}: none | delegated; anything else is a picocli usage error of one line naming the flag. */
+  static final class AuthModeConverter implements picocli.CommandLine.ITypeConverter<AuthConfig.Mode> {
+    @Override
+    public AuthConfig.Mode convert(String value) {
+      try {
+        return AuthConfig.Mode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

@@ -143,4 +143,30 @@ class MainTest {
     assertThat(merge.errLines()).containsExactly("breakwater: --merge: clusters is a flow-style list with entries; rewrite it as a block list first");
     assertThat(merge.exit()).isEqualTo(1);
   }
+
+  @Test
+  void anInvalidAuthModeIsAUsageErrorNamingTheFlag() {
+    for (String cmd : java.util.List.of("serve", "local")) {
+      Run r = run(cmd, "--auth", "bogus");
+      assertThat(r.exit()).as(cmd).isEqualTo(2);
+      assertThat(r.errLines()).as(cmd).containsExactly(
+          "breakwater: Invalid value for option '--auth': --auth must be none or delegated, got \"bogus\" (see --help)");
+    }
+  }
+
+  @Test
+  void authNoneOnANonLoopbackListenerRefusesToStart(@TempDir Path dir) throws Exception {
+    Path kc = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
+    for (String listen : java.util.List.of("0.0.0.0:8001", "10.1.2.3:8001", "example.com:8001")) {
+      Run r = run("serve", "--kubeconfig", kc.toString(), "--listen", listen, "--auth", "none");
+      assertThat(r.exit()).as(listen).isEqualTo(2);
+      assertThat(r.errLines()).as(listen).containsExactly("breakwater: --auth=none is only allowed on a loopback --listen address (got "
+          + listen + "): every client would act with Breakwater's credentials; use --auth=delegated");
+      // --auth defaults to none: the same refusal without the flag
+      Run d = run("serve", "--kubeconfig", kc.toString(), "--listen", listen);
+      assertThat(d.exit()).as(listen).isEqualTo(2);
+      assertThat(d.errLines()).as(listen).hasSize(1);
+      assertThat(d.err()).contains("--auth=none is only allowed on a loopback --listen address");
+    }
+  }
 }

@@ -72,7 +72,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         forward(req, System.nanoTime());
       }
     };
-    this.coalescer = new ListCoalescer(vertx, upstream.upstream());
+    this.coalescer = new ListCoalescer(vertx, upstream.upstream(), upstream.forwardsClientCredentials());
     this.tables = new dev.breakwater.proxy.table.TableConvertors(caches);
   }
 

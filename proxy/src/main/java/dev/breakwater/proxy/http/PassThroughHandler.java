@@ -71,6 +71,11 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     this.clientCredentials = other.clientCredentials;
   }
 
+  /** True with {@code --auth=delegated}: a client's verified {@code Authorization} is forwarded as is. */
+  public boolean forwardsClientCredentials() {
+    return clientCredentials;
+  }
+
   /** The registry of long-running responses, shared with the cache's watch handler. */
   public InFlight inFlight() {
     return inFlight;
