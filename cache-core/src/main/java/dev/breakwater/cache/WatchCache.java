@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.reflector.ReflectorStore;
 import dev.breakwater.cache.selector.SelectionPredicate;
@@ -237,14 +238,14 @@ public final class WatchCache implements ReflectorStore {
         for (Map.Entry<String, CachedObject> e : old.entries()) {
             CachedObject n = seen.remove(e.getKey());
             if (n == null) {
-                out.add(new WatchEvent(WatchEvent.Type.DELETED, e.getValue(), e.getValue(), rv, now));
+                out.add(new WatchEvent(EventType.DELETED, e.getValue(), e.getValue(), rv, now));
             } else if (n.resourceVersion() != e.getValue().resourceVersion()) {
-                out.add(new WatchEvent(WatchEvent.Type.MODIFIED, n, e.getValue(), rv, now));
+                out.add(new WatchEvent(EventType.MODIFIED, n, e.getValue(), rv, now));
             }
         }
         for (Map.Entry<String, CachedObject> e : next.entries()) {
             if (seen.containsKey(e.getKey())) {
-                out.add(new WatchEvent(WatchEvent.Type.ADDED, e.getValue(), null, rv, now));
+                out.add(new WatchEvent(EventType.ADDED, e.getValue(), null, rv, now));
             }
         }
         out.sort((a, b) -> OrderedStore.keyOf(a.object()).compareTo(OrderedStore.keyOf(b.object())));
@@ -253,27 +254,27 @@ public final class WatchCache implements ReflectorStore {
 
     @Override
     public void add(CachedObject object) {
-        processEvent(WatchEvent.Type.ADDED, object);
+        processEvent(EventType.ADDED, object);
     }
 
     @Override
     public void update(CachedObject object) {
-        processEvent(WatchEvent.Type.MODIFIED, object);
+        processEvent(EventType.MODIFIED, object);
     }
 
     @Override
     public void delete(CachedObject object) {
-        processEvent(WatchEvent.Type.DELETED, object);
+        processEvent(EventType.DELETED, object);
     }
 
     /** {@code processEvent}: commit under the write lock, then dispatch outside it. */
-    private void processEvent(WatchEvent.Type type, CachedObject object) {
+    private void processEvent(EventType type, CachedObject object) {
         String key = OrderedStore.keyOf(object);
         long rv = object.resourceVersion();
         Published prev = published; // only this thread writes it
         CachedObject previous = prev.store().get(key).orElse(null);
         WatchEvent event = new WatchEvent(type, object, previous, rv, clock.instant());
-        OrderedStore next = type == WatchEvent.Type.DELETED ? prev.store().remove(key) : prev.store().put(object);
+        OrderedStore next = type == EventType.DELETED ? prev.store().remove(key) : prev.store().put(object);
         lock.writeLock().lock();
         try {
             window.add(event);

@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.watch.EventType;
 import static dev.breakwater.cache.TestObjects.cm;
 import static dev.breakwater.cache.TestObjects.names;
 import static dev.breakwater.cache.TestObjects.predicate;
@@ -70,8 +71,8 @@ class WatchCacheTest {
         assertThat(names(cache.current().store().listPrefix(""))).isEqualTo("default/a default/c kube-system/k");
         assertThat(cache.resourceVersion()).isEqualTo(13);
         List<WatchEvent> ev = cache.eventsSince(10).value();
-        assertThat(ev).extracting(WatchEvent::type).containsExactly(WatchEvent.Type.ADDED, WatchEvent.Type.MODIFIED,
-                WatchEvent.Type.DELETED);
+        assertThat(ev).extracting(WatchEvent::type).containsExactly(EventType.ADDED, EventType.MODIFIED,
+                EventType.DELETED);
         assertThat(ev.get(1).prevObject().resourceVersion()).isEqualTo(5);
         assertThat(ev.get(2).prevObject().resourceVersion()).isEqualTo(7);
         assertThat(cache.get("default/a", 0).value().object().orElseThrow().resourceVersion()).isEqualTo(12);

@@ -1,5 +1,6 @@
 package dev.breakwater.proxy.cache;
 
+import dev.breakwater.cache.reflector.FrameDecodeException;
 import dev.breakwater.cache.codec.JsonFrames;
 import dev.breakwater.cache.object.ObjectExtractor;
 import dev.breakwater.proxy.upstream.Upstream;
@@ -86,7 +87,7 @@ final class CurrentResourceVersionProbe {
           } else {
             try {
               f.complete(FRAMES.listPage(ar.result()).resourceVersion());
-            } catch (JsonFrames.DecodeException e) {
+            } catch (FrameDecodeException e) {
               f.completeExceptionally(e);
             }
           }

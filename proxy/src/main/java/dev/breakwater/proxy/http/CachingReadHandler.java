@@ -7,7 +7,9 @@ import dev.breakwater.cache.delegator.ListDecision;
 import dev.breakwater.cache.delegator.ListParams;
 import dev.breakwater.cache.delegator.ReadRouting;
 import dev.breakwater.cache.delegator.ServingPath;
+import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.request.RequestInfo;
 import dev.breakwater.cache.selector.FieldSelector;
 import dev.breakwater.cache.selector.LabelSelector;
 import dev.breakwater.cache.selector.SelectionPredicate;
@@ -16,7 +18,6 @@ import dev.breakwater.cache.status.Result;
 import dev.breakwater.cache.store.OrderedStore;
 import dev.breakwater.proxy.cache.CacheManager;
 import dev.breakwater.proxy.cache.ResourceCache;
-import dev.breakwater.proxy.route.RequestInfo;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -163,7 +164,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       // Table: served when the resource has a convertor (a custom resource's waits, bounded, for the
       // CRD cache) and includeObject is valid; else upstream.
-      var include = dev.breakwater.cache.codec.TableEncoder.IncludeObject.parse(RequestInfo.firstParam(req.query(), "includeObject"));
+      var include = dev.breakwater.cache.table.TableEncoder.IncludeObject.parse(RequestInfo.firstParam(req.query(), "includeObject"));
       if (include == null) {
         passThrough.handle(req);
         return;
@@ -252,7 +253,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       this.info = info;
       this.rc = rc;
       this.arrival = arrival;
-      this.pretty = !rep.protobuf() && (rep.prettyParam() || Negotiation.pretty(req));
+      this.pretty = !rep.protobuf() && (rep.prettyParam() || StatusResponses.pretty(req));
     }
 
     void start() {

@@ -5,8 +5,8 @@ import dev.breakwater.cache.codec.JsonListEncoder;
 import dev.breakwater.cache.codec.JsonWatchEncoder;
 import dev.breakwater.cache.codec.PartialObjectMetadataCodec;
 import dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder;
-import dev.breakwater.cache.codec.TableEncoder;
-import dev.breakwater.cache.codec.TableWatchEncoder;
+import dev.breakwater.cache.table.TableEncoder;
+import dev.breakwater.cache.table.TableWatchEncoder;
 import dev.breakwater.cache.codec.WatchEventEncoder;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.table.TableConvertor;
@@ -26,14 +26,14 @@ import java.util.function.Supplier;
 public final class TableBodies {
 
   private final TableConvertor convertor;
-  private final dev.breakwater.cache.codec.TableRowCells rowCells;
+  private final dev.breakwater.cache.table.TableRowCells rowCells;
   private final ResourceCache rc;
   private final String apiVersion;
   private final TableEncoder.IncludeObject include;
   private final Clock clock;
 
   /** @param apiVersion {@code meta.k8s.io/v1} or {@code meta.k8s.io/v1beta1} */
-  public TableBodies(dev.breakwater.cache.codec.TableRowCells rowCells, ResourceCache rc, String apiVersion,
+  public TableBodies(dev.breakwater.cache.table.TableRowCells rowCells, ResourceCache rc, String apiVersion,
       TableEncoder.IncludeObject include, Clock clock) {
     this.rowCells = rowCells;
     this.convertor = rowCells.convertor();

@@ -41,7 +41,7 @@ public final class TableConvertors {
   private final CacheManager caches;
   private final ConcurrentHashMap<String, Parsed> parsed = new ConcurrentHashMap<>();
   /** Row-cell memos, one per convertor in use (weak: a replaced CRD's convertor goes with its memo). */
-  private final com.github.benmanes.caffeine.cache.Cache<TableConvertor, dev.breakwater.cache.codec.TableRowCells> rowCells =
+  private final com.github.benmanes.caffeine.cache.Cache<TableConvertor, dev.breakwater.cache.table.TableRowCells> rowCells =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
 
   public TableConvertors(CacheManager caches) {
@@ -49,8 +49,8 @@ public final class TableConvertors {
   }
 
   /** The row-cell memo of {@code convertor}, shared by every Table request it serves. */
-  public dev.breakwater.cache.codec.TableRowCells rowCells(TableConvertor convertor) {
-    return rowCells.get(convertor, dev.breakwater.cache.codec.TableRowCells::new);
+  public dev.breakwater.cache.table.TableRowCells rowCells(TableConvertor convertor) {
+    return rowCells.get(convertor, dev.breakwater.cache.table.TableRowCells::new);
   }
 
   /**

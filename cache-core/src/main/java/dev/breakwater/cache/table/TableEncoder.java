@@ -1,12 +1,10 @@
-package dev.breakwater.cache.codec;
+package dev.breakwater.cache.table;
 
+import dev.breakwater.cache.codec.JsonListEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakwater.cache.golang.GoJson;
 import dev.breakwater.cache.object.CachedObject;
-import dev.breakwater.cache.table.Column;
-import dev.breakwater.cache.table.GoValues;
-import dev.breakwater.cache.table.TableConvertor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.breakwater.proxy.route;
+package dev.breakwater.cache.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.breakwater.cache.selector;
+package dev.breakwater.cache.object;
 
 /**
  * An object's selectable fields ({@code fields.Fields}). As {@code fields.Set.Get}, an absent field reads as "".

@@ -1,8 +1,8 @@
-package dev.breakwater.proxy.http;
+package dev.breakwater.cache.negotiation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.proxy.http.Negotiation.Kind;
+import dev.breakwater.cache.negotiation.Negotiation.Kind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

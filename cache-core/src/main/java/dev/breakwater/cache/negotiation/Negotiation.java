@@ -1,6 +1,6 @@
-package dev.breakwater.proxy.http;
+package dev.breakwater.cache.negotiation;
 
-import io.vertx.core.http.HttpServerRequest;
+import dev.breakwater.cache.request.RequestInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -354,10 +354,10 @@ public final class Negotiation {
    * non-empty decides (a value that is not a Go bool means false); else curl, Wget and browsers
    * (User-Agent prefix) get indented JSON.
    */
-  public static boolean pretty(HttpServerRequest req) {
-    String q = req.query();
+  public static boolean pretty(String query, String userAgent) {
+    String q = query;
     if (q != null && q.contains("pretty")) {
-      String v = dev.breakwater.proxy.route.RequestInfo.firstParam(q, "pretty");
+      String v = RequestInfo.firstParam(q, "pretty");
       if (v != null && !v.isEmpty()) {
         return switch (v) {
           case "1", "t", "T", "true", "TRUE", "True" -> true;
@@ -365,7 +365,7 @@ public final class Negotiation {
         };
       }
     }
-    String ua = req.getHeader("User-Agent");
+    String ua = userAgent;
     return ua != null && (ua.startsWith("curl") || ua.startsWith("Wget") || ua.startsWith("Mozilla/5.0"));
   }
 }

@@ -4,7 +4,7 @@ import dev.breakwater.cache.object.CachedObject;
 import java.util.List;
 
 /** One decoded LIST page: the list's resourceVersion, its continue token ("" = last page) and its items. */
-public record ListPage(long resourceVersion, String continueToken, List<CachedObject> items) {
+public record UpstreamListPage(long resourceVersion, String continueToken, List<CachedObject> items) {
 
   public boolean last() {
     return continueToken == null || continueToken.isEmpty();

@@ -1,4 +1,4 @@
-package dev.breakwater.proxy.route;
+package dev.breakwater.cache.request;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

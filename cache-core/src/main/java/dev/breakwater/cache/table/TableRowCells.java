@@ -1,9 +1,8 @@
-package dev.breakwater.cache.codec;
+package dev.breakwater.cache.table;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.breakwater.cache.object.CachedObject;
-import dev.breakwater.cache.table.TableConvertor;
 import java.time.Instant;
 
 /**

@@ -1,4 +1,4 @@
-package dev.breakwater.cache.selector;
+package dev.breakwater.cache.object;
 
 /**
  * Read access to an object's labels ({@code labels.Labels}). Implementations must be safe to read from the

@@ -1,7 +1,10 @@
-package dev.breakwater.cache.codec;
+package dev.breakwater.cache.table;
 
+import dev.breakwater.cache.codec.WatchEventEncoder;
+import dev.breakwater.cache.codec.JsonWatchEncoder;
+import dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder;
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.WatchSink;
-import dev.breakwater.cache.table.TableConvertor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -57,7 +60,7 @@ public final class TableWatchEncoder implements WatchEventEncoder {
     byte[] object = embedded(objects.encode(e), e);
     byte[] rowObject;
     if (include == TableEncoder.IncludeObject.OBJECT) {
-      rowObject = e.type() == WatchSink.Type.BOOKMARK ? convertor.bookmarkObject(object) : object;
+      rowObject = e.type() == EventType.BOOKMARK ? convertor.bookmarkObject(object) : object;
     } else if (include == TableEncoder.IncludeObject.METADATA || e.initialEventsEnd()) {
       rowObject = convertor.partialObjectMetadata(embedded(metadata.encode(e), e));
     } else {

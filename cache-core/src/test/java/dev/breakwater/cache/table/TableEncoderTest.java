@@ -1,12 +1,13 @@
-package dev.breakwater.cache.codec;
+package dev.breakwater.cache.table;
+
+import dev.breakwater.cache.codec.AnnotationEdit;
+import dev.breakwater.cache.codec.JsonListEncoderTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.breakwater.cache.golang.GoJson;
 import dev.breakwater.cache.object.CachedObject;
-import dev.breakwater.cache.table.Column;
-import dev.breakwater.cache.table.TableConvertor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
