@@ -45,6 +45,7 @@ public final class ResourceCache implements AutoCloseable {
   /** Watch encoders shared by all watchers of a representation (each event encoded once), by representation key. */
   private final java.util.concurrent.ConcurrentHashMap<String, dev.breakwater.cache.codec.SharedWatchEncoder> watchEncoders =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final dev.breakwater.cache.delegator.ResourceScope scope;
   private volatile long lastUsedNanos = System.nanoTime();
 
   ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
@@ -70,6 +71,8 @@ public final class ResourceCache implements AutoCloseable {
         : FieldLabels.forCustomResource(resource.namespaced(), java.util.List.of());
     this.extractor = new ObjectExtractor(fieldLabels.jsonPaths());
     this.typeMeta = new TypeMeta(resource.kind(), resource.apiVersion());
+    this.scope = new dev.breakwater.cache.delegator.ResourceScope("/registry/" + resource.groupResource(), resource.namespaced(),
+        fieldLabels, extractor);
     this.partialObjectMetadata = new dev.breakwater.cache.codec.PartialObjectMetadataCodec(!resource.builtIn());
     this.cache = new WatchCache(Clock.systemUTC());
     this.executor = Executors.newSingleThreadScheduledExecutor(
@@ -168,6 +171,11 @@ public final class ResourceCache implements AutoCloseable {
     return partialObjectMetadata;
   }
 
+  /** What parsing a read of this resource needs: key root, scope, field labels. */
+  public dev.breakwater.cache.delegator.ResourceScope scope() {
+    return scope;
+  }
+
   /** The storage key of the collection ({@code /registry/configmaps}[{@code /ns}]) for continue tokens. */
   public String listKey(String namespace) {
     String root = "/registry/" + resource.groupResource();
@@ -192,6 +200,11 @@ public final class ResourceCache implements AutoCloseable {
       @Override
       public boolean hasSnapshotAtOrBelow(long snapshotRv) {
         return cache.hasSnapshotAtOrBelow(snapshotRv);
+      }
+
+      @Override
+      public dev.breakwater.cache.status.ApiStatus unreadyStatus() {
+        return cache.ready().unreadyStatus();
       }
     };
   }

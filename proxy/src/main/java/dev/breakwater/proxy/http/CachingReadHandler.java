@@ -2,20 +2,20 @@ package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.codec.JsonListEncoder;
-import dev.breakwater.cache.continuation.ContinueToken;
-import dev.breakwater.cache.delegator.ListDecision;
-import dev.breakwater.cache.delegator.ListParams;
+import dev.breakwater.cache.delegator.GetQuery;
+import dev.breakwater.cache.delegator.GetRead;
+import dev.breakwater.cache.delegator.ListQuery;
+import dev.breakwater.cache.delegator.ListRead;
+import dev.breakwater.cache.delegator.Parsed;
+import dev.breakwater.cache.delegator.ReadParams;
+import dev.breakwater.cache.delegator.ReadPlan;
 import dev.breakwater.cache.delegator.ReadRouting;
-import dev.breakwater.cache.delegator.ServingPath;
+import dev.breakwater.cache.delegator.WatchQuery;
 import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.request.RequestInfo;
-import dev.breakwater.cache.selector.FieldSelector;
-import dev.breakwater.cache.selector.LabelSelector;
-import dev.breakwater.cache.selector.SelectionPredicate;
 import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.Result;
-import dev.breakwater.cache.store.OrderedStore;
 import dev.breakwater.proxy.cache.CacheManager;
 import dev.breakwater.proxy.cache.ResourceCache;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
@@ -50,8 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CachingReadHandler.class);
-  static final long FRESHNESS_TIMEOUT_MS = 3_000;
-  static final long READY_TIMEOUT_MS = 10_000;
 
   private final Vertx vertx;
   private final PassThroughHandler passThrough;
@@ -169,7 +167,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         passThrough.handle(req);
         return;
       }
-      var convertors = tables.await(r.get(), READY_TIMEOUT_MS);
+      var convertors = tables.await(r.get(), ReadPlan.READY_TIMEOUT_MS);
       boolean waited = !convertors.isDone();
       convertors.whenComplete((convertor, err) -> ctx.runOnContext(v -> {
         if (req.response().closed()) {
@@ -234,8 +232,6 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     final boolean pretty;
     /** Whether the request waited for the cache (freshness or a resourceVersion) before being served. */
     boolean waited;
-    /** The namespace a LIST is run in: the request's, or the one its field selector pins (page 1 only). */
-    String listNamespace = "";
 
     final boolean webSocket;
 
@@ -258,7 +254,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
 
     void start() {
       if (webSocket && !info.verb().equals("watch")) {
-        delegate();
+        delegate("upgrade of a non-watch");
         return;
       }
       switch (info.verb()) {
@@ -269,11 +265,8 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     }
 
     /** Hands the request upstream (coalesced when it is a LIST), as of its arrival. */
-    void delegate() {
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("{} {}: upstream ({})", info.verb(), req.uri(), StackWalker.getInstance().walk(f -> f.skip(1).findFirst()
-            .map(x -> x.getMethodName() + ":" + x.getLineNumber()).orElse("?")));
-      }
+    void delegate(String why) {
+      LOG.debug("{} {}: upstream ({})", info.verb(), req.uri(), why);
       forward(req, arrival);
     }
 
@@ -282,154 +275,88 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       return v == null ? "" : v;
     }
 
+    // ---- plans ----
+
+    /** One verb's part in carrying out a {@link ReadPlan}: planning again, binding a consistent read's RV, serving. */
+    interface Verb<R> {
+      ReadPlan<R> plan(boolean waitedForReady);
+
+      /** The read once a consistent read's upstream RV is known (and reached). */
+      R bind(R read, long currentResourceVersion);
+
+      void serve(R read);
+    }
+
+    /** Carries out {@code plan}; waits hop back to this context. */
+    <R> void run(Verb<R> verb, ReadPlan<R> plan) {
+      switch (plan) {
+        case ReadPlan.Reject<R> r -> status(r.status());
+        case ReadPlan.Delegate<R> d -> delegate(d.why());
+        case ReadPlan.AwaitReady<R> a -> await(rc.cache().ready().whenReady().thenApply(g -> 0L), ReadPlan.READY_TIMEOUT_MS,
+            v -> run(verb, verb.plan(true)), () -> run(verb, verb.plan(true)));
+        case ReadPlan.AwaitFresh<R> f -> {
+          boolean consistent = f.freshness() == ReadPlan.Freshness.CONSISTENT;
+          await(consistent ? rc.fresh(arrival) : rc.whenFresh(f.resourceVersion()), ReadPlan.FRESHNESS_TIMEOUT_MS,
+              current -> verb.serve(consistent ? verb.bind(f.then().read(), current) : f.then().read()),
+              () -> {
+                if (f.onTimeout() == ReadPlan.OnTimeout.DELEGATE) {
+                  delegate("not fresh in time");
+                } else {
+                  status(rc.cache().tooLargeResourceVersion(f.resourceVersion()));
+                }
+              });
+        }
+        case ReadPlan.Serve<R> sv -> verb.serve(sv.read());
+      }
+    }
+
     // ---- LIST ----
 
     void list() {
-      long limit = 0;
-      String limitParam = param("limit");
-      if (!limitParam.isEmpty()) {
-        try {
-          limit = Long.parseLong(limitParam);
-        } catch (NumberFormatException e) {
-          delegate(); // the apiserver words strconv errors
-          return;
+      Parsed<ListQuery> q = ReadParams.list(req.query(), info.namespace(), rc.scope());
+      Verb<ListRead> verb = new Verb<>() {
+        @Override
+        public ReadPlan<ListRead> plan(boolean waitedForReady) {
+          return ReadRouting.list(q.value(), rc.state(), rc.path(), waitedForReady);
         }
-      }
-      Result<LabelSelector> label = LabelSelector.parse(param("labelSelector"));
-      if (!label.isOk()) {
-        status(label.error());
-        return;
-      }
-      Result<FieldSelector> field = FieldSelector.parse(param("fieldSelector"));
-      if (!field.isOk()) {
-        status(field.error());
-        return;
-      }
-      Result<FieldSelector> converted = field.value().transform(rc.fieldLabels());
-      if (!converted.isOk()) {
-        delegate(); // unknown field labels: texts differ by kind and CRD; upstream words them
-        return;
-      }
-      SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
-      // Store.ListPredicate: a cluster-wide LIST whose field selector pins one valid namespace is run
-      // as a LIST of that namespace — only without a continue token (MatchesSingleNamespace), so the
-      // next page's token, relative to the namespace, is read against the cluster-wide key.
-      String namespace = info.namespace();
-      if (namespace.isEmpty() && rc.resource().namespaced() && param("continue").isEmpty()) {
-        namespace = converted.value().requiresExactMatch("metadata.namespace").filter(CachingReadHandler::validNamespace).orElse("");
-      }
-      listNamespace = namespace;
-      ListParams p = new ListParams(rc.listKey(info.namespace()), param("resourceVersion"), param("resourceVersionMatch"),
-          param("continue"), limit, label.value().isEmpty(), converted.value().isEmpty(),
-          RequestInfo.firstParam(req.query(), "sendInitialEvents") != null);
-      decideList(p, predicate, false);
+
+        @Override
+        public ListRead bind(ListRead read, long current) {
+          return read.atResourceVersion(current);
+        }
+
+        @Override
+        public void serve(ListRead read) {
+          serveList(read);
+        }
+      };
+      run(verb, q.ok() ? verb.plan(false) : q.failure());
     }
 
-    void decideList(ListParams p, SelectionPredicate predicate, boolean waitedForReady) {
-      ListDecision d = ReadRouting.list(p, rc.state(), rc.path());
-      if (d instanceof ListDecision.Reject reject) {
-        status(reject.status());
-        return;
-      }
-      if (d instanceof ListDecision.Delegate) {
-        if (!rc.state().ready() && !waitedForReady) {
-          // The apiserver sends a paginated LIST on an unready cache to etcd (KEP-4568). A proxy that
-          // did so would hand a relist storm to the upstream — and the RVs of those upstream answers
-          // would start the informers' watches below the cache's window, upstream too. So it waits
-          // for the cache first (bounded), and only a cache that stays unready sends them upstream.
-          await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS,
-              v -> decideList(p, predicate, true), () -> decideList(p, predicate, true));
-          return;
-        }
-        delegate();
-        return;
-      }
-      if (!rc.state().ready()) {
-        if (waitedForReady) {
-          status(rc.cache().ready().unreadyStatus());
-          return;
-        }
-        await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS,
-            v -> decideList(p, predicate, true), () -> status(rc.cache().ready().unreadyStatus()));
-        return;
-      }
-      String prefix = OrderedStore.namespacePrefix(listNamespace);
-      long limit = p.limit();
-      switch (d) {
-        // The etcd path has no prompt progress signal (its watch bookmarks follow etcd's progress
-        // notify, minutes apart), so a consistent read could not confirm freshness in time: it
-        // goes where the apiserver itself serves it from, etcd.
-        case ListDecision.Consistent c when rc.path() == ServingPath.ETCD -> delegate();
-        case ListDecision.Consistent c -> await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS,
-            current -> serveList(new WatchCache.ListRequest(prefix, "", WatchCache.Match.UNSET, limit, relative(c.startKey()),
-                c.startKey() == null ? 0 : -1, predicate, current), p),
-            () -> delegate());
-        case ListDecision.NotOlderThan n -> {
-          if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(n.minResourceVersion(), rc.cache().resourceVersion()) > 0) {
-            delegate(); // etcd answers 504 at once, without Retry-After
-            return;
-          }
-          // RV=0 on the etcd path honours limit: ask the cache for current state without the RV=0 rule.
-          String rv = n.honourLimit() && n.minResourceVersion() == 0 ? "" : p.resourceVersion();
-          WatchCache.Match match = p.resourceVersionMatch().equals("NotOlderThan") && !rv.isEmpty()
-              ? WatchCache.Match.NOT_OLDER_THAN : WatchCache.Match.UNSET;
-          await(rc.whenFresh(n.minResourceVersion()), FRESHNESS_TIMEOUT_MS,
-              v -> serveList(new WatchCache.ListRequest(prefix, rv, match, limit, null, 0, predicate, 0), p),
-              () -> status(rc.cache().tooLargeResourceVersion(n.minResourceVersion())));
-        }
-        case ListDecision.Exact e -> {
-          if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(e.resourceVersion(), rc.cache().resourceVersion()) > 0) {
-            delegate();
-            return;
-          }
-          WatchCache.ListRequest lr = e.startKey() == null
-              ? new WatchCache.ListRequest(prefix, Long.toUnsignedString(e.resourceVersion()), WatchCache.Match.EXACT, limit, null, 0, predicate, 0)
-              : new WatchCache.ListRequest(prefix, "", WatchCache.Match.UNSET, limit, relative(e.startKey()), e.resourceVersion(), predicate, 0);
-          await(rc.whenFresh(e.resourceVersion()), FRESHNESS_TIMEOUT_MS, v -> serveList(lr, p),
-              () -> status(rc.cache().tooLargeResourceVersion(e.resourceVersion())));
-        }
-        default -> delegate();
-      }
-    }
-
-    /** A decoded continue key under {@code /registry/<resource>/} → the store's key. */
-    String relative(String fullKey) {
-      if (fullKey == null) {
-        return null;
-      }
-      String root = rc.listKey("") + "/";
-      return fullKey.startsWith(root) ? fullKey.substring(root.length()) : fullKey;
-    }
-
-    void serveList(WatchCache.ListRequest lr, ListParams p) {
-      Result<WatchCache.ListResult> result = rc.cache().list(lr);
+    void serveList(ListRead read) {
+      Result<WatchCache.ListResult> result = rc.cache().list(read.request());
       if (!result.isOk()) {
         if (result.error().code() == 410) {
-          delegate(); // snapshot evicted meanwhile: storage answers (exactly or 410)
+          delegate("snapshot evicted meanwhile: storage answers (exactly or 410)");
         } else {
           status(result.error());
         }
         return;
       }
       WatchCache.ListResult lrs = result.value();
-      String token = null;
-      if (lrs.page().continueKey() != null) {
-        ContinueToken.Form form = rc.path() == ServingPath.ETCD ? ContinueToken.Form.ETCD : ContinueToken.Form.WATCH_CACHE;
-        Result<String> t = ContinueToken.encode(rc.listKey("") + "/" + lrs.page().continueKey(),
-            form.keyPrefix(rc.listKey(listNamespace)), lrs.resourceVersion());
-        if (!t.isOk()) {
-          status(t.error());
-          return;
-        }
-        token = t.value();
+      Result<java.util.Optional<String>> t = read.continueToken(lrs);
+      if (!t.isOk()) {
+        status(t.error());
+        return;
       }
+      String token = t.value().orElse(null);
       Resource r = rc.resource();
       java.util.function.Supplier<byte[]> enc;
       try {
         enc = encoder(lrs, token, r);
       } catch (RuntimeException e) {
         LOG.warn("cannot encode {} for {}: {}; asking upstream", r.groupResource(), req.uri(), e.toString());
-        delegate();
+        delegate("cannot encode");
         return;
       }
       headers(200);
@@ -489,45 +416,37 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     // ---- GET ----
 
     void get() {
-      if (!rc.state().ready()) {
-        // Unready cache: the apiserver's GETs go to storage (KEP-4568); ours wait for the cache first
-        // (bounded), as LISTs do, and go upstream only if it stays unready.
-        await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS, v -> serveGetWhenReady(), this::delegate);
-        return;
-      }
-      serveGetWhenReady();
-    }
-
-    void serveGetWhenReady() {
-      if (!rc.state().ready()) {
-        delegate();
-        return;
-      }
-      String rv = param("resourceVersion");
-      String key = info.namespace().isEmpty() ? info.name() : info.namespace() + "/" + info.name();
-      if (rv.isEmpty()) {
-        if (rc.path() == ServingPath.ETCD) {
-          delegate(); // see decideList: no prompt freshness confirmation on the etcd path
-          return;
+      GetQuery q = ReadParams.get(req.query(), info.namespace(), info.name());
+      Verb<GetRead> verb = new Verb<>() {
+        @Override
+        public ReadPlan<GetRead> plan(boolean waitedForReady) {
+          return ReadRouting.get(q, rc.state(), rc.path(), waitedForReady);
         }
-        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> serveGet(key), () -> delegate());
-        return;
-      }
-      long min = ReadRouting.parseResourceVersion(rv);
-      if (min < 0) {
-        delegate(); // 500 with the apiserver's own text
-        return;
-      }
-      if (rc.path() == ServingPath.ETCD && Long.compareUnsigned(min, rc.cache().resourceVersion()) > 0) {
-        delegate();
-        return;
-      }
-      await(rc.whenFresh(min), FRESHNESS_TIMEOUT_MS, v -> serveGet(key),
-          () -> status(rc.cache().tooLargeResourceVersion(min)));
+
+        @Override
+        public GetRead bind(GetRead read, long current) {
+          return read.atResourceVersion(current);
+        }
+
+        @Override
+        public void serve(GetRead read) {
+          serveGet(read);
+        }
+      };
+      run(verb, verb.plan(false));
     }
 
-    void serveGet(String key) {
-      Optional<CachedObject> o = rc.cache().current().store().get(key);
+    void serveGet(GetRead read) {
+      Result<WatchCache.GetResult> got = rc.cache().get(read.key(), read.minResourceVersion());
+      if (!got.isOk()) {
+        if (got.error().code() == 429) {
+          delegate("cache became unready: GET goes to storage");
+        } else {
+          status(got.error());
+        }
+        return;
+      }
+      Optional<CachedObject> o = got.value().object();
       if (o.isEmpty()) {
         status(ApiStatus.notFound(rc.resource().group(), rc.resource().resource(), info.name()));
         return;
@@ -551,7 +470,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         }
       } catch (RuntimeException e) {
         LOG.warn("cannot encode {} for {}: {}; asking upstream", rc.resource().groupResource(), req.uri(), e.toString());
-        delegate();
+        delegate("cannot encode");
         return;
       }
       headers(200);
@@ -569,70 +488,32 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     // ---- WATCH ----
 
     /**
-     * Watches of built-in resources on the watch-cache path, over chunked HTTP: WatchLists (RV
-     * unset or 0 default to one in 1.36; or explicit {@code sendInitialEvents=true}) and watches
-     * from an RV the cache's window still holds. Everything else — WebSocket upgrades, the etcd
-     * path, custom resources, invalid option combinations, an RV older than the window — goes
-     * upstream, whose answer is exact by construction.
+     * Watches over chunked HTTP or a WebSocket, as {@link ReadRouting#watch} plans them: WatchLists
+     * (RV unset or 0 default to one in 1.36; or explicit {@code sendInitialEvents=true}) and watches
+     * from an RV the cache's window still holds. Everything else — the etcd path, invalid option
+     * combinations, an RV older than the window — goes upstream, whose answer is exact by
+     * construction.
      */
     void watch() {
-      String rv = param("resourceVersion");
-      String rvm = param("resourceVersionMatch");
-      String sieParam = RequestInfo.firstParam(req.query(), "sendInitialEvents");
-      if (rc.path() != ServingPath.WATCH_CACHE || !param("continue").isEmpty()) {
-        delegate();
-        return;
-      }
-      if (!rc.state().ready()) {
-        // A starting cache: wait for it (bounded) rather than hand a long-lived watch upstream for
-        // its whole life; then the apiserver's own answer for an unready cache, 429.
-        await(rc.cache().ready().whenReady().thenApply(g -> 0L), READY_TIMEOUT_MS, v -> watch(),
-            () -> status(rc.cache().ready().unreadyStatus()));
-        return;
-      }
-      Boolean sie = sieParam == null ? null : switch (sieParam) {
-        case "true", "1", "t", "T", "TRUE", "True" -> Boolean.TRUE;
-        case "false", "0", "f", "F", "FALSE", "False" -> Boolean.FALSE;
-        default -> null;
+      Parsed<WatchQuery> q = ReadParams.watch(req.query(), info.namespace(), rc.scope(), java.time.Clock.systemUTC(),
+          () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+      Verb<WatchCache.WatchRequest> verb = new Verb<>() {
+        @Override
+        public ReadPlan<WatchCache.WatchRequest> plan(boolean waitedForReady) {
+          return ReadRouting.watch(q.value(), rc.state(), rc.path(), waitedForReady);
+        }
+
+        @Override
+        public WatchCache.WatchRequest bind(WatchCache.WatchRequest read, long current) {
+          return read;
+        }
+
+        @Override
+        public void serve(WatchCache.WatchRequest read) {
+          openWatch(read);
+        }
       };
-      if ((sieParam != null && (sie == null || !rvm.equals("NotOlderThan"))) || (sieParam == null && !rvm.isEmpty())
-          || Boolean.FALSE.equals(sie)) {
-        delegate(); // 422s and sendInitialEvents=false: upstream
-        return;
-      }
-      boolean watchList = Boolean.TRUE.equals(sie) || rv.isEmpty() || rv.equals("0");
-      long since = rv.isEmpty() ? 0 : ReadRouting.parseResourceVersion(rv);
-      long timeout;
-      String timeoutParam = param("timeoutSeconds");
-      if (timeoutParam.isEmpty() || timeoutParam.equals("0")) {
-        timeout = (long) (1800 * (1 + java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
-      } else {
-        timeout = ReadRouting.parseResourceVersion(timeoutParam);
-      }
-      if (since < 0 || timeout <= 0) {
-        delegate();
-        return;
-      }
-      Result<LabelSelector> label = LabelSelector.parse(param("labelSelector"));
-      Result<FieldSelector> field = FieldSelector.parse(param("fieldSelector"));
-      Result<FieldSelector> converted = field.isOk() ? field.value().transform(rc.fieldLabels()) : field;
-      if (!label.isOk() || !converted.isOk()) {
-        delegate();
-        return;
-      }
-      SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), rc.fieldLabels(), rc.extractor());
-      boolean bookmarks = "true".equals(param("allowWatchBookmarks")) || "1".equals(param("allowWatchBookmarks"));
-      java.time.Instant deadline = java.time.Instant.now().plusSeconds(timeout);
-      WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(info.namespace()),
-          since, watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);
-      Runnable open = () -> openWatch(wr);
-      if (watchList && rv.isEmpty()) {
-        await(rc.fresh(arrival), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> delegate());
-      } else if (watchList && since > 0) {
-        await(rc.whenFresh(since), FRESHNESS_TIMEOUT_MS, v -> open.run(), () -> delegate());
-      } else {
-        open.run();
-      }
+      run(verb, q.ok() ? verb.plan(false) : q.failure());
     }
 
     void openWatch(WatchCache.WatchRequest wr) {
@@ -645,7 +526,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       Result<dev.breakwater.cache.CacheWatcher> w = rc.cache().watch(wr, sink);
       if (!w.isOk()) {
         if (w.error().code() == 410) {
-          delegate(); // older than our window: upstream decides (its history may reach further)
+          delegate("older than the window: upstream decides (its history may reach further)");
         } else {
           status(w.error());
         }
@@ -683,7 +564,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
      */
     void openWebSocketWatch(WatchCache.WatchRequest wr) {
       if (wr.sendInitialEvents() == null && !rc.cache().eventsSince(wr.resourceVersion()).isOk()) {
-        delegate();
+        delegate("older than the window: upstream decides");
         return;
       }
       req.toWebSocket().onComplete(ar -> {
@@ -769,7 +650,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     /** Answers with an error Status, encoded as the apiserver would for this Accept (YAML: upstream). */
     void status(ApiStatus s) {
       if (!StatusResponses.negotiable(req)) {
-        delegate();
+        delegate("a YAML Status is the apiserver's to write");
         return;
       }
       stats.errorsAtEdge.incrementAndGet();
@@ -777,11 +658,5 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       StatusResponses.sendNegotiated(req, s);
     }
   }
-
-  /** A DNS-1123 label, as ValidateNamespaceName requires. */
-  static boolean validNamespace(String ns) {
-    return ns.length() <= 63 && ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  }
-
 
 }
