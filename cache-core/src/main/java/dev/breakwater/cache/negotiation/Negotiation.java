@@ -64,6 +64,20 @@ public final class Negotiation {
     }
   }
 
+  /**
+   * Whether the cache answers representation {@code rep} for {@code verb}: JSON, protobuf and Table
+   * always; PartialObjectMetadata for GET and WATCH, PartialObjectMetadataList for LIST (the other
+   * pairings are the apiserver's 406s, worded with Go type names: upstream).
+   */
+  public static boolean servedFromCache(Representation rep, String verb) {
+    return switch (rep.kind()) {
+      case JSON, PROTOBUF, TABLE -> true;
+      case JSON_PARTIAL_OBJECT_METADATA, PROTOBUF_PARTIAL_OBJECT_METADATA -> !verb.equals("list");
+      case JSON_PARTIAL_OBJECT_METADATA_LIST, PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> verb.equals("list");
+      case NOT_ACCEPTABLE, OTHER -> false;
+    };
+  }
+
   /** One Accept clause as goautoneg parses it: case kept, q defaulting to 1, params without q. */
   record Clause(String type, String subType, double q, java.util.Map<String, String> params) {}
 

@@ -1,16 +1,27 @@
 package dev.breakwater.proxy.cache;
 
+import dev.breakwater.cache.CacheWatcher;
+import dev.breakwater.cache.Ready;
 import dev.breakwater.cache.WatchCache;
-import dev.breakwater.cache.codec.JsonFrames;
-import dev.breakwater.cache.codec.TypeMeta;
+import dev.breakwater.cache.WatchSink;
+import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.cacher.ResourceCodecs;
 import dev.breakwater.cache.delegator.CacheState;
+import dev.breakwater.cache.delegator.ResourceScope;
 import dev.breakwater.cache.delegator.ServingPath;
 import dev.breakwater.cache.object.ObjectExtractor;
+import dev.breakwater.cache.object.ProtobufExtractor;
 import dev.breakwater.cache.reflector.Reflector;
 import dev.breakwater.cache.selector.FieldLabels;
+import dev.breakwater.cache.status.ApiStatus;
+import dev.breakwater.cache.status.Result;
+import dev.breakwater.cache.watch.WatchEvent;
+import dev.breakwater.proxy.metrics.ProxyMetrics;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import dev.breakwater.proxy.upstream.Upstream;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,36 +30,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One cached resource (all namespaces): a {@link WatchCache} fed by a {@link Reflector} over one
- * upstream LIST/WatchList + WATCH, the serving path whose rules it answers by, and the
- * coalesced probe of the upstream's current RV for consistent reads.
+ * upstream LIST/WatchList + WATCH, the serving path whose rules it answers by, its codecs, and the
+ * coalesced probe of the upstream's current RV for consistent reads. The {@link CacheReads} the
+ * read exchanges plan against and serve from.
  *
  * <p>Threading: the reflector and the cache's writer side run on this resource's own
  * single-threaded executor; readers (request handlers on event loops) read the cache
  * lock-free. {@link #close} stops the reflector and the executor.
  */
-public final class ResourceCache implements AutoCloseable {
+public final class ResourceCache implements CacheReads, AutoCloseable {
 
   private final Resource resource;
   private final ServingPath path;
-  private final FieldLabels fieldLabels;
-  private final ObjectExtractor extractor;
-  private final TypeMeta typeMeta;
-  private final dev.breakwater.cache.codec.PartialObjectMetadataCodec partialObjectMetadata;
+  private final ResourceScope scope;
+  private final ResourceCodecs codecs;
   private final WatchCache cache;
   private final Reflector reflector;
   private final ScheduledExecutorService executor;
   private final CurrentResourceVersionProbe probe;
-  private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
-  private final boolean protobuf;
-  private final dev.breakwater.cache.codec.ProtobufFrames protobufFrames;
-  private final JsonFrames jsonFrames;
-  /** Watch encoders shared by all watchers of a representation (each event encoded once), by representation key. */
-  private final java.util.concurrent.ConcurrentHashMap<String, dev.breakwater.cache.codec.SharedWatchEncoder> watchEncoders =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final dev.breakwater.cache.delegator.ResourceScope scope;
+  private final ProxyMetrics metrics;
   private volatile long lastUsedNanos = System.nanoTime();
 
-  ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
+  ResourceCache(Upstream upstream, Resource resource, ProxyMetrics metrics) {
     this(upstream, resource, metrics, false);
   }
 
@@ -56,37 +59,30 @@ public final class ResourceCache implements AutoCloseable {
    * @param protobuf a cache of the resource's protobuf representation (built-in resources only):
    *     fed by its own upstream LIST+WATCH in protobuf, objects kept as the apiserver's protobuf bytes
    */
-  ResourceCache(Upstream upstream, Resource resource, dev.breakwater.proxy.metrics.ProxyMetrics metrics, boolean protobuf) {
+  ResourceCache(Upstream upstream, Resource resource, ProxyMetrics metrics, boolean protobuf) {
     if (protobuf && !resource.builtIn()) {
       throw new IllegalArgumentException("custom resources have no protobuf representation");
     }
     this.metrics = metrics;
     this.resource = resource;
     this.path = servingPath(resource);
-    this.protobuf = protobuf;
     // Custom resources: metadata.name (and metadata.namespace if namespaced) only — their CRD's
     // selectableFields are not read yet, so selectors on other fields fail to convert and go upstream.
     // The protobuf cache indexes only ObjectMeta, so it too selects on those two fields only.
-    this.fieldLabels = resource.builtIn() && !protobuf ? FieldLabels.forKind(resource.group(), resource.kind())
-        : FieldLabels.forCustomResource(resource.namespaced(), java.util.List.of());
-    this.extractor = new ObjectExtractor(fieldLabels.jsonPaths());
-    this.typeMeta = new TypeMeta(resource.kind(), resource.apiVersion());
-    this.scope = new dev.breakwater.cache.delegator.ResourceScope("/registry/" + resource.groupResource(), resource.namespaced(),
-        fieldLabels, extractor);
-    this.partialObjectMetadata = new dev.breakwater.cache.codec.PartialObjectMetadataCodec(!resource.builtIn());
+    FieldLabels fieldLabels = resource.builtIn() && !protobuf ? FieldLabels.forKind(resource.group(), resource.kind())
+        : FieldLabels.forCustomResource(resource.namespaced(), List.of());
+    ObjectExtractor extractor = new ObjectExtractor(fieldLabels.jsonPaths());
+    this.scope = new ResourceScope("/registry/" + resource.groupResource(), resource.namespaced(), fieldLabels, extractor);
     this.cache = new WatchCache(Clock.systemUTC());
     this.executor = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("cache-" + resource.groupResource() + (protobuf ? "-protobuf" : "")).factory());
     HttpListerWatcher lw;
     if (protobuf) {
-      this.protobufFrames = new dev.breakwater.cache.codec.ProtobufFrames(
-          new dev.breakwater.cache.object.ProtobufExtractor(fieldLabels.jsonPaths()));
-      lw = new HttpListerWatcher(upstream, resource.collectionPath(), HttpListerWatcher.WireFormat.protobuf(protobufFrames));
-      this.jsonFrames = null;
+      this.codecs = ResourceCodecs.protobuf(resource.kind(), resource.apiVersion(), new ProtobufExtractor(fieldLabels.jsonPaths()));
+      lw = new HttpListerWatcher(upstream, resource.collectionPath(), HttpListerWatcher.WireFormat.protobuf(codecs.protobufFrames()));
     } else {
-      this.protobufFrames = null;
-      this.jsonFrames = new JsonFrames(extractor, typeMeta);
-      lw = new HttpListerWatcher(upstream, resource.collectionPath(), jsonFrames);
+      this.codecs = ResourceCodecs.json(resource.kind(), resource.apiVersion(), resource.builtIn(), extractor);
+      lw = new HttpListerWatcher(upstream, resource.collectionPath(), codecs.jsonFrames());
     }
     this.reflector = new Reflector(resource.groupResource(), lw, cache, executor, null,
         () -> ThreadLocalRandom.current().nextDouble(), true, 0);
@@ -117,8 +113,29 @@ public final class ResourceCache implements AutoCloseable {
     return resource;
   }
 
+  @Override
   public ServingPath path() {
     return path;
+  }
+
+  @Override
+  public ResourceScope scope() {
+    return scope;
+  }
+
+  @Override
+  public ResourceCodecs codecs() {
+    return codecs;
+  }
+
+  @Override
+  public String groupResource() {
+    return resource.groupResource();
+  }
+
+  @Override
+  public ApiStatus notFound(String name) {
+    return ApiStatus.notFound(resource.group(), resource.resource(), name);
   }
 
   public WatchCache cache() {
@@ -129,62 +146,9 @@ public final class ResourceCache implements AutoCloseable {
     return reflector;
   }
 
-  public FieldLabels fieldLabels() {
-    return fieldLabels;
-  }
-
-  public ObjectExtractor extractor() {
-    return extractor;
-  }
-
-  public TypeMeta typeMeta() {
-    return typeMeta;
-  }
-
-  /** Whether objects are kept in protobuf (see the constructor). */
-  public boolean protobuf() {
-    return protobuf;
-  }
-
-  /** The protobuf decoder (with the type's bookmark template); null for a JSON cache. */
-  public dev.breakwater.cache.codec.ProtobufFrames protobufFrames() {
-    return protobufFrames;
-  }
-
-  /** The JSON decoder (with the kind's bookmark template); null for a protobuf cache. */
-  public JsonFrames jsonFrames() {
-    return jsonFrames;
-  }
-
-  /**
-   * The watch encoder all watchers of representation {@code key} share, built by {@code make} on
-   * first use: an event fanned out to them is encoded once ({@link dev.breakwater.cache.codec.SharedWatchEncoder}).
-   * {@code key} must name everything the encoder's output depends on.
-   */
-  public dev.breakwater.cache.codec.WatchEventEncoder sharedWatchEncoder(String key,
-      java.util.function.Supplier<dev.breakwater.cache.codec.WatchEventEncoder> make) {
-    return watchEncoders.computeIfAbsent(key, k -> new dev.breakwater.cache.codec.SharedWatchEncoder(make.get()));
-  }
-
-  /** PartialObjectMetadata of this resource's objects (memoized per object). */
-  public dev.breakwater.cache.codec.PartialObjectMetadataCodec partialObjectMetadata() {
-    return partialObjectMetadata;
-  }
-
-  /** What parsing a read of this resource needs: key root, scope, field labels. */
-  public dev.breakwater.cache.delegator.ResourceScope scope() {
-    return scope;
-  }
-
-  /** The storage key of the collection ({@code /registry/configmaps}[{@code /ns}]) for continue tokens. */
-  public String listKey(String namespace) {
-    String root = "/registry/" + resource.groupResource();
-    return namespace.isEmpty() ? root : root + "/" + namespace;
-  }
-
-  /** A point-in-time view for the routing decision. */
+  @Override
   public CacheState state() {
-    var ready = cache.ready().state() == dev.breakwater.cache.Ready.State.READY;
+    var ready = cache.ready().state() == Ready.State.READY;
     long rv = cache.resourceVersion();
     return new CacheState() {
       @Override
@@ -203,10 +167,15 @@ public final class ResourceCache implements AutoCloseable {
       }
 
       @Override
-      public dev.breakwater.cache.status.ApiStatus unreadyStatus() {
+      public ApiStatus unreadyStatus() {
         return cache.ready().unreadyStatus();
       }
     };
+  }
+
+  @Override
+  public CompletableFuture<?> whenReady() {
+    return cache.ready().whenReady();
   }
 
   /**
@@ -215,11 +184,12 @@ public final class ResourceCache implements AutoCloseable {
    * for the cache to reach it, asking the reflector for a progress confirmation when it is not
    * there yet. The caller bounds the wait.
    */
+  @Override
   public CompletableFuture<Long> fresh(long arrivalNanos) {
     CompletableFuture<Long> f = probe.currentResourceVersion(arrivalNanos).thenCompose(this::whenFresh);
     f.whenComplete((rv, err) -> {
       if (err == null) {
-        metrics.freshnessWait(resource.groupResource(), java.time.Duration.ofNanos(System.nanoTime() - arrivalNanos));
+        metrics.freshnessWait(resource.groupResource(), Duration.ofNanos(System.nanoTime() - arrivalNanos));
       }
     });
     return f;
@@ -230,6 +200,7 @@ public final class ResourceCache implements AutoCloseable {
    * a progress confirmation, as the apiserver requests etcd watch progress while anyone waits:
    * on a quiet resource the RV would otherwise only move with the next minute's bookmark.
    */
+  @Override
   public CompletableFuture<Long> whenFresh(long rv) {
     if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {
       return CompletableFuture.completedFuture(cache.resourceVersion());
@@ -248,6 +219,31 @@ public final class ResourceCache implements AutoCloseable {
     executor.schedule(() -> poke.cancel(false), 5, TimeUnit.SECONDS);
     f.whenComplete((v, err) -> poke.cancel(false));
     return f;
+  }
+
+  @Override
+  public ApiStatus tooLargeResourceVersion(long resourceVersion) {
+    return cache.tooLargeResourceVersion(resourceVersion);
+  }
+
+  @Override
+  public Result<WatchCache.ListResult> list(WatchCache.ListRequest request) {
+    return cache.list(request);
+  }
+
+  @Override
+  public Result<WatchCache.GetResult> get(String key, long minResourceVersion) {
+    return cache.get(key, minResourceVersion);
+  }
+
+  @Override
+  public Result<CacheWatcher> watch(WatchCache.WatchRequest request, WatchSink sink) {
+    return cache.watch(request, sink);
+  }
+
+  @Override
+  public Result<List<WatchEvent>> eventsSince(long resourceVersion) {
+    return cache.eventsSince(resourceVersion);
   }
 
   @Override
