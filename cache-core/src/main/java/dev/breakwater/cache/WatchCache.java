@@ -311,14 +311,6 @@ public final class WatchCache implements ReflectorStore {
         snapshots.removeLess(compactedRevision);
     }
 
-    /**
-     * The upstream watch broke and a relist is starting: {@code ready.setError}. Watchers stay registered; the
-     * next {@link #replace} brings them up to date with a diff.
-     */
-    public void markPending(String cause) {
-        ready.setPending(cause);
-    }
-
     /** Stops the cache: readiness Stopped, every watcher's stream ended. */
     public void stop() {
         ready.stop();
