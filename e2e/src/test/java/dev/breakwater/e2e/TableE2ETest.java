@@ -1,6 +1,5 @@
 package dev.breakwater.e2e;
 
-import static dev.breakwater.e2e.support.Differential.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +22,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,7 +43,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * pages, pretty, v1beta1), GET, WATCH (from an RV with a selector exit; WatchLists with the
  * initial-events-end bookmark), each includeObject. Bodies must be equal byte for byte once
  * time-relative cells (AGE, durations: each server's own "now") are masked; those cells are
- * then compared parsed, within {@link #TIME_TOLERANCE_S} seconds. Then kubectl's own text
+ * then compared parsed, each pair within the time that passed between the start of the first of
+ * the two requests and the comparison ({@link #window}), plus the cells' own precision — so a
+ * loaded machine that runs the two requests seconds apart cannot fail the test, and an AGE that is
+ * wrong by more than that still does. Then kubectl's own text
  * ({@code get}, {@code -o wide}, {@code -A}, {@code -w}) through Breakwater vs direct.
  * Tables the cache does not answer (no printer, YAML, protobuf, a bad includeObject) reach the
  * apiserver and get its own answer.
@@ -54,7 +59,13 @@ class TableE2ETest {
       + "application/json";
   static final String V1BETA1 = "application/json;as=Table;v=v1beta1;g=meta.k8s.io";
   static final String CR = "/apis/table.e2e.breakwater.dev/v1";
-  static final int TIME_TOLERANCE_S = 2;
+  /**
+   * When the first request of the pair being compared started ({@link System#nanoTime}), 0 when
+   * none has since the last comparison: every request helper arms it, {@link #assertSameText}
+   * takes it. An earlier arm only widens the bound, and a comparison with nothing armed allows
+   * no time at all.
+   */
+  static final java.util.concurrent.atomic.AtomicLong window = new java.util.concurrent.atomic.AtomicLong();
   /** Namespaced collections with a convertor, and cluster-scoped ones. */
   static final List<String> COLLECTIONS = List.of("/api/v1/namespaces/" + NS + "/configmaps", "/api/v1/namespaces/" + NS + "/secrets",
       "/api/v1/namespaces/" + NS + "/services", "/api/v1/namespaces/" + NS + "/events",
@@ -69,6 +80,10 @@ class TableE2ETest {
   static final ObjectMapper JSON = new ObjectMapper();
   /** A HumanDuration as a whole JSON string ("45s", "8m56s", "6y327d") or in a RESTARTS cell ("4 (7m5s ago)"). */
   static final Pattern DURATION = Pattern.compile("(?<=[\"(])(\\d+[smhdy](?:\\d+[smhd])?)(?=\"| ago\\))");
+
+  /** A thread per blocking request sent side by side with others. */
+  static final java.util.concurrent.ExecutorService PAIRS = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+      Thread.ofPlatform().daemon().factory());
 
   static Breakwater bw;
   static HttpClient direct;
@@ -109,14 +124,22 @@ class TableE2ETest {
     }
     // Custom resources' Tables need the CRD cache: the first CR Table request starts it and waits for it.
     long before = bw.server().readStats().orElseThrow().listsFromCache.get();
+    long start = System.nanoTime();
     firstCustomResourceTable = through(CR + "/gadgets?resourceVersion=0", KUBECTL);
     firstCustomResourceTableFromCache = bw.server().readStats().orElseThrow().listsFromCache.get() > before;
     firstCustomResourceTableUpstream = upstream(CR + "/gadgets?resourceVersion=0", KUBECTL);
+    firstCustomResourceTablesApart = System.nanoTime() - start;
   }
 
   static HttpResponse<byte[]> firstCustomResourceTable;
   static HttpResponse<byte[]> firstCustomResourceTableUpstream;
   static boolean firstCustomResourceTableFromCache;
+  static long firstCustomResourceTablesApart;
+
+  @BeforeEach
+  void noStaleWindow() {
+    window.set(0);
+  }
 
   @Test
   void theFirstCustomResourceTableWaitsForTheCrdCache() {
@@ -126,7 +149,8 @@ class TableE2ETest {
     var listRv = Pattern.compile("^\\{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":\\{\"resourceVersion\":\"\\d+\"\\}");
     assertSameText("first CR Table",
         listRv.matcher(new String(firstCustomResourceTableUpstream.body(), StandardCharsets.UTF_8)).replaceFirst("RV"),
-        listRv.matcher(new String(firstCustomResourceTable.body(), StandardCharsets.UTF_8)).replaceFirst("RV"));
+        listRv.matcher(new String(firstCustomResourceTable.body(), StandardCharsets.UTF_8)).replaceFirst("RV"),
+        firstCustomResourceTablesApart);
   }
 
   @AfterAll
@@ -144,11 +168,13 @@ class TableE2ETest {
   }
 
   static HttpResponse<byte[]> through(String pathAndQuery, String accept) throws Exception {
+    arm();
     return plain.send(HttpRequest.newBuilder(URI.create(bw.url() + pathAndQuery)).header("Accept", accept)
         .header("User-Agent", "breakwater-e2e").build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   static HttpResponse<byte[]> upstream(String pathAndQuery, String accept) throws Exception {
+    arm();
     return direct.send(HttpRequest.newBuilder(cluster.server().resolve(pathAndQuery)).header("Accept", accept)
         .header("User-Agent", "breakwater-e2e").build(), HttpResponse.BodyHandlers.ofByteArray());
   }
@@ -190,6 +216,16 @@ class TableE2ETest {
   }
 
   static void assertSameText(String what, String up, String through) {
+    long armed = window.getAndSet(0);
+    assertSameText(what, up, through, armed == 0 ? 0 : System.nanoTime() - armed);
+  }
+
+  /**
+   * {@code elapsedNanos}: an upper bound on how far apart the two servers' "now"s can be. Each
+   * pair of cells may differ by that (rounded up to whole seconds) plus the coarser cell's
+   * precision: "5m" stands for anything in [5m, 6m).
+   */
+  static void assertSameText(String what, String up, String through, long elapsedNanos) {
     List<String> ud = durations(up);
     List<String> td = durations(through);
     String um = DURATION.matcher(up).replaceAll("T");
@@ -198,13 +234,30 @@ class TableE2ETest {
       throw new AssertionError(what + "\nupstream:\n" + up + "\nbreakwater:\n" + through);
     }
     assertThat(td).as(what).hasSameSizeAs(ud);
+    long elapsedS = (elapsedNanos + 999_999_999L) / 1_000_000_000L;
     for (int i = 0; i < ud.size(); i++) {
       String a = ud.get(i);
       String b = td.get(i);
       if (!a.equals(b)) {
-        assertThat(Math.abs(seconds(a) - seconds(b))).as(what + ": time cell " + a + " vs " + b).isLessThanOrEqualTo(TIME_TOLERANCE_S);
+        assertThat(Math.abs(seconds(a) - seconds(b))).as(what + ": time cell " + a + " vs " + b + " (" + elapsedS + " s apart)")
+            .isLessThan(elapsedS + Math.max(precision(a), precision(b)));
       }
     }
+  }
+
+  /** The unit of a HumanDuration's last component, in seconds: what it truncates below. */
+  static long precision(String d) {
+    return seconds("1" + d.charAt(d.length() - 1));
+  }
+
+  /** Arms {@link #window} unless a request of the pair being compared already did. */
+  static void arm() {
+    window.compareAndSet(0, System.nanoTime());
+  }
+
+  static HttpResponse<byte[]> send(HttpClient http, URI uri, String accept) {
+    arm();
+    return dev.breakwater.e2e.support.Differential.send(http, uri, accept);
   }
 
   static List<String> durations(String body) {
@@ -323,6 +376,10 @@ class TableE2ETest {
     }
     // WatchLists with bookmarks: the initial-events-end bookmark is a row too; its RV is each server's own. With
     // includeObject=Object its object is the kind's Go zero value as the conversion round trip leaves it.
+    // All pairs at once (each lasts its timeoutSeconds): the time cells of each are compared within the
+    // time since the first was sent.
+    long sent = System.nanoTime();
+    Map<String, List<CompletableFuture<HttpResponse<byte[]>>>> pairs = new LinkedHashMap<>();
     for (String path : COLLECTIONS) {
       if (path.endsWith("/events")) {
         continue; // consistent watches of events go upstream (README)
@@ -332,15 +389,18 @@ class TableE2ETest {
         // Long enough for the whole initial state on a loaded machine: the freshness wait of the
         // cache's consistent start counts against it.
         String query = path + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=3&includeObject=" + include;
-        var u = CompletableFuture.supplyAsync(() -> send(direct, cluster.server().resolve(query), KUBECTL));
-        var t = CompletableFuture.supplyAsync(() -> send(plain, URI.create(bw.url() + query), KUBECTL));
-        String ub = bookmarksMasked(u.get(20, TimeUnit.SECONDS).body());
-        String tb = bookmarksMasked(t.get(20, TimeUnit.SECONDS).body());
-        assertSameText(query, ub, tb);
-        assertThat(tb).contains("k8s.io/initial-events-end");
-        opened++;
+        pairs.put(query, List.of(CompletableFuture.supplyAsync(() -> send(direct, cluster.server().resolve(query), KUBECTL), PAIRS),
+            CompletableFuture.supplyAsync(() -> send(plain, URI.create(bw.url() + query), KUBECTL), PAIRS)));
       }
     }
+    for (var pair : pairs.entrySet()) {
+      String ub = bookmarksMasked(pair.getValue().get(0).get(60, TimeUnit.SECONDS).body());
+      String tb = bookmarksMasked(pair.getValue().get(1).get(60, TimeUnit.SECONDS).body());
+      assertSameText(pair.getKey(), ub, tb, System.nanoTime() - sent);
+      assertThat(tb).contains("k8s.io/initial-events-end");
+      opened++;
+    }
+    window.set(0);
     // A periodic bookmark (no annotation): the RV moves under a selector that hides the change.
     String ds = "/apis/apps/v1/namespaces/" + NS + "/daemonsets";
     long rv = currentRv(ds);
@@ -366,6 +426,7 @@ class TableE2ETest {
     long rv = currentRv(cms);
     String q = cms + "?watch=1&timeoutSeconds=3&resourceVersion=" + rv;
     long served = bw.server().readStats().orElseThrow().watchesFromCache.get();
+    arm();
     var up = dev.breakwater.e2e.support.WebSockets.texts(direct, URI.create(cluster.server().toString().replace("https:", "wss:") + q), KUBECTL);
     var through = dev.breakwater.e2e.support.WebSockets.texts(plain, URI.create(bw.url().replace("http:", "ws:") + q), KUBECTL);
     Thread.sleep(300);
@@ -458,6 +519,7 @@ class TableE2ETest {
           full.addAll(List.of("-n", NS));
         }
         String[] argv = full.toArray(String[]::new);
+        arm();
         Kubectl.Result u = up.run(argv).assertOk();
         Kubectl.Result t = through.run(argv).assertOk();
         assertSameText(String.join(" ", full), columnsNormalized(u.stdout()), columnsNormalized(t.stdout()));
@@ -474,6 +536,7 @@ class TableE2ETest {
     Kubectl up = new Kubectl(cluster.kubeconfig());
     Kubectl through = new Kubectl(bw.kubeconfig());
     long watches = bw.server().readStats().orElseThrow().watchesFromCache.get();
+    arm();
     Process u = up.start("get", "configmaps", "-n", NS, "-w", "--output-watch-events", "--request-timeout=8s");
     Process t = through.start("get", "configmaps", "-n", NS, "-w", "--output-watch-events", "--request-timeout=8s");
     Thread.sleep(2_000);

@@ -47,6 +47,7 @@ public final class LocalCluster implements AutoCloseable {
   private final boolean ownsWorkDir;
   private final List<String> extraApiServerFlags;
   private final List<String> extraEtcdFlags;
+  private final List<String> extraTokens;
   private final Duration startTimeout;
   private final int etcdPort;
   private final int etcdPeerPort;
@@ -67,6 +68,7 @@ public final class LocalCluster implements AutoCloseable {
     this.workDir = b.workDir != null ? Files.createDirectories(b.workDir) : Files.createTempDirectory("breakwater-cluster-");
     this.extraApiServerFlags = List.copyOf(b.apiServerFlags);
     this.extraEtcdFlags = List.copyOf(b.etcdFlags);
+    this.extraTokens = List.copyOf(b.tokens);
     this.startTimeout = b.startTimeout;
     this.etcdPort = freePort();
     this.etcdPeerPort = freePort();
@@ -83,7 +85,9 @@ public final class LocalCluster implements AutoCloseable {
   public LocalCluster start() throws IOException, InterruptedException {
     try {
       run(List.of(bins.fixtureCerts().toString(), "--dir", pki().toString()), Duration.ofSeconds(60));
-      Files.writeString(workDir.resolve("tokens.csv"), ADMIN_TOKEN + ",token-admin,token-admin-uid,system:masters\n");
+      StringBuilder tokens = new StringBuilder(ADMIN_TOKEN + ",token-admin,token-admin-uid,system:masters\n");
+      extraTokens.forEach(t -> tokens.append(t).append('\n'));
+      Files.writeString(workDir.resolve("tokens.csv"), tokens.toString());
       writeKubeconfig();
       startEtcd();
       startApiServer();
@@ -330,6 +334,7 @@ public final class LocalCluster implements AutoCloseable {
     private Path workDir;
     private final List<String> apiServerFlags = new ArrayList<>();
     private final List<String> etcdFlags = new ArrayList<>();
+    private final List<String> tokens = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(90);
 
     public Builder binaries(FixtureBinaries binaries) {
@@ -346,6 +351,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Extra kube-apiserver flags, e.g. {@code --etcd-compaction-interval=10s}. */
     public Builder apiServerFlag(String flag) {
       apiServerFlags.add(flag);
+      return this;
+    }
+
+    /** One more static token ({@code --token-auth-file} line): a user with these groups (none = no rights). */
+    public Builder token(String token, String user, String uid, String... groups) {
+      tokens.add(token + "," + user + "," + uid + (groups.length == 0 ? "" : ",\"" + String.join(",", groups) + "\""));
       return this;
     }
 

@@ -58,7 +58,7 @@ public final class StatusResponses {
    * request's Accept ({@link ErrorBodies}); Retry-After from the details. The caller checks
    * {@link #negotiable} first: a YAML answer is not produced here.
    */
-  static void sendNegotiated(HttpServerRequest req, ApiStatus s) {
+  public static void sendNegotiated(HttpServerRequest req, ApiStatus s) {
     HttpServerResponse resp = req.response();
     ErrorBodies.Encoded e = ErrorBodies.encode(s, req.getHeader("Accept"), pretty(req))
         .orElseThrow(() -> new IllegalStateException("a YAML Status is the apiserver's to write"));
@@ -76,7 +76,7 @@ public final class StatusResponses {
   }
 
   /** Whether {@link #sendNegotiated} can answer {@code req}: false when the apiserver would write YAML. */
-  static boolean negotiable(HttpServerRequest req) {
+  public static boolean negotiable(HttpServerRequest req) {
     return ErrorBodies.negotiable(req.getHeader("Accept"));
   }
 
