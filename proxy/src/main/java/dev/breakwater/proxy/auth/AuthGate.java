@@ -12,7 +12,7 @@ import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.config.AuthConfig;
 import dev.breakwater.proxy.http.StatusResponses;
 import dev.breakwater.proxy.metrics.ProxyMetrics;
-import dev.breakwater.proxy.route.RequestInfo;
+import dev.breakwater.cache.request.RequestInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
