@@ -120,7 +120,9 @@ class HelmChartE2ETest {
     List<JsonNode> custom = Charts.documents(Charts.template("bw", "breakwater", CUSTOM_RESOURCES));
     assertThat(Charts.find(custom, "ClusterRole").path("rules").toString()).isEqualTo(
         "[{\"apiGroups\":[\"\"],\"resources\":[\"configmaps\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
-            + "{\"apiGroups\":[\"apps\"],\"resources\":[\"deployments\"],\"verbs\":[\"get\",\"list\",\"watch\"]}]");
+            + "{\"apiGroups\":[\"apps\"],\"resources\":[\"deployments\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
+            + "{\"apiGroups\":[\"authentication.k8s.io\"],\"resources\":[\"tokenreviews\"],\"verbs\":[\"create\"]},"
+            + "{\"apiGroups\":[\"authorization.k8s.io\"],\"resources\":[\"subjectaccessreviews\"],\"verbs\":[\"create\"]}]");
     assertThat(configFile(custom)).contains("cache-resources:\n- configmaps\n- deployments.apps\n");
     assertThat(Charts.has(custom, "NetworkPolicy")).isTrue();
     assertThat(env(Charts.find(custom, "Deployment").path("spec").path("template").path("spec").path("containers").get(0),
