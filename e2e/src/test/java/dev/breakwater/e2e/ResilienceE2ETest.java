@@ -8,9 +8,23 @@ import dev.breakwater.e2e.support.Clusters;
 import dev.breakwater.e2e.support.Etcd;
 import dev.breakwater.e2e.support.EventGapChecker;
 import dev.breakwater.e2e.support.RawHttp;
+import dev.breakwater.e2e.support.UpstreamMetrics;
 import dev.breakwater.local.LocalCluster;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +45,7 @@ class ResilienceE2ETest {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResilienceE2ETest.class);
 
+  static final ObjectMapper JSON = new ObjectMapper();
   static LocalCluster cluster;
 
   @BeforeAll
@@ -107,6 +122,130 @@ class ResilienceE2ETest {
       assertThat(code).isEqualTo(410);
     }
     assertThat(Etcd.currentRevision(cluster)).isGreaterThanOrEqualTo(rev);
+  }
+
+  /**
+   * After an upstream restart, 20 informer-like watchers through Breakwater resume from their RVs: the
+   * apiserver sees one WatchList of configmaps from Breakwater's reflector (its relist) and nothing per client —
+   * no LIST, no extra WATCH — and no client is answered 410. Then a write through Breakwater is read back
+   * through it (read-your-writes across the restart).
+   */
+  @Test
+  void noRelistStormAfterAnUpstreamRestart() throws Exception {
+    try (Breakwater bw = breakwater();
+         EventGapChecker watchers = new EventGapChecker(cluster, bw.url(), "storm",
+             new EventGapChecker.Options(20, 0, 1, 0, 0, 1), false);
+         HttpClient http = RawHttp.plain()) {
+      watchers.startWatchers();
+      var reflector = bw.server().caches().orElseThrow().cacheFor(bw.server().caches().orElseThrow()
+          .resource("", "v1", "configmaps").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow())
+          .reflector();
+      long relistsBefore = reflector.relists();
+      restart();
+      // The restarted apiserver's counters start at zero. Its own informers (kube-system configmaps) list and
+      // watch too, so the baseline is taken once Breakwater's reflector has relisted and watches again.
+      await().atMost(Duration.ofSeconds(90)).until(() -> reflector.relists() > relistsBefore
+          && reflector.phase() == dev.breakwater.cache.reflector.Reflector.Phase.WATCHING);
+      Thread.sleep(500);
+      UpstreamMetrics base = UpstreamMetrics.scrape(cluster);
+      long opensAfter = watchers.opens();
+      // Every watcher's stream ends within 8 s (timeoutSeconds 3..8) and is reopened from its RV, twice.
+      await().atMost(Duration.ofSeconds(30)).until(() -> watchers.opens() >= opensAfter + 2L * 20);
+      UpstreamMetrics m = UpstreamMetrics.scrape(cluster);
+      Map<String, Long> delta = UpstreamMetrics.delta(base.requestsByVerb("configmaps"), m.requestsByVerb("configmaps"));
+      LOG.info("after restart: upstream configmaps requests since restart {} (of which after the reflector's relist {}), "
+          + "open watches {} (at relist {}), reflector relists {}, downstream 410s {}, errors {}",
+          m.requestsByVerb("configmaps"), delta, m.longRunning("configmaps", "WATCH"), base.longRunning("configmaps", "WATCH"),
+          reflector.relists() - relistsBefore, watchers.gone410(), watchers.otherErrors());
+      assertThat(reflector.relists() - relistsBefore).as("reflector relists").isEqualTo(1);
+      assertThat(reflector.lists()).as("the reflector relists with a WatchList, not a LIST").isZero();
+      assertThat(delta.getOrDefault("LIST", 0L)).as("upstream LISTs of configmaps caused by 20 resuming clients").isZero();
+      assertThat(m.longRunning("configmaps", "WATCH")).as("open upstream WATCHes of configmaps")
+          .isEqualTo(base.longRunning("configmaps", "WATCH"));
+      assertThat(watchers.gone410()).as("downstream 410s").isZero();
+
+      // Read-your-writes across the restart: a write through Breakwater, then a consistent GET and LIST through it.
+      String base = bw.url() + "/api/v1/namespaces/storm/configmaps";
+      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ryw\"}}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).isEqualTo(201);
+      String rv = JSON.readTree(created.body()).path("metadata").path("resourceVersion").asText();
+      HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "/ryw")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(get.body()).path("metadata").path("resourceVersion").asText()).isEqualTo(rv);
+      HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(list.body()).contains("\"name\":\"ryw\"");
+      assertThat(bw.server().readStats().orElseThrow().listsFromCache.get()).isPositive();
+    }
+  }
+
+  /**
+   * While the apiserver is down: an open watch through Breakwater stays open (and after the restart delivers the
+   * next change on the same stream); RV=0, NotOlderThan, Exact and continue reads are answered from the cache;
+   * a consistent read waits its bound and then fails as a proxy in front of a dead apiserver does (503 Status).
+   */
+  @Test
+  void readsDuringAnOutage() throws Exception {
+    try (Breakwater bw = breakwater(); HttpClient http = RawHttp.plain(); var direct = dev.breakwater.e2e.support.ClusterExtension.direct(cluster)) {
+      direct.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("outage").endMetadata().build())
+          .serverSideApply();
+      for (int i = 0; i < 3; i++) {
+        direct.configMaps().inNamespace("outage").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+            .withName("o-" + i).endMetadata().build()).create();
+      }
+      String base = bw.url() + "/api/v1/namespaces/outage/configmaps";
+      HttpResponse<String> before = http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(before.statusCode()).isEqualTo(200);
+      long listRv = JSON.readTree(before.body()).path("metadata").path("resourceVersion").asLong();
+      HttpResponse<String> page1 = http.send(HttpRequest.newBuilder(URI.create(base + "?limit=1")).build(), HttpResponse.BodyHandlers.ofString());
+      String token = JSON.readTree(page1.body()).path("metadata").path("continue").asText();
+      assertThat(token).isNotEmpty();
+      HttpResponse<InputStream> watch = http.send(HttpRequest.newBuilder(URI.create(base + "?watch=1&resourceVersion=" + listRv
+          + "&timeoutSeconds=120")).build(), HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(watch.statusCode()).isEqualTo(200);
+      BufferedReader events = new BufferedReader(new InputStreamReader(watch.body(), StandardCharsets.UTF_8));
+
+      cluster.stopApiServer();
+      try {
+        for (String q : List.of("?resourceVersion=0", "?resourceVersion=" + listRv + "&resourceVersionMatch=NotOlderThan",
+            "?resourceVersion=" + listRv + "&resourceVersionMatch=Exact", "?limit=1&continue=" + token)) {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + q)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).as(q).isEqualTo(200);
+          assertThat(r.body()).as(q).contains("\"name\":\"o-");
+        }
+        HttpResponse<String> get0 = http.send(HttpRequest.newBuilder(URI.create(base + "/o-1?resourceVersion=0")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(get0.statusCode()).isEqualTo(200);
+        long t0 = System.nanoTime();
+        HttpResponse<String> consistent = http.send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(15)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+        assertThat(consistent.statusCode()).isEqualTo(503);
+        assertThat(consistent.body()).contains("\"reason\":\"ServiceUnavailable\"", "\"code\":503");
+      } finally {
+        cluster.startApiServer();
+      }
+      direct.configMaps().inNamespace("outage").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
+          .withName("after-outage").endMetadata().build()).create();
+      // The same stream, never ended by the outage, delivers the change once the reflector has resumed.
+      CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> {
+        try {
+          String line;
+          while ((line = events.readLine()) != null) {
+            if (line.contains("after-outage")) {
+              return line;
+            }
+          }
+          return "EOF";
+        } catch (java.io.IOException e) {
+          return "IOException " + e;
+        }
+      });
+      assertThat(next.get(90, TimeUnit.SECONDS)).startsWith("{\"type\":\"ADDED\"");
+      watch.body().close();
+    }
   }
 
   static void restart() {

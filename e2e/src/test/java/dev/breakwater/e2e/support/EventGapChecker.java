@@ -102,6 +102,7 @@ public final class EventGapChecker implements AutoCloseable {
   private final HttpClient bwHttp = RawHttp.plain();
   private final HttpClient directHttp;
   private final Watcher truth;
+  private final boolean withTruth;
   private final List<Watcher> watchers = new ArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean stopping;
@@ -111,6 +112,15 @@ public final class EventGapChecker implements AutoCloseable {
   private volatile String truthBroken;
 
   public EventGapChecker(LocalCluster cluster, String breakwaterUrl, String namespace, Options options) {
+    this(cluster, breakwaterUrl, namespace, options, true);
+  }
+
+  /**
+   * @param withTruth false for tests that count the upstream's requests and need no report (no direct
+   *     watcher then; {@link #report} is not available)
+   */
+  public EventGapChecker(LocalCluster cluster, String breakwaterUrl, String namespace, Options options, boolean withTruth) {
+    this.withTruth = withTruth;
     this.cluster = cluster;
     this.breakwaterUrl = breakwaterUrl;
     this.namespace = namespace;
@@ -131,7 +141,9 @@ public final class EventGapChecker implements AutoCloseable {
   /** Creates the namespace, starts the truth watcher and the watchers (waits until each has its start state). */
   public void startWatchers() throws InterruptedException {
     direct.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).serverSideApply();
-    start(truth);
+    if (withTruth) {
+      start(truth);
+    }
     for (Watcher w : watchers) {
       start(w);
     }
@@ -148,7 +160,9 @@ public final class EventGapChecker implements AutoCloseable {
 
   private List<Watcher> concat() {
     List<Watcher> all = new ArrayList<>(watchers);
-    all.add(truth);
+    if (withTruth) {
+      all.add(truth);
+    }
     return all;
   }
 
@@ -376,9 +390,19 @@ public final class EventGapChecker implements AutoCloseable {
     directHttp.close();
   }
 
-  /** Per-watcher counters, for tests that look at one kind. */
+  /** 410s the Breakwater watchers got so far. */
   public long gone410() {
     return watchers.stream().mapToLong(w -> w.gone.get()).sum();
+  }
+
+  /** Watch streams the Breakwater watchers opened so far (answered 200). */
+  public long opens() {
+    return watchers.stream().mapToLong(w -> w.opens.get()).sum();
+  }
+
+  /** Failures (non-200 answers other than 410, I/O errors) the Breakwater watchers had so far. */
+  public long otherErrors() {
+    return watchers.stream().mapToLong(w -> w.otherErrors.get()).sum();
   }
 
   /** One informer-like watcher: LIST or WatchList, then watches resumed from its last RV; relists after 410. */
