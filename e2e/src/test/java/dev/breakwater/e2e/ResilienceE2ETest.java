@@ -147,21 +147,21 @@ class ResilienceE2ETest {
       await().atMost(Duration.ofSeconds(90)).until(() -> reflector.relists() > relistsBefore
           && reflector.phase() == dev.breakwater.cache.reflector.Reflector.Phase.WATCHING);
       Thread.sleep(500);
-      UpstreamMetrics base = UpstreamMetrics.scrape(cluster);
+      UpstreamMetrics atRelist = UpstreamMetrics.scrape(cluster);
       long opensAfter = watchers.opens();
       // Every watcher's stream ends within 8 s (timeoutSeconds 3..8) and is reopened from its RV, twice.
       await().atMost(Duration.ofSeconds(30)).until(() -> watchers.opens() >= opensAfter + 2L * 20);
       UpstreamMetrics m = UpstreamMetrics.scrape(cluster);
-      Map<String, Long> delta = UpstreamMetrics.delta(base.requestsByVerb("configmaps"), m.requestsByVerb("configmaps"));
+      Map<String, Long> delta = UpstreamMetrics.delta(atRelist.requestsByVerb("configmaps"), m.requestsByVerb("configmaps"));
       LOG.info("after restart: upstream configmaps requests since restart {} (of which after the reflector's relist {}), "
           + "open watches {} (at relist {}), reflector relists {}, downstream 410s {}, errors {}",
-          m.requestsByVerb("configmaps"), delta, m.longRunning("configmaps", "WATCH"), base.longRunning("configmaps", "WATCH"),
+          m.requestsByVerb("configmaps"), delta, m.longRunning("configmaps", "WATCH"), atRelist.longRunning("configmaps", "WATCH"),
           reflector.relists() - relistsBefore, watchers.gone410(), watchers.otherErrors());
       assertThat(reflector.relists() - relistsBefore).as("reflector relists").isEqualTo(1);
       assertThat(reflector.lists()).as("the reflector relists with a WatchList, not a LIST").isZero();
       assertThat(delta.getOrDefault("LIST", 0L)).as("upstream LISTs of configmaps caused by 20 resuming clients").isZero();
       assertThat(m.longRunning("configmaps", "WATCH")).as("open upstream WATCHes of configmaps")
-          .isEqualTo(base.longRunning("configmaps", "WATCH"));
+          .isEqualTo(atRelist.longRunning("configmaps", "WATCH"));
       assertThat(watchers.gone410()).as("downstream 410s").isZero();
 
       // Read-your-writes across the restart: a write through Breakwater, then a consistent GET and LIST through it.
