@@ -7,6 +7,7 @@ import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.Clusters;
 import dev.breakwater.e2e.support.Etcd;
 import dev.breakwater.e2e.support.EventGapChecker;
+import dev.breakwater.e2e.support.FaultyTcpProxy;
 import dev.breakwater.e2e.support.RawHttp;
 import dev.breakwater.e2e.support.UpstreamMetrics;
 import dev.breakwater.local.LocalCluster;
@@ -109,6 +110,51 @@ class ResilienceE2ETest {
     assertThat(r.expected()).isPositive();
     assertThat(r.clean()).as(r.toString()).isTrue();
     assertThat(r.gone410()).as(r.toString()).isZero();
+  }
+
+  /**
+   * Breakwater cut off from its upstream (a TCP partition) while the apiserver restarts and the writer goes on:
+   * when the partition heals, Breakwater's reflector gets the restarted apiserver's 410, relists once, and its
+   * watchers receive the difference as ordinary events — the intermediate events of that range are lost upstream
+   * (excused), but no watcher gets a 410 and every one ends in the upstream's state.
+   */
+  @Test
+  void acrossAPartitionThatForcesBreakwaterToRelist() throws Exception {
+    try (FaultyTcpProxy proxy = new FaultyTcpProxy(cluster.apiServerPort());
+         Breakwater bw = Breakwater.start(Breakwater.config(proxy.kubeconfig(cluster.kubeconfig(), cluster.apiServerPort()),
+             Optional.empty()).withCacheReads(true));
+         EventGapChecker checker = new EventGapChecker(cluster, bw.url(), "gap-partition",
+             EventGapChecker.Options.defaults().withFaults(2))) {
+      checker.startWatchers();
+      var cache = bw.server().caches().orElseThrow().cacheFor(bw.server().caches().orElseThrow()
+          .resource("", "v1", "configmaps").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow());
+      long[] cutAt = {0};
+      checker.startWriter(i -> {
+        try {
+          if (i == 0) {
+            proxy.cut();
+            cutAt[0] = cache.cache().resourceVersion();
+            restart(); // the writer goes on after this, straight to the apiserver; Breakwater does not see it
+          } else {
+            long relists = cache.reflector().relists();
+            proxy.heal();
+            await().atMost(Duration.ofSeconds(90)).until(() -> cache.reflector().relists() > relists
+                && cache.reflector().phase() == dev.breakwater.cache.reflector.Reflector.Phase.WATCHING);
+            checker.excuseRelist(cutAt[0], cache.cache().listResourceVersion());
+            LOG.info("partition: Breakwater relisted over ({}, {}]", cutAt[0], cache.cache().listResourceVersion());
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      checker.awaitWriter(Duration.ofMinutes(5));
+      EventGapChecker.Report r = checker.report(Duration.ofSeconds(45));
+      LOG.info("event-gap checker, gap-partition: {}", r);
+      System.out.println("event-gap checker, gap-partition: " + r);
+      assertThat(cache.reflector().relists()).isEqualTo(1);
+      assertThat(r.clean()).as(r.toString()).isTrue();
+      assertThat(r.gone410()).as(r.toString()).isZero();
+    }
   }
 
   @Test
@@ -224,6 +270,13 @@ class ResilienceE2ETest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
         assertThat(consistent.statusCode()).isEqualTo(503);
         assertThat(consistent.body()).contains("\"reason\":\"ServiceUnavailable\"", "\"code\":503");
+        // Degraded, per resource, on the admin listener; still ready (it serves what it holds).
+        String readyz = "http://127.0.0.1:" + bw.adminPort() + "/readyz?verbose";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(readyz)).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.body()).containsPattern("\\[-\\]cache:configmaps degraded: upstream unavailable for \\d+s: ");
+        });
       } finally {
         cluster.startApiServer();
       }
@@ -245,6 +298,16 @@ class ResilienceE2ETest {
       });
       assertThat(next.get(90, TimeUnit.SECONDS)).startsWith("{\"type\":\"ADDED\"");
       watch.body().close();
+      HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bw.adminPort()
+          + "/readyz?verbose")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.body()).contains("[+]cache:configmaps ok\n").doesNotContain("[-]");
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bw.adminPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      var outage = java.util.regex.Pattern.compile("breakwater_cache_upstream_outage_seconds_total\\{resource=\"configmaps\"\\} ([0-9.eE+-]+)")
+          .matcher(metrics);
+      assertThat(outage.find()).as(metrics).isTrue();
+      assertThat(Double.parseDouble(outage.group(1))).isPositive();
+      assertThat(metrics).contains("breakwater_cache_upstream_available{resource=\"configmaps\"} 1");
     }
   }
 

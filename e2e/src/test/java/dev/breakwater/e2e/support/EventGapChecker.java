@@ -390,6 +390,20 @@ public final class EventGapChecker implements AutoCloseable {
     directHttp.close();
   }
 
+  /**
+   * Breakwater itself relisted over ({@code from}, {@code to}] (it was cut off from an upstream that meanwhile
+   * lost the history): what happened in between reaches its watchers as the difference, so every watcher is
+   * excused the events of that range (and the difference's own events, e.g. DELETED at the list RV) — but must
+   * still end in the upstream's state, without a 410.
+   */
+  public void excuseRelist(long from, long to) {
+    for (Watcher w : watchers) {
+      synchronized (w) {
+        w.excused.add(new long[] {from, to});
+      }
+    }
+  }
+
   /** 410s the Breakwater watchers got so far. */
   public long gone410() {
     return watchers.stream().mapToLong(w -> w.gone.get()).sum();

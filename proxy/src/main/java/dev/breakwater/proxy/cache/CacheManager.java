@@ -171,6 +171,10 @@ public final class CacheManager implements AutoCloseable {
       // Gauges look the cache up, so that a cache stopped when idle and started again is what they report.
       metrics.cacheGauges(protobuf ? r.groupResource() + "#protobuf" : r.groupResource(), () -> gauge(key, c -> c.cache().watchers().size()),
           () -> gauge(key, c -> c.cache().current().store().size()));
+      metrics.upstreamHealth(protobuf ? r.groupResource() + "#protobuf" : r.groupResource(), () -> {
+        ResourceCache c = caches.get(key);
+        return c == null ? null : c.health().status();
+      });
       return new ResourceCache(upstream, r, metrics, protobuf);
     });
     cache.touch();
@@ -184,6 +188,16 @@ public final class CacheManager implements AutoCloseable {
 
   public int size() {
     return caches.size();
+  }
+
+  /**
+   * The upstream feed of every running cache, by name ({@code configmaps}, {@code deployments.apps},
+   * {@code …#protobuf}), sorted: for {@code /readyz?verbose}.
+   */
+  public java.util.SortedMap<String, dev.breakwater.cache.reflector.UpstreamHealth.Status> health() {
+    java.util.SortedMap<String, dev.breakwater.cache.reflector.UpstreamHealth.Status> out = new java.util.TreeMap<>();
+    caches.values().forEach(c -> out.put(c.resource().groupResource() + (c.protobuf() ? "#protobuf" : ""), c.health().status()));
+    return out;
   }
 
   @Override

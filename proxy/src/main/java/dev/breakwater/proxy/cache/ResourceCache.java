@@ -36,6 +36,8 @@ public final class ResourceCache implements AutoCloseable {
   private final dev.breakwater.cache.codec.PartialObjectMetadataCodec partialObjectMetadata;
   private final WatchCache cache;
   private final Reflector reflector;
+  /** Whether the upstream feed delivers (issue 16: /readyz, outage metrics). */
+  private final dev.breakwater.cache.reflector.UpstreamHealth health;
   private final ScheduledExecutorService executor;
   private final CurrentResourceVersionProbe probe;
   private final dev.breakwater.proxy.metrics.ProxyMetrics metrics;
@@ -85,7 +87,8 @@ public final class ResourceCache implements AutoCloseable {
       this.jsonFrames = new JsonFrames(extractor, typeMeta);
       lw = new HttpListerWatcher(upstream, resource.collectionPath(), jsonFrames);
     }
-    this.reflector = new Reflector(resource.groupResource(), lw, cache, executor, null,
+    this.health = new dev.breakwater.cache.reflector.UpstreamHealth(Clock.systemUTC());
+    this.reflector = new Reflector(resource.groupResource(), lw, cache, executor, health,
         () -> ThreadLocalRandom.current().nextDouble(), true, 0);
     this.probe = new CurrentResourceVersionProbe(upstream, resource.collectionPath());
     executor.scheduleAtFixedRate(cache::tick, 1, 1, TimeUnit.SECONDS);
@@ -124,6 +127,11 @@ public final class ResourceCache implements AutoCloseable {
 
   public Reflector reflector() {
     return reflector;
+  }
+
+  /** The upstream feed's availability and outage account. */
+  public dev.breakwater.cache.reflector.UpstreamHealth health() {
+    return health;
   }
 
   public FieldLabels fieldLabels() {
