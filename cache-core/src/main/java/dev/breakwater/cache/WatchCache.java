@@ -252,9 +252,7 @@ public final class WatchCache implements ReflectorStore {
         } finally {
             lock.writeLock().unlock();
         }
-        for (WatchEvent e : diff) {
-            dispatcher.dispatch(e);
-        }
+        dispatcher.dispatchRelist(diff);
         dispatcher.resourceVersionAdvanced(resourceVersion);
         completeWaiters(published.resourceVersion());
         ready.setReady();

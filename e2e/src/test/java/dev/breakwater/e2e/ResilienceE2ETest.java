@@ -152,6 +152,7 @@ class ResilienceE2ETest {
       LOG.info("event-gap checker, gap-partition: {}", r);
       System.out.println("event-gap checker, gap-partition: " + r);
       assertThat(cache.reflector().relists()).isEqualTo(1);
+      assertThat(r.collapsed()).as("events delivered as Breakwater's relist difference").isPositive();
       assertThat(r.clean()).as(r.toString()).isTrue();
       assertThat(r.gone410()).as(r.toString()).isZero();
     }

@@ -46,8 +46,8 @@ import java.util.function.IntConsumer;
  * converted by its selector as the apiserver converts them (entry → ADDED, exit → DELETED at the event's RV,
  * both → MODIFIED); events a 410 made it skip (between its last RV and its relist's RV) are excused. Counted:
  * expected, seen, missing, duplicate, reordered (RV below the previous event's), unexpected (an event that is
- * no write of that object, e.g. a diff event of a relist), wrong type, 410s, and whether its final state equals
- * the upstream's.
+ * no write of that object, e.g. a diff event of a relist), wrong type, events seen inside a range a relist
+ * collapsed ({@link #excuseRelist}), 410s, and whether its final state equals the upstream's.
  *
  * <p>Bad input: none from users; a watcher that cannot connect retries every 200 ms and counts the failure.
  */
@@ -76,7 +76,7 @@ public final class EventGapChecker implements AutoCloseable {
 
   /** Totals over all Breakwater watchers. */
   public record Report(int watchers, long expected, long seen, long missing, long duplicate, long reordered,
-                       long unexpected, long wrongType, long gone410, long otherErrors, long reconnects,
+                       long unexpected, long wrongType, long collapsed, long gone410, long otherErrors, long reconnects,
                        int stateMismatches, long truthEvents, int truthRelists, List<String> samples) {
     public boolean clean() {
       return missing == 0 && duplicate == 0 && reordered == 0 && unexpected == 0 && wrongType == 0 && stateMismatches == 0;
@@ -85,7 +85,8 @@ public final class EventGapChecker implements AutoCloseable {
     @Override
     public String toString() {
       return "watchers=" + watchers + " expected=" + expected + " seen=" + seen + " missing=" + missing + " duplicate=" + duplicate
-          + " reordered=" + reordered + " unexpected=" + unexpected + " wrongType=" + wrongType + " 410=" + gone410
+          + " reordered=" + reordered + " unexpected=" + unexpected + " wrongType=" + wrongType + " collapsedByRelist=" + collapsed
+          + " 410=" + gone410
           + " otherErrors=" + otherErrors + " reconnects=" + reconnects + " stateMismatches=" + stateMismatches
           + " truthEvents=" + truthEvents + " truthRelists=" + truthRelists + (samples.isEmpty() ? "" : " samples=" + samples);
     }
@@ -277,6 +278,7 @@ public final class EventGapChecker implements AutoCloseable {
     long reordered = 0;
     long unexpected = 0;
     long wrongType = 0;
+    long collapsed = 0;
     long gone = 0;
     long other = 0;
     long reconnects = 0;
@@ -296,15 +298,21 @@ public final class EventGapChecker implements AutoCloseable {
         }
         prevRv = Math.max(prevRv, s.rv());
         String type = exp.get(key);
+        // Inside a range a relist collapsed (410 downstream, or Breakwater's own relist): the events are a
+        // difference — an object deleted and re-created is one MODIFIED, created and updated one ADDED.
+        boolean inRelist = excused(excused, s.rv());
+        if (inRelist) {
+          collapsed++;
+        }
         if (type == null) {
-          if (!excused(excused, s.rv())) {
+          if (!inRelist) {
             unexpected++;
             sample(samples, w.id + " unexpected " + s);
           }
         } else if (!matched.add(key)) {
           dup++;
           sample(samples, w.id + " duplicate " + s);
-        } else if (!type.equals(s.type())) {
+        } else if (!type.equals(s.type()) && !inRelist) {
           wrongType++;
           sample(samples, w.id + " " + s + " expected " + type);
         }
@@ -331,8 +339,8 @@ public final class EventGapChecker implements AutoCloseable {
       other += w.otherErrors.get();
       reconnects += w.reconnects.get();
     }
-    return new Report(watchers.size(), expected, seen, missing, dup, reordered, unexpected, wrongType, gone, other, reconnects,
-        mismatches, truthEvents.size(), truth.gone.get(), samples);
+    return new Report(watchers.size(), expected, seen, missing, dup, reordered, unexpected, wrongType, collapsed, gone, other,
+        reconnects, mismatches, truthEvents.size(), truth.gone.get(), samples);
   }
 
   private static void sample(List<String> samples, String s) {
