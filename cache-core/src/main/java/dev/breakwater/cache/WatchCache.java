@@ -203,7 +203,8 @@ public final class WatchCache implements ReflectorStore {
      * ordinary events, so that neither open watchers nor watchers resuming later have to relist (the apiserver
      * cannot do this: it terminates its watchers) — issue 16:
      * <ul>
-     *   <li>ADDED / MODIFIED carry the listed object at <em>its own</em> RV (the upstream revision at which it
+     *   <li>ADDED / MODIFIED (DELETED + ADDED when the UID changed: deleted and re-created) carry the listed
+     *       object at <em>its own</em> RV (the upstream revision at which it
      *       reached that state: a real RV, above the cache RV before the relist, so the client's next update
      *       carries the right RV and no write is answered 409 for our sake); DELETED carries the previous state
      *       at the list RV (the deletion's exact revision is unknown; it is at or below the list RV). Events are
@@ -274,7 +275,17 @@ public final class WatchCache implements ReflectorStore {
             if (n == null) {
                 out.add(new WatchEvent(WatchEvent.Type.DELETED, e.getValue(), e.getValue(), listRv, now));
             } else if (n.resourceVersion() != e.getValue().resourceVersion()) {
-                out.add(new WatchEvent(WatchEvent.Type.MODIFIED, n, e.getValue(), ownRv(n, after, listRv), now));
+                long at = ownRv(n, after, listRv);
+                if (!n.uid().isEmpty() && !n.uid().equals(e.getValue().uid())) {
+                    // Deleted and re-created meanwhile (another UID): DELETED then ADDED, as the apiserver's
+                    // watchers saw it, never a MODIFIED that changes an object's identity. Both at the new
+                    // object's RV (the deletion's own is unknown and lies before it); the stable sort keeps them
+                    // in this order.
+                    out.add(new WatchEvent(WatchEvent.Type.DELETED, e.getValue(), e.getValue(), at, now));
+                    out.add(new WatchEvent(WatchEvent.Type.ADDED, n, null, at, now));
+                } else {
+                    out.add(new WatchEvent(WatchEvent.Type.MODIFIED, n, e.getValue(), at, now));
+                }
             }
         }
         for (Map.Entry<String, CachedObject> e : next.entries()) {

@@ -237,6 +237,19 @@ class WatchCacheTest {
     }
 
     @Test
+    void relistSendsDeletedThenAddedForAnObjectRecreatedWithAnotherUid() {
+        seed();
+        RecordingSink s = sink();
+        cache.watch(new WatchCache.WatchRequest("", 10, null, false, SelectionPredicate.everything(), null), s).value();
+        var recreated = TestObjects.EXTRACTOR.extract(("{\"metadata\":{\"name\":\"a\",\"namespace\":\"default\","
+                + "\"uid\":\"another\",\"resourceVersion\":\"14\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8)).value();
+        cache.replace(List.of(recreated, cm("default", "b", 7, "app", "x"), cm("kube-system", "k", 9)), 20);
+        assertThat(s.render()).containsExactly("DELETED default/a@5 rv=14", "ADDED default/a@14 rv=14");
+        assertThat(cache.eventsSince(10).value()).extracting(WatchEvent::type)
+                .containsExactly(WatchEvent.Type.DELETED, WatchEvent.Type.ADDED);
+    }
+
+    @Test
     void relistToAnOlderListRestartsTheHistory() {
         seed();
         cache.add(cm("default", "d", 30));

@@ -138,8 +138,9 @@ class ResilienceE2ETest {
           } else {
             long relists = cache.reflector().relists();
             proxy.heal();
+            // Done once the relist's state is in (the relist counter moves first, when the 410 arrives).
             await().atMost(Duration.ofSeconds(90)).until(() -> cache.reflector().relists() > relists
-                && cache.reflector().phase() == dev.breakwater.cache.reflector.Reflector.Phase.WATCHING);
+                && Long.compareUnsigned(cache.cache().listResourceVersion(), cutAt[0]) > 0);
             checker.excuseRelist(cutAt[0], cache.cache().listResourceVersion());
             LOG.info("partition: Breakwater relisted over ({}, {}]", cutAt[0], cache.cache().listResourceVersion());
           }
@@ -191,7 +192,9 @@ class ResilienceE2ETest {
       restart();
       // The restarted apiserver's counters start at zero. Its own informers (kube-system configmaps) list and
       // watch too, so the baseline is taken once Breakwater's reflector has relisted and watches again.
+      long listRvBefore = cacheOf(bw).listResourceVersion();
       await().atMost(Duration.ofSeconds(90)).until(() -> reflector.relists() > relistsBefore
+          && cacheOf(bw).listResourceVersion() > listRvBefore
           && reflector.phase() == dev.breakwater.cache.reflector.Reflector.Phase.WATCHING);
       Thread.sleep(500);
       UpstreamMetrics atRelist = UpstreamMetrics.scrape(cluster);
@@ -310,6 +313,12 @@ class ResilienceE2ETest {
       assertThat(Double.parseDouble(outage.group(1))).isPositive();
       assertThat(metrics).contains("breakwater_cache_upstream_available{resource=\"configmaps\"} 1");
     }
+  }
+
+  static dev.breakwater.cache.WatchCache cacheOf(Breakwater bw) throws Exception {
+    var m = bw.server().caches().orElseThrow();
+    return m.cacheFor(m.resource("", "v1", "configmaps").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .orElseThrow()).cache();
   }
 
   static void restart() {

@@ -310,8 +310,10 @@ public final class EventGapChecker implements AutoCloseable {
             sample(samples, w.id + " unexpected " + s);
           }
         } else if (!matched.add(key)) {
-          dup++;
-          sample(samples, w.id + " duplicate " + s);
+          if (!inRelist) { // a re-created object's DELETED + ADDED share the new object's RV
+            dup++;
+            sample(samples, w.id + " duplicate " + s);
+          }
         } else if (!type.equals(s.type()) && !inRelist) {
           wrongType++;
           sample(samples, w.id + " " + s + " expected " + type);
