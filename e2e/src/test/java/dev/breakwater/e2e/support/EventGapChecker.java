@@ -33,7 +33,7 @@ import java.util.function.IntConsumer;
  * The event-gap checker of issue 16: a writer makes many changes to ConfigMaps of one namespace (creates, data
  * updates, label changes that move objects in and out of selectors, deletes) straight against the apiserver,
  * while watchers through Breakwater (plain watches from a LIST's RV, WatchLists; no selector, {@code group=a},
- * {@code group=b}) record what they see, reconnecting from their last RV whenever their watch ends (short
+ * {@code group=b}; JSON and protobuf) record what they see, reconnecting from their last RV whenever their watch ends (short
  * {@code timeoutSeconds}, so they resume often, across every fault), relisting only after a 410 — as an
  * informer does.
  *
@@ -56,7 +56,8 @@ public final class EventGapChecker implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * @param watchers   watchers through Breakwater (round-robin over {plain, WatchList} × {all, group=a, group=b})
+   * @param watchers   watchers through Breakwater (round-robin over {all, group=a, group=b} × {plain, WatchList} ×
+   *                   {JSON, protobuf})
    * @param writes     writes the writer makes
    * @param objects    distinct object names it writes
    * @param faultEvery run the fault after every this many writes (0 = never)
@@ -128,14 +129,14 @@ public final class EventGapChecker implements AutoCloseable {
     this.options = options;
     this.direct = ClusterExtension.direct(cluster);
     this.directHttp = RawHttp.direct(cluster);
-    this.truth = new Watcher("truth", true, false, null);
+    this.truth = new Watcher("truth", true, false, false, null);
     for (int i = 0; i < options.watchers(); i++) {
       String selector = switch (i % 3) {
         case 0 -> null;
         case 1 -> "group=a";
         default -> "group=b";
       };
-      watchers.add(new Watcher("w" + i, false, (i / 3) % 2 == 1, selector));
+      watchers.add(new Watcher("w" + i, false, (i / 3) % 2 == 1, (i / 6) % 2 == 1, selector));
     }
   }
 
@@ -434,6 +435,8 @@ public final class EventGapChecker implements AutoCloseable {
     final String id;
     final boolean isTruth;
     final boolean watchList;
+    /** LIST and WATCH in protobuf (Breakwater's protobuf cache), else JSON. */
+    final boolean protobuf;
     final String selector; // null or "group=x"
     volatile boolean started;
     volatile long startRv;
@@ -450,10 +453,11 @@ public final class EventGapChecker implements AutoCloseable {
     private volatile InputStream stream;
     private final Random random;
 
-    Watcher(String id, boolean isTruth, boolean watchList, String selector) {
+    Watcher(String id, boolean isTruth, boolean watchList, boolean protobuf, String selector) {
       this.id = id;
       this.isTruth = isTruth;
       this.watchList = watchList;
+      this.protobuf = protobuf;
       this.selector = selector;
       this.random = new Random(id.hashCode());
     }
@@ -558,35 +562,62 @@ public final class EventGapChecker implements AutoCloseable {
       }
     }
 
-    /** A consistent LIST: replaces the state, returns the list RV. */
+    /** A consistent LIST (in the watcher's encoding): replaces the state, returns the list RV. */
     private long relist() throws IOException, InterruptedException {
-      HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create(base() + "?" + selectorQuery().replaceFirst("^&", "")))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IOException("LIST answered " + r.statusCode() + ": " + r.body());
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base() + "?" + selectorQuery().replaceFirst("^&", "")))
+          .timeout(Duration.ofSeconds(30));
+      if (protobuf) {
+        req.header("Accept", "application/vnd.kubernetes.protobuf");
       }
-      JsonNode list = JSON.readTree(r.body());
+      HttpResponse<byte[]> r = http().send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new IOException("LIST answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
+      }
+      Map<String, Long> listed = new TreeMap<>();
+      Map<String, String> listedGroups = new HashMap<>();
+      long listRv;
+      if (protobuf) {
+        dev.breakwater.cache.reflector.ListPage page;
+        try {
+          page = PROTOBUF.listPage(r.body());
+        } catch (dev.breakwater.cache.codec.JsonFrames.DecodeException e) {
+          throw new IOException("undecodable protobuf LIST: " + e.getMessage(), e);
+        }
+        for (var o : page.items()) {
+          listed.put(o.name(), o.resourceVersion());
+          listedGroups.put(o.name(), o.label("group"));
+        }
+        listRv = page.resourceVersion();
+      } else {
+        JsonNode list = JSON.readTree(r.body());
+        for (JsonNode item : list.path("items")) {
+          String name = item.path("metadata").path("name").asText();
+          listed.put(name, item.path("metadata").path("resourceVersion").asLong());
+          listedGroups.put(name, item.path("metadata").path("labels").path("group").asText(null));
+        }
+        listRv = list.path("metadata").path("resourceVersion").asLong();
+      }
       synchronized (this) {
         Map<String, Long> before = new TreeMap<>(state);
         state.clear();
+        state.putAll(listed);
         groups.clear();
-        for (JsonNode item : list.path("items")) {
-          String name = item.path("metadata").path("name").asText();
-          state.put(name, item.path("metadata").path("resourceVersion").asLong());
-          groups.put(name, item.path("metadata").path("labels").path("group").asText(null));
-        }
+        groups.putAll(listedGroups);
         if (isTruth && started && !before.equals(state)) {
           truthBroken = "truth watcher lost events across a relist: " + before + " -> " + state;
           throw new IllegalStateException("truth watcher lost events across a relist: " + before + " -> " + state);
         }
       }
-      return list.path("metadata").path("resourceVersion").asLong();
+      return listRv;
     }
 
     /** Reads one watch stream to its end; returns the last RV. Throws {@link Gone} on a 410. */
     private long stream(String query, long lastRv, boolean initial) throws IOException, InterruptedException {
-      HttpResponse<InputStream> r = http().send(HttpRequest.newBuilder(URI.create(base() + "?" + query)).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base() + "?" + query));
+      if (protobuf) {
+        req.header("Accept", "application/vnd.kubernetes.protobuf");
+      }
+      HttpResponse<InputStream> r = http().send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() == 410) {
         r.body().close();
         throw new Gone(lastRv);
@@ -600,19 +631,12 @@ public final class EventGapChecker implements AutoCloseable {
       boolean inInitial = initial;
       Map<String, Long> initialState = inInitial ? new TreeMap<>() : null;
       Map<String, String> initialGroups = inInitial ? new HashMap<>() : null;
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          if (line.isEmpty()) {
-            continue;
-          }
-          JsonNode ev = JSON.readTree(line);
-          String type = ev.path("type").asText();
-          JsonNode meta = ev.path("object").path("metadata");
-          long rv = meta.path("resourceVersion").asLong();
-          switch (type) {
+      try (FrameReader frames = protobuf ? new ProtobufFrameReader(r.body()) : new JsonFrameReader(r.body())) {
+        Frame f;
+        while ((f = frames.next()) != null) {
+          switch (f.type()) {
             case "BOOKMARK" -> {
-              if (inInitial && "true".equals(meta.path("annotations").path("k8s.io/initial-events-end").asText())) {
+              if (inInitial && f.initialEventsEnd()) {
                 synchronized (this) {
                   state.clear();
                   state.putAll(initialState);
@@ -620,38 +644,36 @@ public final class EventGapChecker implements AutoCloseable {
                   groups.putAll(initialGroups);
                 }
                 inInitial = false;
-                startRv = rv;
+                startRv = f.rv();
                 started = true;
               }
-              lastRv = Math.max(lastRv, rv);
+              lastRv = Math.max(lastRv, f.rv());
             }
             case "ERROR" -> {
-              if (ev.path("object").path("code").asInt() == 410) {
+              if (f.errorCode() == 410) {
                 throw new Gone(lastRv);
               }
-              throw new IOException("watch ERROR " + ev.path("object"));
+              throw new IOException("watch ERROR " + f.errorCode());
             }
             case "ADDED", "MODIFIED", "DELETED" -> {
-              String name = meta.path("name").asText();
-              String group = meta.path("labels").path("group").asText(null);
               if (inInitial) {
-                initialState.put(name, rv);
-                initialGroups.put(name, group);
+                initialState.put(f.name(), f.rv());
+                initialGroups.put(f.name(), f.group());
                 continue;
               }
               synchronized (this) {
-                seen.add(new Seen(type, name, rv, group));
-                if (type.equals("DELETED")) {
-                  state.remove(name);
-                  groups.remove(name);
+                seen.add(new Seen(f.type(), f.name(), f.rv(), f.group()));
+                if (f.type().equals("DELETED")) {
+                  state.remove(f.name());
+                  groups.remove(f.name());
                 } else {
-                  state.put(name, rv);
-                  groups.put(name, group);
+                  state.put(f.name(), f.rv());
+                  groups.put(f.name(), f.group());
                 }
               }
-              lastRv = rv;
+              lastRv = f.rv();
             }
-            default -> throw new IOException("unknown watch event " + line);
+            default -> throw new IOException("unknown watch event " + f);
           }
         }
       } finally {
@@ -663,6 +685,88 @@ public final class EventGapChecker implements AutoCloseable {
       return lastRv;
     }
   }
+
+  /** One watch event as the watchers need it, whatever its encoding. */
+  record Frame(String type, String name, long rv, String group, boolean initialEventsEnd, int errorCode) {}
+
+  interface FrameReader extends AutoCloseable {
+    /** The next frame, null at the end of the stream. */
+    Frame next() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+
+  /** JSON: one event per line. */
+  static final class JsonFrameReader implements FrameReader {
+    private final BufferedReader lines;
+
+    JsonFrameReader(InputStream in) {
+      this.lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Frame next() throws IOException {
+      String line;
+      do {
+        line = lines.readLine();
+      } while (line != null && line.isEmpty());
+      if (line == null) {
+        return null;
+      }
+      JsonNode ev = JSON.readTree(line);
+      JsonNode meta = ev.path("object").path("metadata");
+      return new Frame(ev.path("type").asText(), meta.path("name").asText(), meta.path("resourceVersion").asLong(),
+          meta.path("labels").path("group").asText(null),
+          "true".equals(meta.path("annotations").path("k8s.io/initial-events-end").asText()),
+          ev.path("object").path("code").asInt());
+    }
+
+    @Override
+    public void close() throws IOException {
+      lines.close();
+    }
+  }
+
+  /** Protobuf: 4-byte big-endian length, then a {@code WatchEvent} — decoded with cache-core's own decoder. */
+  static final class ProtobufFrameReader implements FrameReader {
+    private final java.io.DataInputStream in;
+
+    ProtobufFrameReader(InputStream in) {
+      this.in = new java.io.DataInputStream(in);
+    }
+
+    @Override
+    public Frame next() throws IOException {
+      int n;
+      try {
+        n = in.readInt();
+      } catch (java.io.EOFException e) {
+        return null;
+      }
+      byte[] b = new byte[n];
+      in.readFully(b);
+      try {
+        return switch (PROTOBUF.watchFrame(b, 0, n)) {
+          case dev.breakwater.cache.codec.JsonFrames.Event e -> new Frame(e.type().name(), e.object().name(),
+              e.object().resourceVersion(), e.object().label("group"), false, 0);
+          case dev.breakwater.cache.codec.JsonFrames.Bookmark bm -> new Frame("BOOKMARK", "", bm.resourceVersion(), null,
+              bm.initialEventsEnd(), 0);
+          case dev.breakwater.cache.codec.JsonFrames.Error err -> new Frame("ERROR", "", 0, null, false, err.status().code());
+        };
+      } catch (dev.breakwater.cache.codec.JsonFrames.DecodeException e) {
+        throw new IOException("undecodable protobuf watch frame: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  static final dev.breakwater.cache.codec.ProtobufFrames PROTOBUF =
+      new dev.breakwater.cache.codec.ProtobufFrames(new dev.breakwater.cache.object.ProtobufExtractor(List.of()));
 
   /** A 410 (status or watch ERROR): relist. */
   static final class Gone extends RuntimeException {
