@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.selector.SelectionPredicate;
 import dev.breakwater.cache.store.OrderedStore;
@@ -131,7 +132,7 @@ public final class CacheWatcher {
                 while (it.hasNext()) {
                     CachedObject o = it.next();
                     if (predicate.matches(o)) {
-                        return new WatchSink.Event(WatchSink.Type.ADDED, o, o.resourceVersion(), false);
+                        return new WatchSink.Event(EventType.ADDED, o, o.resourceVersion(), false);
                     }
                 }
                 return null;
@@ -175,16 +176,16 @@ public final class CacheWatcher {
         if (!key.startsWith(prefix)) {
             return null;
         }
-        boolean cur = event.type() != WatchEvent.Type.DELETED && predicate.matches(event.object());
+        boolean cur = event.type() != EventType.DELETED && predicate.matches(event.object());
         boolean old = event.prevObject() != null && predicate.matches(event.prevObject());
         if (cur && !old) {
-            return new WatchSink.Event(WatchSink.Type.ADDED, event.object(), event.resourceVersion(), false);
+            return new WatchSink.Event(EventType.ADDED, event.object(), event.resourceVersion(), false);
         }
         if (cur) {
-            return new WatchSink.Event(WatchSink.Type.MODIFIED, event.object(), event.resourceVersion(), false);
+            return new WatchSink.Event(EventType.MODIFIED, event.object(), event.resourceVersion(), false);
         }
         if (old) {
-            return new WatchSink.Event(WatchSink.Type.DELETED, event.prevObject(), event.resourceVersion(), false);
+            return new WatchSink.Event(EventType.DELETED, event.prevObject(), event.resourceVersion(), false);
         }
         return null;
     }
@@ -363,7 +364,7 @@ public final class CacheWatcher {
             if (e == null) {
                 return null;
             }
-            if (e.type() == WatchSink.Type.BOOKMARK) {
+            if (e.type() == EventType.BOOKMARK) {
                 long rv = e.resourceVersion();
                 int cmp = Long.compareUnsigned(rv, bookmarkFloor);
                 if (!allowBookmarks && !e.initialEventsEnd()) {

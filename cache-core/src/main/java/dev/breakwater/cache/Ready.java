@@ -14,14 +14,15 @@ import java.util.function.Consumer;
  * Whether a watch cache can serve: the three-state condition of {@code ready} in
  * {@code k8s.io/apiserver/pkg/storage/cacher/ready.go}. Initial state Pending:
  * <pre>
- * Pending &lt;------&gt; Ready -----&gt; Stopped
+ * Pending -------&gt; Ready -----&gt; Stopped
  *    |                            ^
  *    └----------------------------┘
  * </pre>
- * Pending → Ready when the first LIST (or a relist) is in the cache ({@code setReady}); Ready → Pending when
- * the upstream watch breaks and a relist starts ({@code setError}); any → Stopped forever ({@code stop}). Each
- * Pending → Ready transition increments the {@linkplain #generation() generation}; a watch registered in one
- * generation must not outlive it.
+ * Pending → Ready when the first LIST is in the cache ({@code setReady}); any → Stopped forever
+ * ({@code stop}). Go's Ready → Pending ({@code setError}, when the watch breaks and a relist starts) is not
+ * taken: Breakwater's relist turns the difference into events and keeps its watchers, so the cache stays a
+ * valid state at its RV throughout (see {@code cacher.Cacher}). The Pending → Ready transition sets the
+ * {@linkplain #generation() generation} to 1.
  *
  * <p>Observing without blocking: {@link #whenReady()} is a future completed at the next Ready (or Stopped,
  * exceptionally); callers add their own timeout ({@code orTimeout}) so the proxy waits for the cache instead of
@@ -38,13 +39,12 @@ public final class Ready {
     public enum State { PENDING, READY, STOPPED }
 
     /** The outcome of {@link #check()}. */
-    public record Check(State state, int generation, Duration sinceLastChange, String lastError) {
+    public record Check(State state, int generation, Duration sinceLastChange) {
         /** The error the cacher answers with when not Ready (429 while Pending, 503-ish text when Stopped). */
         public String errorText() {
             return switch (state) {
                 case READY -> null;
-                case PENDING -> lastError == null ? "storage is (re)initializing"
-                        : "storage is (re)initializing: " + lastError;
+                case PENDING -> "storage is (re)initializing";
                 case STOPPED -> "apiserver cacher is stopped";
             };
         }
@@ -65,10 +65,8 @@ public final class Ready {
     // @GuardedBy("this")
     private int generation;
     // @GuardedBy("this")
-    private String lastError;
-    // @GuardedBy("this")
     private Instant lastStateChange;
-    // @GuardedBy("this"): completed on the next Ready/Stopped, then replaced when going back to Pending
+    // @GuardedBy("this"): completed at Ready or Stopped
     private CompletableFuture<Integer> waiters = new CompletableFuture<>();
 
     public Ready(InstantSource clock) {
@@ -78,43 +76,20 @@ public final class Ready {
 
     /** {@code setReady}: Pending → Ready (no effect when Ready or Stopped). */
     public void setReady() {
-        set(true, null);
-    }
-
-    /** {@code setError}: Ready → Pending, remembering why (no effect when Stopped). */
-    public void setPending(String error) {
-        set(false, error);
-    }
-
-    private void set(boolean ok, String error) {
         CompletableFuture<Integer> complete = null;
-        State changed = null;
         int gen;
         synchronized (this) {
-            if (state == State.STOPPED) {
+            if (state != State.PENDING) {
                 return;
             }
-            lastError = error;
-            if (ok && state == State.PENDING) {
-                state = State.READY;
-                generation++;
-                lastStateChange = clock.instant();
-                complete = waiters;
-                changed = State.READY;
-            } else if (!ok && state == State.READY) {
-                state = State.PENDING;
-                lastStateChange = clock.instant();
-                waiters = new CompletableFuture<>();
-                changed = State.PENDING;
-            }
+            state = State.READY;
+            generation++;
+            lastStateChange = clock.instant();
+            complete = waiters;
             gen = generation;
         }
-        if (complete != null) {
-            complete.complete(gen);
-        }
-        if (changed != null) {
-            notifyListeners(changed);
-        }
+        complete.complete(gen);
+        notifyListeners(State.READY);
     }
 
     /** {@code stop}: irreversible; pending {@link #whenReady()} futures fail with {@link StoppedException}. */
@@ -148,7 +123,7 @@ public final class Ready {
     /** {@code checkAndReadGeneration}. */
     public synchronized Check check() {
         return new Check(state, state == State.READY ? generation : 0,
-                Duration.between(lastStateChange, clock.instant()), lastError);
+                Duration.between(lastStateChange, clock.instant()));
     }
 
     public synchronized State state() {

@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.reflector.ReflectorStore;
 import dev.breakwater.cache.selector.SelectionPredicate;
@@ -91,43 +92,41 @@ public final class WatchCache implements ReflectorStore {
     /** The store and the RV it is at, published together. Immutable. */
     public record Published(OrderedStore store, long resourceVersion) {}
 
-    /** {@code ResourceVersionMatch}. */
-    public enum Match { UNSET, EXACT, NOT_OLDER_THAN }
-
     /**
-     * A LIST as the cacher sees it after validation ({@code storage.ListOptions}).
+     * One LIST page to read, as the routing plan decided it ({@code delegator.ReadRouting.list}): nothing about
+     * resourceVersionMatch, legacy exact or the RV=0 limit rule is decided here again.
      *
-     * @param prefix             store key prefix: {@code ""} or {@code "ns/"}
-     * @param resourceVersion    the request parameter as given: {@code ""}, {@code "0"} or a decimal RV
-     * @param match              resourceVersionMatch
-     * @param limit              {@code limit}, {@code <= 0} for none
-     * @param continueKey        the decoded continue token's start key (store-relative), or null
-     * @param continueRv         the decoded token's RV (0 if none; -1 = latest)
-     * @param predicate          selectors
-     * @param currentRv          for consistent reads (RV unset, continue rv -1): the upstream's current RV
-     *                           ({@code getCurrentRV}, a quorum {@code LIST ?limit=1}); ignored otherwise
+     * @param prefix           store key prefix: {@code ""} or {@code "ns/"}
+     * @param startKey         the store-relative key to start from (inclusive; a continue token's), or null
+     * @param limit            page size, {@code <= 0} for all
+     * @param predicate        selectors
+     * @param snapshot         true: from the snapshot with the greatest RV ≤ {@code resourceVersion}, answered at
+     *                         exactly {@code resourceVersion} (Exact, legacy exact, continue rv &gt; 0); false: current
+     *                         state, answered at the cache RV
+     * @param resourceVersion  the RV the cache must have reached (a consistent read's: the upstream's current RV)
      */
-    public record ListRequest(String prefix, String resourceVersion, Match match, long limit, String continueKey,
-                              long continueRv, SelectionPredicate predicate, long currentRv) {
+    public record ListRequest(String prefix, String startKey, long limit, SelectionPredicate predicate, boolean snapshot,
+                              long resourceVersion) {
         public ListRequest {
             Objects.requireNonNull(prefix);
-            Objects.requireNonNull(resourceVersion);
-            Objects.requireNonNull(match);
             Objects.requireNonNull(predicate);
         }
 
-        public static ListRequest of(String prefix, String resourceVersion, long limit, SelectionPredicate p) {
-            return new ListRequest(prefix, resourceVersion, Match.UNSET, limit, null, 0, p, 0);
+        /** Current state once the cache RV is at least {@code resourceVersion}. */
+        public static ListRequest current(String prefix, String startKey, long limit, SelectionPredicate p,
+                                          long resourceVersion) {
+            return new ListRequest(prefix, startKey, limit, p, false, resourceVersion);
         }
 
-        /** This request with {@code currentRv} set (for consistent reads). */
-        public ListRequest withCurrent(long currentResourceVersion) {
-            return new ListRequest(prefix, resourceVersion, match, limit, continueKey, continueRv, predicate,
-                    currentResourceVersion);
+        /** The snapshot at (the greatest RV ≤) {@code resourceVersion}. */
+        public static ListRequest snapshot(String prefix, String startKey, long limit, SelectionPredicate p,
+                                           long resourceVersion) {
+            return new ListRequest(prefix, startKey, limit, p, true, resourceVersion);
         }
 
-        long parsedRv() {
-            return resourceVersion.isEmpty() ? 0 : Long.parseUnsignedLong(resourceVersion);
+        /** This request at {@code rv} (a consistent read, once the upstream's current RV is known). */
+        public ListRequest withResourceVersion(long rv) {
+            return new ListRequest(prefix, startKey, limit, predicate, snapshot, rv);
         }
     }
 
@@ -273,7 +272,7 @@ public final class WatchCache implements ReflectorStore {
         for (Map.Entry<String, CachedObject> e : old.entries()) {
             CachedObject n = seen.remove(e.getKey());
             if (n == null) {
-                out.add(new WatchEvent(WatchEvent.Type.DELETED, e.getValue(), e.getValue(), listRv, now));
+                out.add(new WatchEvent(EventType.DELETED, e.getValue(), e.getValue(), listRv, now));
             } else if (n.resourceVersion() != e.getValue().resourceVersion()) {
                 long at = ownRv(n, after, listRv);
                 if (!n.uid().isEmpty() && !n.uid().equals(e.getValue().uid())) {
@@ -281,16 +280,16 @@ public final class WatchCache implements ReflectorStore {
                     // watchers saw it, never a MODIFIED that changes an object's identity. Both at the new
                     // object's RV (the deletion's own is unknown and lies before it); the stable sort keeps them
                     // in this order.
-                    out.add(new WatchEvent(WatchEvent.Type.DELETED, e.getValue(), e.getValue(), at, now));
-                    out.add(new WatchEvent(WatchEvent.Type.ADDED, n, null, at, now));
+                    out.add(new WatchEvent(EventType.DELETED, e.getValue(), e.getValue(), at, now));
+                    out.add(new WatchEvent(EventType.ADDED, n, null, at, now));
                 } else {
-                    out.add(new WatchEvent(WatchEvent.Type.MODIFIED, n, e.getValue(), at, now));
+                    out.add(new WatchEvent(EventType.MODIFIED, n, e.getValue(), at, now));
                 }
             }
         }
         for (Map.Entry<String, CachedObject> e : next.entries()) {
             if (seen.containsKey(e.getKey())) {
-                out.add(new WatchEvent(WatchEvent.Type.ADDED, e.getValue(), null, ownRv(e.getValue(), after, listRv), now));
+                out.add(new WatchEvent(EventType.ADDED, e.getValue(), null, ownRv(e.getValue(), after, listRv), now));
             }
         }
         out.sort((a, b) -> {
@@ -307,27 +306,27 @@ public final class WatchCache implements ReflectorStore {
 
     @Override
     public void add(CachedObject object) {
-        processEvent(WatchEvent.Type.ADDED, object);
+        processEvent(EventType.ADDED, object);
     }
 
     @Override
     public void update(CachedObject object) {
-        processEvent(WatchEvent.Type.MODIFIED, object);
+        processEvent(EventType.MODIFIED, object);
     }
 
     @Override
     public void delete(CachedObject object) {
-        processEvent(WatchEvent.Type.DELETED, object);
+        processEvent(EventType.DELETED, object);
     }
 
     /** {@code processEvent}: commit under the write lock, then dispatch outside it. */
-    private void processEvent(WatchEvent.Type type, CachedObject object) {
+    private void processEvent(EventType type, CachedObject object) {
         String key = OrderedStore.keyOf(object);
         long rv = object.resourceVersion();
         Published prev = published; // only this thread writes it
         CachedObject previous = prev.store().get(key).orElse(null);
         WatchEvent event = new WatchEvent(type, object, previous, rv, clock.instant());
-        OrderedStore next = type == WatchEvent.Type.DELETED ? prev.store().remove(key) : prev.store().put(object);
+        OrderedStore next = type == EventType.DELETED ? prev.store().remove(key) : prev.store().put(object);
         lock.writeLock().lock();
         try {
             window.add(event);
@@ -364,14 +363,6 @@ public final class WatchCache implements ReflectorStore {
     /** {@code Compact(rev)}: drops snapshots older than the upstream's compaction revision. */
     public void compact(long compactedRevision) {
         snapshots.removeLess(compactedRevision);
-    }
-
-    /**
-     * The upstream watch broke and a relist is starting: {@code ready.setError}. Watchers stay registered; the
-     * next {@link #replace} brings them up to date with a diff.
-     */
-    public void markPending(String cause) {
-        ready.setPending(cause);
     }
 
     /** Stops the cache: readiness Stopped, every watcher's stream ended. */
@@ -453,53 +444,24 @@ public final class WatchCache implements ReflectorStore {
     }
 
     /**
-     * The RV the cache must reach before {@link #list} can answer {@code req} ({@code waitUntilFreshAndList}):
-     * the exact RV, the continue RV, the upstream current RV for consistent reads, else the requested RV (0 =
-     * any).
-     */
-    public long requiredResourceVersion(ListRequest req) {
-        if (req.match() == Match.EXACT) {
-            return req.parsedRv();
-        }
-        if (req.continueKey() != null) {
-            return req.continueRv() > 0 ? req.continueRv() : req.currentRv();
-        }
-        if (req.resourceVersion().isEmpty()) {
-            return req.currentRv();
-        }
-        return req.parsedRv();
-    }
-
-    /**
-     * {@code waitUntilFreshAndList} + {@code GetList}, without waiting: the dispatch on resourceVersionMatch,
-     * continue and limit, then one page.
-     * <ul>
-     *   <li>Exact, continue with rv &gt; 0, or legacy (limit &gt; 0 and RV not in {"", "0"}): from the snapshot
-     *       with the greatest RV ≤ N; answers RV N; 410 {@code too old resource version: N} if there is no such
-     *       snapshot (the delegator then goes to etcd).</li>
-     *   <li>Continue with rv −1, RV unset (consistent): from current state once fresh to {@code currentRv}.</li>
-     *   <li>Otherwise (RV "0", NotOlderThan, RV N without limit): current state; answers the cache RV.</li>
-     *   <li>{@code limit} is ignored when RV is "0" ({@code computeListLimit}).</li>
-     * </ul>
-     * 504 {@code Too large resource version} if the cache has not reached {@link #requiredResourceVersion};
-     * 429 {@code storage is (re)initializing} while not Ready (the delegator decides whether to go upstream).
+     * {@code GetList} without waiting, for the page the plan asked for: 504 {@code Too large resource version}
+     * if the cache has not reached {@code req.resourceVersion()} (the caller waits with {@link #whenFresh}
+     * first); then the snapshot (410 {@code too old resource version: N} if none ≤ N is held any more — the
+     * caller then goes upstream, where etcd answers exactly) or current state; 429 {@code storage is
+     * (re)initializing} while not Ready.
      */
     public Result<ListResult> list(ListRequest req) {
         if (ready.state() != Ready.State.READY) {
             return Result.err(ready.unreadyStatus());
         }
-        long required = requiredResourceVersion(req);
+        long required = req.resourceVersion();
         Published p = published;
         if (Long.compareUnsigned(p.resourceVersion(), required) < 0) {
             return Result.err(ApiStatus.tooLargeResourceVersion(required, p.resourceVersion(), 1));
         }
-        long limit = req.limit() <= 0 || req.resourceVersion().equals("0") ? 0 : req.limit();
-        String start = req.continueKey() == null ? "" : req.continueKey();
-        boolean exact = req.match() == Match.EXACT
-                || (req.match() == Match.UNSET && req.continueKey() != null && req.continueRv() > 0)
-                || (req.match() == Match.UNSET && req.continueKey() == null && req.limit() > 0
-                    && !req.resourceVersion().isEmpty() && !req.resourceVersion().equals("0"));
-        if (exact) {
+        long limit = Math.max(req.limit(), 0);
+        String start = req.startKey() == null ? "" : req.startKey();
+        if (req.snapshot()) {
             Optional<OrderedStore> snap = snapshots.getLessOrEqual(required);
             if (snap.isEmpty()) {
                 return Result.err(ApiStatus.resourceExpired("too old resource version: " + Long.toUnsignedString(required)));

@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import java.util.Objects;
 
@@ -25,9 +26,6 @@ import java.util.Objects;
  */
 public interface WatchSink {
 
-    /** {@code watch.EventType} values a client sees. */
-    enum Type { ADDED, MODIFIED, DELETED, BOOKMARK }
-
     /**
      * One event to encode.
      *
@@ -40,16 +38,16 @@ public interface WatchSink {
      * @param initialEventsEnd a BOOKMARK ending the initial events: the sink adds the annotation
      *                         {@code k8s.io/initial-events-end: "true"}
      */
-    record Event(Type type, CachedObject object, long resourceVersion, boolean initialEventsEnd) {
+    record Event(EventType type, CachedObject object, long resourceVersion, boolean initialEventsEnd) {
         public Event {
             Objects.requireNonNull(type);
-            if ((type == Type.BOOKMARK) != (object == null)) {
+            if ((type == EventType.BOOKMARK) != (object == null)) {
                 throw new IllegalArgumentException("BOOKMARK events and only they have no object");
             }
         }
 
         static Event bookmark(long resourceVersion, boolean initialEventsEnd) {
-            return new Event(Type.BOOKMARK, null, resourceVersion, initialEventsEnd);
+            return new Event(EventType.BOOKMARK, null, resourceVersion, initialEventsEnd);
         }
     }
 

@@ -50,18 +50,6 @@ class ReadyTest {
     }
 
     @Test
-    void backToPendingOnRelistThenNextGeneration() throws Exception {
-        ready.setReady();
-        ready.setPending("watch of configmaps ended: 410");
-        assertThat(ready.check().errorText()).isEqualTo("storage is (re)initializing: watch of configmaps ended: 410");
-        CompletableFuture<Integer> f = ready.whenReady();
-        assertThat(f).isNotDone();
-        ready.setReady();
-        assertThat(f.get()).isEqualTo(2);
-        assertThat(transitions).containsExactly(Ready.State.READY, Ready.State.PENDING, Ready.State.READY);
-    }
-
-    @Test
     void timingOutOneWaiterDoesNotAffectOthers() throws Exception {
         CompletableFuture<Integer> a = ready.whenReady();
         CompletableFuture<Integer> b = ready.whenReady();

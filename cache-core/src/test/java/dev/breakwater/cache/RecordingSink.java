@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ class RecordingSink implements WatchSink {
         int from = endIdx >= 0 ? endIdx : 0;
         for (int i = from; i < events.size(); i++) {
             Event e = events.get(i);
-            if (endIdx < 0 && e.type() == Type.ADDED && last == 0) {
+            if (endIdx < 0 && e.type() == EventType.ADDED && last == 0) {
                 continue; // initial state events are in key order, not RV order
             }
             assertThat(Long.compareUnsigned(e.resourceVersion(), last)).as("RV never backwards at %s", i)

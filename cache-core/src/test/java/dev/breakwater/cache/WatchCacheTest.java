@@ -1,12 +1,12 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.watch.EventType;
 import static dev.breakwater.cache.TestObjects.cm;
 import static dev.breakwater.cache.TestObjects.names;
 import static dev.breakwater.cache.TestObjects.predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cache.WatchCache.ListRequest;
-import dev.breakwater.cache.WatchCache.Match;
 import dev.breakwater.cache.selector.SelectionPredicate;
 import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.Result;
@@ -52,7 +52,7 @@ class WatchCacheTest {
     @Test
     void replaceOnEmptyInitializesAndBecomesReady() {
         assertThat(cache.ready().state()).isEqualTo(Ready.State.PENDING);
-        assertThat(cache.list(ListRequest.of("", "0", 0, SelectionPredicate.everything())).error().code()).isEqualTo(429);
+        assertThat(cache.list(ListRequest.current("", null, 0, SelectionPredicate.everything(), 0)).error().code()).isEqualTo(429);
         seed();
         assertThat(cache.ready().state()).isEqualTo(Ready.State.READY);
         assertThat(cache.resourceVersion()).isEqualTo(10);
@@ -70,8 +70,8 @@ class WatchCacheTest {
         assertThat(names(cache.current().store().listPrefix(""))).isEqualTo("default/a default/c kube-system/k");
         assertThat(cache.resourceVersion()).isEqualTo(13);
         List<WatchEvent> ev = cache.eventsSince(10).value();
-        assertThat(ev).extracting(WatchEvent::type).containsExactly(WatchEvent.Type.ADDED, WatchEvent.Type.MODIFIED,
-                WatchEvent.Type.DELETED);
+        assertThat(ev).extracting(WatchEvent::type).containsExactly(EventType.ADDED, EventType.MODIFIED,
+                EventType.DELETED);
         assertThat(ev.get(1).prevObject().resourceVersion()).isEqualTo(5);
         assertThat(ev.get(2).prevObject().resourceVersion()).isEqualTo(7);
         assertThat(cache.get("default/a", 0).value().object().orElseThrow().resourceVersion()).isEqualTo(12);
@@ -86,13 +86,14 @@ class WatchCacheTest {
         cache.updateResourceVersion(15);
         assertThat(cache.resourceVersion()).isEqualTo(20);
         // an RV=0 list answers the cache RV, which may exceed every object's RV
-        assertThat(cache.list(ListRequest.of("", "0", 0, SelectionPredicate.everything())).value().resourceVersion()).isEqualTo(20);
+        assertThat(cache.list(ListRequest.current("", null, 0, SelectionPredicate.everything(), 0)).value().resourceVersion()).isEqualTo(20);
     }
 
     @Test
-    void listRv0IgnoresLimitAndAnswersCacheRv() {
+    void currentListAnswersCacheRv() {
+        // (RV=0 ignoring limit is the routing plan's rule: ReadPlanTest.)
         seed();
-        WatchCache.ListResult r = cache.list(ListRequest.of("", "0", 1, SelectionPredicate.everything())).value();
+        WatchCache.ListResult r = cache.list(ListRequest.current("", null, 0, SelectionPredicate.everything(), 0)).value();
         assertThat(r.page().items()).hasSize(3);
         assertThat(r.page().continueKey()).isNull();
         assertThat(r.resourceVersion()).isEqualTo(10);
@@ -104,18 +105,17 @@ class WatchCacheTest {
         seed();
         cache.update(cm("default", "a", 11, "v", "2"));
         cache.add(cm("default", "z", 12));
-        ListRequest exact = new ListRequest("default/", "11", Match.EXACT, 0, null, 0, SelectionPredicate.everything(), 0);
+        ListRequest exact = ListRequest.snapshot("default/", null, 0, SelectionPredicate.everything(), 11);
         WatchCache.ListResult r = cache.list(exact).value();
         assertThat(r.resourceVersion()).isEqualTo(11);
         assertThat(r.fromSnapshot()).isTrue();
         assertThat(names(r.page().items())).isEqualTo("default/a default/b");
         assertThat(r.page().items().getFirst().resourceVersion()).isEqualTo(11);
         // no event at 10.5: greatest snapshot <= N
-        WatchCache.ListResult at10 = cache.list(new ListRequest("", "10", Match.EXACT, 0, null, 0,
-                SelectionPredicate.everything(), 0)).value();
+        WatchCache.ListResult at10 = cache.list(ListRequest.snapshot("", null, 0, SelectionPredicate.everything(), 10)).value();
         assertThat(at10.page().items().getFirst().resourceVersion()).isEqualTo(5);
         // before the first snapshot: 410, the delegator goes to etcd
-        ApiStatus old = cache.list(new ListRequest("", "3", Match.EXACT, 0, null, 0, SelectionPredicate.everything(), 0)).error();
+        ApiStatus old = cache.list(ListRequest.snapshot("", null, 0, SelectionPredicate.everything(), 3)).error();
         assertThat(old.code()).isEqualTo(410);
         assertThat(old.message()).isEqualTo("too old resource version: 3");
     }
@@ -123,14 +123,13 @@ class WatchCacheTest {
     @Test
     void legacyLimitWithRvIsExactAndPaginatesOverSnapshot() {
         seed();
-        ListRequest legacy = ListRequest.of("", "10", 2, SelectionPredicate.everything());
+        ListRequest legacy = ListRequest.snapshot("", null, 2, SelectionPredicate.everything(), 10);
         WatchCache.ListResult p1 = cache.list(legacy).value();
         assertThat(p1.fromSnapshot()).isTrue();
         assertThat(names(p1.page().items())).isEqualTo("default/a default/b");
         assertThat(p1.page().remainingItemCount()).isEqualTo(1L);
         cache.add(cm("default", "c", 11)); // after the first page: must not appear on page 2
-        ListRequest cont = new ListRequest("", "", Match.UNSET, 2, p1.page().continueKey(), p1.resourceVersion(),
-                SelectionPredicate.everything(), 0);
+        ListRequest cont = ListRequest.snapshot("", p1.page().continueKey(), 2, SelectionPredicate.everything(), p1.resourceVersion());
         WatchCache.ListResult p2 = cache.list(cont).value();
         assertThat(names(p2.page().items())).isEqualTo("kube-system/k");
         assertThat(p2.resourceVersion()).isEqualTo(10);
@@ -141,7 +140,7 @@ class WatchCacheTest {
     void continueWithMinusOneReadsLatest() {
         seed();
         cache.add(cm("default", "c", 11));
-        ListRequest cont = new ListRequest("", "", Match.UNSET, 0, "default/b\u0000", -1, SelectionPredicate.everything(), 11);
+        ListRequest cont = ListRequest.current("", "default/b\u0000", 0, SelectionPredicate.everything(), 11);
         WatchCache.ListResult r = cache.list(cont).value();
         assertThat(names(r.page().items())).isEqualTo("default/c kube-system/k");
         assertThat(r.resourceVersion()).isEqualTo(11);
@@ -150,8 +149,7 @@ class WatchCacheTest {
     @Test
     void consistentListNeedsFreshnessAndWhenFreshCompletes() throws Exception {
         seed();
-        ListRequest consistent = new ListRequest("", "", Match.UNSET, 0, null, 0, SelectionPredicate.everything(), 12);
-        assertThat(cache.requiredResourceVersion(consistent)).isEqualTo(12);
+        ListRequest consistent = ListRequest.current("", null, 0, SelectionPredicate.everything(), 12);
         ApiStatus tooLarge = cache.list(consistent).error();
         assertThat(tooLarge.code()).isEqualTo(504);
         assertThat(tooLarge.message()).isEqualTo("Timeout: Too large resource version: 12, current: 10");
@@ -169,8 +167,7 @@ class WatchCacheTest {
     void notOlderThanAnswersCacheRvNotN() {
         seed();
         cache.add(cm("default", "c", 11));
-        WatchCache.ListResult r = cache.list(new ListRequest("", "8", Match.NOT_OLDER_THAN, 0, null, 0,
-                SelectionPredicate.everything(), 0)).value();
+        WatchCache.ListResult r = cache.list(ListRequest.current("", null, 0, SelectionPredicate.everything(), 8)).value();
         assertThat(r.resourceVersion()).isEqualTo(11);
         assertThat(r.page().items()).hasSize(4);
     }
@@ -178,8 +175,7 @@ class WatchCacheTest {
     @Test
     void selectorsApplyToLists() {
         seed();
-        WatchCache.ListResult r = cache.list(ListRequest.of("", "", 0, predicate("app=x", ""))
-                .withCurrent(10)).value();
+        WatchCache.ListResult r = cache.list(ListRequest.current("", null, 0, predicate("app=x", ""), 10)).value();
         assertThat(names(r.page().items())).isEqualTo("default/b");
     }
 
@@ -196,12 +192,11 @@ class WatchCacheTest {
         seed();
         RecordingSink s = sink();
         CacheWatcher w = cache.watch(new WatchCache.WatchRequest("", 10, null, false, SelectionPredicate.everything(), null), s).value();
-        cache.markPending("watch ended");
-        assertThat(cache.ready().state()).isEqualTo(Ready.State.PENDING);
+        // a relist keeps the cache Ready: it stays a valid state at its RV while the reflector relists
         // during the outage: a deleted, b modified, c added, k unchanged
         cache.replace(List.of(cm("default", "b", 15, "app", "y"), cm("default", "c", 16), cm("kube-system", "k", 9)), 20);
         assertThat(cache.ready().state()).isEqualTo(Ready.State.READY);
-        assertThat(cache.ready().generation()).isEqualTo(2);
+        assertThat(cache.ready().generation()).isEqualTo(1);
         assertThat(w.state()).isNotEqualTo(CacheWatcher.State.STOPPED);
         // In RV order: changed objects at their own RV, deletions (previous state) at the list RV.
         assertThat(s.render()).containsExactly("MODIFIED default/b@15 rv=15", "ADDED default/c@16 rv=16",
@@ -246,7 +241,7 @@ class WatchCacheTest {
         cache.replace(List.of(recreated, cm("default", "b", 7, "app", "x"), cm("kube-system", "k", 9)), 20);
         assertThat(s.render()).containsExactly("DELETED default/a@5 rv=14", "ADDED default/a@14 rv=14");
         assertThat(cache.eventsSince(10).value()).extracting(WatchEvent::type)
-                .containsExactly(WatchEvent.Type.DELETED, WatchEvent.Type.ADDED);
+                .containsExactly(EventType.DELETED, EventType.ADDED);
     }
 
     @Test
@@ -267,7 +262,7 @@ class WatchCacheTest {
                 dev.breakwater.cache.store.OrderedStore.of(List.of(cm("default", "b", 8), cm("default", "c", 99))), 10, 20,
                 java.time.Instant.EPOCH);
         assertThat(d).extracting(WatchEvent::resourceVersion).containsExactly(20L, 20L);
-        assertThat(d).extracting(WatchEvent::type).containsExactly(WatchEvent.Type.MODIFIED, WatchEvent.Type.ADDED);
+        assertThat(d).extracting(WatchEvent::type).containsExactly(EventType.MODIFIED, EventType.ADDED);
     }
 
     @Test
@@ -292,14 +287,14 @@ class WatchCacheTest {
         cache.add(cm("default", "d", 12));
         cache.compact(12);
         assertThat(cache.snapshotCount()).isEqualTo(1);
-        assertThat(cache.list(new ListRequest("", "11", Match.EXACT, 0, null, 0, SelectionPredicate.everything(), 0))
+        assertThat(cache.list(ListRequest.snapshot("", null, 0, SelectionPredicate.everything(), 11))
                 .error().code()).isEqualTo(410);
     }
 
     @Test
     void readersDoNotBlockTheWriter() throws Exception {
         seed();
-        Result<WatchCache.ListResult> before = cache.list(ListRequest.of("", "0", 0, SelectionPredicate.everything()));
+        Result<WatchCache.ListResult> before = cache.list(ListRequest.current("", null, 0, SelectionPredicate.everything(), 0));
         Thread writer = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 2000; i++) {
                 cache.add(cm("w", "o" + i, 100 + i));

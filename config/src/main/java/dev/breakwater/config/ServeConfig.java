@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Everything {@code breakwater serve} needs, validated once at start-up.
  *
- * @param kubeconfig the upstream's kubeconfig (server, CA, client credentials, exec plugins)
+ * @param kubeconfig the upstream's kubeconfig (server, CA, client credentials, exec plugins); null =
+ *     in-cluster: the pod's service account and {@code KUBERNETES_SERVICE_HOST/PORT}
  * @param context the kubeconfig context to use; empty = the current context
  * @param listen the main listener (HTTP/1.1 and HTTP/2; TLS when tlsCert and tlsKey are given)
  * @param adminListen the admin listener ({@code /livez}, {@code /readyz}); empty = none
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param cacheReads serve LIST, GET and WATCH of cacheable resources (JSON) from caches; off by
  *     default until the read path covers the other representations
  * @param cachePolicy which resources to cache, which to start at once, when to stop idle caches
+ * @param auth who may use Breakwater and as whom it acts upstream ({@code --auth*})
  */
 public record ServeConfig(
     Path kubeconfig,
@@ -32,7 +34,20 @@ public record ServeConfig(
     Duration shutdownGrace,
     Duration upstreamConnectTimeout,
     boolean cacheReads,
-    CachePolicy cachePolicy) {
+    CachePolicy cachePolicy,
+    AuthConfig auth) {
+
+  /** A configuration with {@code --auth=none}. */
+  public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
+      Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout,
+      boolean cacheReads, CachePolicy cachePolicy) {
+    this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy,
+        AuthConfig.NONE);
+  }
+
+  public ServeConfig withAuth(AuthConfig a) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a);
+  }
 
   /** A configuration with the cache off. */
   public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
@@ -41,11 +56,11 @@ public record ServeConfig(
   }
 
   public ServeConfig withCacheReads(boolean on) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth);
   }
 
   public ServeConfig withCachePolicy(CachePolicy policy) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth);
   }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -57,9 +72,7 @@ public record ServeConfig(
    */
   public List<String> validate() {
     List<String> errors = new ArrayList<>();
-    if (kubeconfig == null) {
-      errors.add("--kubeconfig is required");
-    } else if (!Files.isReadable(kubeconfig) || Files.isDirectory(kubeconfig)) {
+    if (kubeconfig != null && (!Files.isReadable(kubeconfig) || Files.isDirectory(kubeconfig))) {
       errors.add("cannot read kubeconfig " + kubeconfig);
     }
     if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -79,7 +92,13 @@ public record ServeConfig(
     if (adminListen.isPresent() && adminListen.get().port() != 0 && adminListen.get().equals(listen)) {
       errors.add("--admin-listen must differ from --listen");
     }
+    errors.addAll(auth.validate(listen, tls()));
     return errors;
+  }
+
+  /** True when the upstream is the pod's own cluster (no kubeconfig). */
+  public boolean inCluster() {
+    return kubeconfig == null;
   }
 
   public boolean tls() {

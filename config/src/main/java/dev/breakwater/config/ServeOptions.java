@@ -12,7 +12,17 @@ import picocli.CommandLine.Option;
  */
 public class ServeOptions {
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig of the upstream apiserver (default: $KUBECONFIG, then ~/.kube/config)")
+  /** Where a pod's service account is mounted (client-go's rest.InClusterConfig reads the same). */
+  public static final Path SERVICE_ACCOUNT_DIR = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
+      description = "YAML file of flag values, keyed by the long flag names without dashes (e.g. cache-resources: [configmaps]); "
+          + "flags given on the command line override it")
+  Path config;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "kubeconfig of the upstream apiserver (default: $KUBECONFIG, then the pod's service account when "
+          + "KUBERNETES_SERVICE_HOST is set, then ~/.kube/config)")
   Path kubeconfig;
 
   @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context (default: current-context)")
@@ -59,25 +69,136 @@ public class ServeOptions {
       description = "stop a cache unused (no requests, no watchers) for this long; 0 = never (default: ${DEFAULT-VALUE})")
   Duration cacheIdleTimeout;
 
-  /** Resolves defaults ($KUBECONFIG, ~/.kube/config) and builds the config; call validate() next. */
+  // ---- authentication and authorization (issue 14; see AuthConfig) ----
+  @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none", converter = AuthModeConverter.class,
+      description = "none (Breakwater's identity for every client; loopback --listen only) or delegated "
+          + "(TokenReview, client certificates, SubjectAccessReview; needs TLS) (default: ${DEFAULT-VALUE})")
+  AuthConfig.Mode auth;
+  @Option(names = "--client-ca-file", paramLabel = "FILE", description = "CA bundle for client certificates (user=CN, groups=O)")
+  Path clientCaFile;
+  @Option(names = "--requestheader-client-ca-file", paramLabel = "FILE", description = "CA of front proxies allowed to send X-Remote-* headers")
+  Path requestHeaderCaFile;
+  @Option(names = "--requestheader-allowed-names", paramLabel = "CN", split = ",", description = "front-proxy certificate CNs (default: any)")
+  java.util.List<String> requestHeaderAllowedNames = new java.util.ArrayList<>();
+  @Option(names = "--requestheader-username-headers", paramLabel = "HEADER", split = ",", defaultValue = "X-Remote-User")
+  java.util.List<String> requestHeaderUsernameHeaders;
+  @Option(names = "--requestheader-group-headers", paramLabel = "HEADER", split = ",", defaultValue = "X-Remote-Group")
+  java.util.List<String> requestHeaderGroupHeaders;
+  @Option(names = "--requestheader-extra-headers-prefix", paramLabel = "PREFIX", split = ",", defaultValue = "X-Remote-Extra-")
+  java.util.List<String> requestHeaderExtraPrefixes;
+  @Option(names = "--anonymous-auth", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      description = "treat requests without credentials as system:anonymous instead of answering 401 (default: ${DEFAULT-VALUE})")
+  boolean anonymousAuth;
+  @Option(names = "--authentication-audiences", paramLabel = "AUD", split = ",", description = "TokenReview audiences (default: the upstream's)")
+  java.util.List<String> audiences = new java.util.ArrayList<>();
+  @Option(names = "--authentication-token-webhook-cache-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration tokenCacheTtl;
+  @Option(names = "--authentication-token-webhook-cache-negative-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration tokenCacheNegativeTtl;
+  @Option(names = "--authorization-webhook-cache-authorized-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration allowCacheTtl;
+  @Option(names = "--authorization-webhook-cache-unauthorized-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration denyCacheTtl;
+  @Option(names = "--auth-review-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class)
+  Duration reviewTimeout;
+
+  /** The {@code --auth*} flags (an unknown {@code --auth} is a usage error, exit 2, at parse time). */
+  public AuthConfig authConfig() {
+    return new AuthConfig(auth, Optional.ofNullable(clientCaFile), Optional.ofNullable(requestHeaderCaFile),
+        requestHeaderAllowedNames, requestHeaderUsernameHeaders, requestHeaderGroupHeaders, requestHeaderExtraPrefixes,
+        anonymousAuth, audiences, tokenCacheTtl, tokenCacheNegativeTtl, allowCacheTtl, denyCacheTtl, reviewTimeout);
+  }
+
+  /** Resolves defaults (see {@link #upstreamKubeconfig}) and builds the config; call validate() next. */
   public ServeConfig toConfig() {
-    Path kc = kubeconfig;
-    if (kc == null) {
-      String env = System.getenv("KUBECONFIG");
-      if (env != null && !env.isBlank()) {
-        kc = Path.of(env.split(java.io.File.pathSeparator)[0]);
-      } else {
-        kc = Path.of(System.getProperty("user.home"), ".kube", "config");
-      }
-    }
+    return toConfig(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  /** {@link #toConfig()} with the environment and home directory given (tests). */
+  public ServeConfig toConfig(java.util.Map<String, String> env, Path home) {
+    Path kc = upstreamKubeconfig(kubeconfig, env, home);
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
-            cacheIdleTimeout));
+            cacheIdleTimeout), authConfig());
+  }
+
+  /**
+   * Which kubeconfig names the upstream, in the order controller-runtime uses: {@code --kubeconfig};
+   * the first file of {@code $KUBECONFIG}; none (null: the pod's service account, in-cluster) when
+   * {@code KUBERNETES_SERVICE_HOST} is set; {@code ~/.kube/config}. Outside a pod with no kubeconfig
+   * anywhere, {@code ~/.kube/config} is returned and {@link ServeConfig#validate} says it is missing.
+   */
+  public static Path upstreamKubeconfig(Path flag, java.util.Map<String, String> env, Path home) {
+    if (flag != null) {
+      return flag;
+    }
+    String list = env.get("KUBECONFIG");
+    if (list != null && !list.isBlank()) {
+      return Path.of(list.split(java.io.File.pathSeparator)[0]);
+    }
+    String host = env.get("KUBERNETES_SERVICE_HOST");
+    if (host != null && !host.isBlank()) {
+      return null;
+    }
+    return home.resolve(".kube").resolve("config");
+  }
+
+  /**
+   * Parses {@code serve}'s arguments as the CLI does — {@code --config FILE} first, flags over it —
+   * into a configuration (not yet validated). For tests and tools that start Breakwater in-process
+   * with a chart's rendered arguments.
+   *
+   * @throws IllegalArgumentException one line, for a bad flag or a bad config file
+   */
+  public static ServeConfig parse(String... args) {
+    return parse(System.getenv(), Path.of(System.getProperty("user.home")), args);
+  }
+
+  /** {@link #parse(String...)} with the environment and home directory given (a pod's, in tests). */
+  public static ServeConfig parse(java.util.Map<String, String> env, Path home, String... args) {
+    @picocli.CommandLine.Command(name = "serve")
+    final class Serve {
+      @picocli.CommandLine.Mixin ServeOptions options;
+    }
+    Serve serve = new Serve();
+    picocli.CommandLine cl = new picocli.CommandLine(serve);
+    try {
+      applyConfigFile(cl, args);
+      cl.parseArgs(args);
+    } catch (picocli.CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+    return serve.options.toConfig(env, home);
+  }
+
+  /**
+   * Installs {@code --config FILE} (when {@code args} give one) as {@code command}'s default-value
+   * provider, checked against the command's options.
+   *
+   * @throws ConfigFile.ConfigFileException one line, for a bad file
+   */
+  public static void applyConfigFile(picocli.CommandLine command, String[] args) {
+    Path file = ConfigFile.find(args);
+    if (file != null) {
+      command.setDefaultValueProvider(ConfigFile.load(file, command.getCommandSpec()));
+    }
   }
 
   /** Lets {@code local} inject the fixture's kubeconfig. */
   public void kubeconfig(Path kubeconfig) {
     this.kubeconfig = kubeconfig;
+  }
+
+  /** {@code --auth}: none | delegated; anything else is a picocli usage error of one line naming the flag. */
+  static final class AuthModeConverter implements picocli.CommandLine.ITypeConverter<AuthConfig.Mode> {
+    @Override
+    public AuthConfig.Mode convert(String value) {
+      try {
+        return AuthConfig.Mode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.breakwater.e2e;
 
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -188,7 +189,7 @@ class ReflectorE2ETest {
   record RecordingSink(List<String> seen) implements WatchSink {
     @Override
     public void write(Event e) {
-      if (e.type() != Type.BOOKMARK) {
+      if (e.type() != EventType.BOOKMARK) {
         seen.add(e.type() + " " + e.object().namespace() + "/" + e.object().name());
       }
     }

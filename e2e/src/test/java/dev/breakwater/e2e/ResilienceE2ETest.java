@@ -133,14 +133,14 @@ class ResilienceE2ETest {
       var manager = bw.server().caches().orElseThrow();
       var resource = manager.resource("", "v1", "configmaps").toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS).orElseThrow();
-      List<dev.breakwater.proxy.cache.ResourceCache> caches = List.of(manager.cacheFor(resource, false), manager.cacheFor(resource, true));
+      List<dev.breakwater.cache.cacher.Cacher> caches = List.of(manager.cacheFor(resource, false), manager.cacheFor(resource, true));
       long[] cutAt = new long[caches.size()];
       checker.startWriter(i -> {
         try {
           if (i == 0) {
             proxy.cut();
             for (int c = 0; c < caches.size(); c++) {
-              cutAt[c] = caches.get(c).cache().resourceVersion();
+              cutAt[c] = caches.get(c).watchCache().resourceVersion();
             }
             restart(); // the writer goes on after this, straight to the apiserver; Breakwater does not see it
           } else {
@@ -150,9 +150,9 @@ class ResilienceE2ETest {
               long at = cutAt[c];
               // Done once the relist's state is in (the relist counter moves first, when the 410 arrives).
               await().atMost(Duration.ofSeconds(90)).until(() -> rc.reflector().relists() == 1
-                  && Long.compareUnsigned(rc.cache().listResourceVersion(), at) > 0);
-              checker.excuseRelist(at, rc.cache().listResourceVersion());
-              LOG.info("partition: Breakwater's feed {} relisted over ({}, {}]", c, at, rc.cache().listResourceVersion());
+                  && Long.compareUnsigned(rc.watchCache().listResourceVersion(), at) > 0);
+              checker.excuseRelist(at, rc.watchCache().listResourceVersion());
+              LOG.info("partition: Breakwater's feed {} relisted over ({}, {}]", c, at, rc.watchCache().listResourceVersion());
             }
           }
         } catch (Exception e) {
@@ -202,16 +202,16 @@ class ResilienceE2ETest {
       var manager = bw.server().caches().orElseThrow();
       var resource = manager.resource("", "v1", "configmaps").toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS).orElseThrow();
-      List<dev.breakwater.proxy.cache.ResourceCache> caches = List.of(manager.cacheFor(resource, false), manager.cacheFor(resource, true));
+      List<dev.breakwater.cache.cacher.Cacher> caches = List.of(manager.cacheFor(resource, false), manager.cacheFor(resource, true));
       long[] relistsBefore = caches.stream().mapToLong(c -> c.reflector().relists()).toArray();
-      long[] listRvBefore = caches.stream().mapToLong(c -> c.cache().listResourceVersion()).toArray();
+      long[] listRvBefore = caches.stream().mapToLong(c -> c.watchCache().listResourceVersion()).toArray();
       restart();
       // The restarted apiserver's counters start at zero. Its own informers (kube-system configmaps) list and
       // watch too, so the baseline is taken once both of Breakwater's feeds have relisted and watch again.
       await().atMost(Duration.ofSeconds(90)).until(() -> {
         for (int i = 0; i < caches.size(); i++) {
           var c = caches.get(i);
-          if (c.reflector().relists() <= relistsBefore[i] || c.cache().listResourceVersion() <= listRvBefore[i]
+          if (c.reflector().relists() <= relistsBefore[i] || c.watchCache().listResourceVersion() <= listRvBefore[i]
               || c.reflector().phase() != dev.breakwater.cache.reflector.Reflector.Phase.WATCHING) {
             return false;
           }
@@ -342,7 +342,7 @@ class ResilienceE2ETest {
   static dev.breakwater.cache.WatchCache cacheOf(Breakwater bw) throws Exception {
     var m = bw.server().caches().orElseThrow();
     return m.cacheFor(m.resource("", "v1", "configmaps").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
-        .orElseThrow()).cache();
+        .orElseThrow()).watchCache();
   }
 
   static void restart() {

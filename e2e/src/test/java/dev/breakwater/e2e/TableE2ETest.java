@@ -22,7 +22,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,10 @@ class TableE2ETest {
   static final ObjectMapper JSON = new ObjectMapper();
   /** A HumanDuration as a whole JSON string ("45s", "8m56s", "6y327d") or in a RESTARTS cell ("4 (7m5s ago)"). */
   static final Pattern DURATION = Pattern.compile("(?<=[\"(])(\\d+[smhdy](?:\\d+[smhd])?)(?=\"| ago\\))");
+
+  /** A thread per blocking request sent side by side with others. */
+  static final java.util.concurrent.ExecutorService PAIRS = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+      Thread.ofPlatform().daemon().factory());
 
   static Breakwater bw;
   static HttpClient direct;
@@ -370,6 +376,10 @@ class TableE2ETest {
     }
     // WatchLists with bookmarks: the initial-events-end bookmark is a row too; its RV is each server's own. With
     // includeObject=Object its object is the kind's Go zero value as the conversion round trip leaves it.
+    // All pairs at once (each lasts its timeoutSeconds): the time cells of each are compared within the
+    // time since the first was sent.
+    long sent = System.nanoTime();
+    Map<String, List<CompletableFuture<HttpResponse<byte[]>>>> pairs = new LinkedHashMap<>();
     for (String path : COLLECTIONS) {
       if (path.endsWith("/events")) {
         continue; // consistent watches of events go upstream (README)
@@ -379,15 +389,18 @@ class TableE2ETest {
         // Long enough for the whole initial state on a loaded machine: the freshness wait of the
         // cache's consistent start counts against it.
         String query = path + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=3&includeObject=" + include;
-        var u = CompletableFuture.supplyAsync(() -> send(direct, cluster.server().resolve(query), KUBECTL));
-        var t = CompletableFuture.supplyAsync(() -> send(plain, URI.create(bw.url() + query), KUBECTL));
-        String ub = bookmarksMasked(u.get(20, TimeUnit.SECONDS).body());
-        String tb = bookmarksMasked(t.get(20, TimeUnit.SECONDS).body());
-        assertSameText(query, ub, tb);
-        assertThat(tb).contains("k8s.io/initial-events-end");
-        opened++;
+        pairs.put(query, List.of(CompletableFuture.supplyAsync(() -> send(direct, cluster.server().resolve(query), KUBECTL), PAIRS),
+            CompletableFuture.supplyAsync(() -> send(plain, URI.create(bw.url() + query), KUBECTL), PAIRS)));
       }
     }
+    for (var pair : pairs.entrySet()) {
+      String ub = bookmarksMasked(pair.getValue().get(0).get(60, TimeUnit.SECONDS).body());
+      String tb = bookmarksMasked(pair.getValue().get(1).get(60, TimeUnit.SECONDS).body());
+      assertSameText(pair.getKey(), ub, tb, System.nanoTime() - sent);
+      assertThat(tb).contains("k8s.io/initial-events-end");
+      opened++;
+    }
+    window.set(0);
     // A periodic bookmark (no annotation): the RV moves under a selector that hides the change.
     String ds = "/apis/apps/v1/namespaces/" + NS + "/daemonsets";
     long rv = currentRv(ds);

@@ -63,7 +63,15 @@ public final class BreakwaterServer implements AutoCloseable {
    * @throws IllegalStateException when a listener cannot bind
    */
   public static BreakwaterServer start(ServeConfig config) {
-    Config kube = loadKubeconfig(config);
+    return start(config, loadKubeconfig(config));
+  }
+
+  /**
+   * {@link #start(ServeConfig)} with the upstream's fabric8 {@link Config} already built (tests
+   * that stand in for a pod: {@link dev.breakwater.proxy.upstream.InClusterConfig#load} with a
+   * given environment and service-account directory).
+   */
+  public static BreakwaterServer start(ServeConfig config, Config kube) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
     BreakwaterServer server;
     try {
@@ -77,6 +85,9 @@ public final class BreakwaterServer implements AutoCloseable {
   }
 
   static Config loadKubeconfig(ServeConfig config) {
+    if (config.inCluster()) {
+      return dev.breakwater.proxy.upstream.InClusterConfig.load(System.getenv(), dev.breakwater.config.ServeOptions.SERVICE_ACCOUNT_DIR);
+    }
     String text;
     try {
       text = Files.readString(config.kubeconfig());
@@ -121,7 +132,17 @@ public final class BreakwaterServer implements AutoCloseable {
               .setCertPath(config.tlsCert().orElseThrow().toString())
               .setKeyPath(config.tlsKey().orElseThrow().toString()));
     }
-    PassThroughHandler passThrough = new PassThroughHandler(vertx, upstream, inFlight);
+    dev.breakwater.config.AuthConfig auth = config.auth();
+    List<java.security.cert.X509Certificate> clientCas = List.of();
+    List<java.security.cert.X509Certificate> frontProxyCas = List.of();
+    if (auth.delegated()) {
+      clientCas = auth.clientCaFile().map(p -> ClientTls.readCertificates(p, "--client-ca-file")).orElse(List.of());
+      frontProxyCas = auth.requestHeaderCaFile().map(p -> ClientTls.readCertificates(p, "--requestheader-client-ca-file")).orElse(List.of());
+      if (!clientCas.isEmpty() || !frontProxyCas.isEmpty()) {
+        ClientTls.requestClientCertificates(options, clientCas, frontProxyCas);
+      }
+    }
+    PassThroughHandler passThrough = new PassThroughHandler(vertx, upstream, inFlight, auth.delegated());
     io.vertx.core.Handler<HttpServerRequest> handler = passThrough;
     upstream.metrics(metrics);
     if (config.cacheReads()) {
@@ -129,6 +150,11 @@ public final class BreakwaterServer implements AutoCloseable {
       caches.start();
       cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics);
       handler = cachingHandler;
+    }
+    if (auth.delegated()) {
+      // authentication → impersonation → authorization, then the cache or the pass-through.
+      handler = new dev.breakwater.proxy.auth.AuthGate(vertx, handler, passThrough, auth, clientCas, frontProxyCas,
+          new dev.breakwater.proxy.auth.Reviewer(vertx, upstream, auth.reviewTimeout(), metrics), metrics, Clock.systemUTC());
     }
     try {
       main = vertx.createHttpServer(options).requestHandler(handler).listen().await();

@@ -3,11 +3,12 @@ package dev.breakwater.proxy;
 import dev.breakwater.config.ServeConfig;
 import dev.breakwater.config.ServeOptions;
 import dev.breakwater.local.LocalCluster;
+import dev.breakwater.proxy.kubeconfig.KubeconfigWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -24,14 +25,31 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "breakwater", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "A caching reverse proxy in front of a Kubernetes kube-apiserver.",
-    subcommands = {Main.Serve.class, Main.Local.class})
+    subcommands = {Main.Serve.class, Main.Local.class, Main.Kubeconfig.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(run(commandLine(), args));
   }
 
-  static CommandLine commandLine() {
+  /**
+   * Runs the command line; {@code --config FILE} of {@code serve} / {@code local} is read first and
+   * installed as that subcommand's defaults (a bad file: one line, exit code 2).
+   */
+  public static int run(CommandLine cl, String... args) {
+    if (args.length > 0 && cl.getSubcommands().containsKey(args[0]) && !args[0].equals("kubeconfig")) {
+      try {
+        ServeOptions.applyConfigFile(cl.getSubcommands().get(args[0]), java.util.Arrays.copyOfRange(args, 1, args.length));
+      } catch (IllegalArgumentException e) {
+        cl.getErr().println("breakwater: " + e.getMessage());
+        cl.getErr().flush();
+        return 2;
+      }
+    }
+    return cl.execute(args);
+  }
+
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setParameterExceptionHandler((ex, args) -> {
       ex.getCommandLine().getErr().println("breakwater: " + ex.getMessage() + " (see --help)");
@@ -140,23 +158,75 @@ public final class Main implements Callable<Integer> {
 
   /** A kubeconfig that sends a client to Breakwater over plain loopback HTTP, no credentials. */
   public static void writeClientKubeconfig(Path path, String url) throws IOException {
-    Files.writeString(path, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: breakwater
-          cluster:
-            server: %s
-        users:
-        - name: breakwater
-          user: {}
-        contexts:
-        - name: breakwater
-          context:
-            cluster: breakwater
-            user: breakwater
-        current-context: breakwater
-        """.formatted(url));
+    try {
+      KubeconfigWriter.writeStandalone(path, new KubeconfigWriter.Target("breakwater", java.net.URI.create(url), Optional.empty(), false),
+          Optional.empty(), Optional.empty());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Command(name = "kubeconfig", mixinStandardHelpOptions = true,
+      description = {"Write a kubeconfig whose server is Breakwater, with the credentials of an existing kubeconfig's context.",
+          "Without --out or --merge it is printed on stdout."})
+  static final class Kubeconfig implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--server", required = true, paramLabel = "URL", description = "Breakwater's URL, e.g. https://breakwater.breakwater.svc:8443")
+    java.net.URI server;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+        description = "where the credentials come from, and the file --merge edits (default: $KUBECONFIG's first file, then ~/.kube/config)")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "the context whose user (and namespace) to use (default: current-context)")
+    String context;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "breakwater",
+        description = "name of the cluster, user and context written (default: ${DEFAULT-VALUE})")
+    String name;
+
+    @Option(names = "--certificate-authority", paramLabel = "FILE", description = "PEM CA that signed Breakwater's serving certificate (embedded)")
+    Path certificateAuthority;
+
+    @Option(names = "--insecure-skip-tls-verify", description = "do not verify Breakwater's serving certificate")
+    boolean insecure;
+
+    @Option(names = "--no-credentials", description = "write a user without credentials (Breakwater acts with its own identity)")
+    boolean noCredentials;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    Output output;
+
+    static final class Output {
+      @Option(names = "--out", paramLabel = "FILE", description = "write a new kubeconfig there (mode 0600, atomic)") Path out;
+      @Option(names = "--merge", description = "add the cluster and context to --kubeconfig's file, keeping everything else byte for byte") boolean merge;
+    }
+
+    @Override
+    public Integer call() {
+      // The user's kubeconfig, as kubectl finds it (never the pod's service account).
+      java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+      env.remove("KUBERNETES_SERVICE_HOST");
+      Path source = ServeOptions.upstreamKubeconfig(kubeconfig, env, Path.of(System.getProperty("user.home")));
+      var target = new KubeconfigWriter.Target(name, server, Optional.ofNullable(certificateAuthority), insecure);
+      Optional<String> ctx = Optional.ofNullable(context);
+      if (output != null && output.merge) {
+        KubeconfigWriter.merge(source, target, ctx);
+        spec.commandLine().getErr().println("breakwater: context \"" + name + "\" added to " + source
+            + " (use it: kubectl --context " + name + " ...)");
+        return 0;
+      }
+      Optional<Path> from = noCredentials ? Optional.empty() : Optional.of(source);
+      if (output != null && output.out != null) {
+        KubeconfigWriter.writeStandalone(output.out, target, from, ctx);
+        spec.commandLine().getErr().println("breakwater: wrote " + output.out);
+      } else {
+        spec.commandLine().getOut().print(KubeconfigWriter.standalone(target, from, ctx));
+        spec.commandLine().getOut().flush();
+      }
+      return 0;
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

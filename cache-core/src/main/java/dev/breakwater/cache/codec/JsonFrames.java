@@ -1,14 +1,16 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.object.ObjectExtractor;
-import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.UpstreamListPage;
 import dev.breakwater.cache.reflector.UpstreamStatusException;
-import dev.breakwater.cache.reflector.WatchHandler;
+import dev.breakwater.cache.reflector.FrameDecodeException;
+import dev.breakwater.cache.reflector.WatchFrame;
 import dev.breakwater.cache.status.Result;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.List;
  * each item, handed to the {@link ObjectExtractor}), and one watch frame
  * ({@code {"type":…,"object":{…}}}, one per line as the apiserver writes them).
  *
- * <p>Each item keeps the exact bytes upstream sent. Bad input → {@link DecodeException} with a
+ * <p>Each item keeps the exact bytes upstream sent. Bad input → {@link FrameDecodeException} with a
  * one-line reason; never a partial result. Thread-safe (stateless but for the extractor, which
  * is thread-safe).
  */
@@ -30,22 +32,6 @@ public final class JsonFrames {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(10_000)
           .maxStringLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
       .build();
-
-  /** Upstream bytes that are not what the apiserver sends. */
-  public static final class DecodeException extends Exception {
-    public DecodeException(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /** A decoded watch frame: an event, a bookmark, or an error Status. */
-  public sealed interface Frame {}
-
-  public record Event(WatchHandler.EventType type, CachedObject object) implements Frame {}
-
-  public record Bookmark(long resourceVersion, boolean initialEventsEnd) implements Frame {}
-
-  public record Error(UpstreamStatusException status) implements Frame {}
 
   private final ObjectExtractor extractor;
   private final TypeMeta builtIn;
@@ -66,7 +52,7 @@ public final class JsonFrames {
   }
 
   /** Decodes one LIST page ({@code *List} kind) held whole in {@code json}. */
-  public ListPage listPage(byte[] json) throws DecodeException {
+  public UpstreamListPage listPage(byte[] json) throws FrameDecodeException {
     long rv = -1;
     String cont = "";
     List<CachedObject> items = new ArrayList<>();
@@ -99,14 +85,14 @@ public final class JsonFrames {
         }
       }
     } catch (IOException e) {
-      throw new DecodeException("malformed LIST response: " + firstLine(e.getMessage()));
+      throw new FrameDecodeException("malformed LIST response: " + firstLine(e.getMessage()));
     }
     expect(rv >= 0, "LIST response has no metadata.resourceVersion");
-    return new ListPage(rv, cont, items);
+    return new UpstreamListPage(rv, cont, items);
   }
 
   /** Decodes one watch frame held in {@code json[offset, offset+length)}. */
-  public Frame watchFrame(byte[] json, int offset, int length) throws DecodeException {
+  public WatchFrame watchFrame(byte[] json, int offset, int length) throws FrameDecodeException {
     String type = null;
     int objStart = -1;
     int objEnd = -1;
@@ -126,23 +112,23 @@ public final class JsonFrames {
         }
       }
     } catch (IOException e) {
-      throw new DecodeException("malformed watch frame: " + firstLine(e.getMessage()));
+      throw new FrameDecodeException("malformed watch frame: " + firstLine(e.getMessage()));
     }
     expect(type != null && objStart >= 0, "watch frame without type or object");
     // Jackson's byte offsets are relative to the given offset.
     int start = offset + objStart;
     int len = objEnd - objStart;
     return switch (type) {
-      case "ADDED" -> new Event(WatchHandler.EventType.ADDED, extract(json, start, len));
-      case "MODIFIED" -> new Event(WatchHandler.EventType.MODIFIED, extract(json, start, len));
-      case "DELETED" -> new Event(WatchHandler.EventType.DELETED, extract(json, start, len));
+      case "ADDED" -> new WatchFrame.Event(EventType.ADDED, extract(json, start, len));
+      case "MODIFIED" -> new WatchFrame.Event(EventType.MODIFIED, extract(json, start, len));
+      case "DELETED" -> new WatchFrame.Event(EventType.DELETED, extract(json, start, len));
       case "BOOKMARK" -> bookmark(json, start, len);
-      case "ERROR" -> new Error(status(json, start, len));
-      default -> throw new DecodeException("unknown watch event type \"" + type + "\"");
+      case "ERROR" -> new WatchFrame.Error(status(json, start, len));
+      default -> throw new FrameDecodeException("unknown watch event type \"" + type + "\"");
     };
   }
 
-  private CachedObject extract(byte[] json, int start, int len) throws DecodeException {
+  private CachedObject extract(byte[] json, int start, int len) throws FrameDecodeException {
     Result<CachedObject> r;
     int strip = builtIn == null ? 0 : builtIn.prefixLengthAt(json, start, len);
     if (strip > 0) {
@@ -157,11 +143,11 @@ public final class JsonFrames {
     if (r instanceof Result.Ok<CachedObject> ok) {
       return ok.value();
     }
-    throw new DecodeException("undecodable object: " + ((Result.Err<CachedObject>) r).status().message());
+    throw new FrameDecodeException("undecodable object: " + ((Result.Err<CachedObject>) r).status().message());
   }
 
-  private Bookmark bookmark(byte[] json, int start, int len) throws DecodeException {
-    Bookmark b = parseBookmark(json, start, len);
+  private WatchFrame.Bookmark bookmark(byte[] json, int start, int len) throws FrameDecodeException {
+    WatchFrame.Bookmark b = parseBookmark(json, start, len);
     if (bookmarkTail == null) {
       // The fields after metadata of the kind's empty object, which Go writes even when empty
       // (a Service's "spec":{},"status":{"loadBalancer":{}}): kept so bookmarks from the cache carry them too.
@@ -171,7 +157,7 @@ public final class JsonFrames {
           bookmarkTail = java.util.Arrays.copyOfRange(json, meta[1], start + len);
         }
       } catch (IllegalArgumentException e) {
-        throw new DecodeException("malformed bookmark: " + e.getMessage());
+        throw new FrameDecodeException("malformed bookmark: " + e.getMessage());
       }
     }
     return b;
@@ -185,7 +171,7 @@ public final class JsonFrames {
     return bookmarkTail;
   }
 
-  private static Bookmark parseBookmark(byte[] json, int start, int len) throws DecodeException {
+  private static WatchFrame.Bookmark parseBookmark(byte[] json, int start, int len) throws FrameDecodeException {
     long rv = -1;
     boolean end = false;
     try (JsonParser p = FACTORY.createParser(json, start, len)) {
@@ -217,13 +203,13 @@ public final class JsonFrames {
         }
       }
     } catch (IOException e) {
-      throw new DecodeException("malformed bookmark: " + firstLine(e.getMessage()));
+      throw new FrameDecodeException("malformed bookmark: " + firstLine(e.getMessage()));
     }
     expect(rv >= 0, "bookmark without metadata.resourceVersion");
-    return new Bookmark(rv, end);
+    return new WatchFrame.Bookmark(rv, end);
   }
 
-  private static UpstreamStatusException status(byte[] json, int start, int len) throws DecodeException {
+  private static UpstreamStatusException status(byte[] json, int start, int len) throws FrameDecodeException {
     int code = 0;
     String reason = "";
     String message = "";
@@ -240,7 +226,7 @@ public final class JsonFrames {
         }
       }
     } catch (IOException e) {
-      throw new DecodeException("malformed error status: " + firstLine(e.getMessage()));
+      throw new FrameDecodeException("malformed error status: " + firstLine(e.getMessage()));
     }
     return new UpstreamStatusException(code, reason, message);
   }
@@ -250,26 +236,26 @@ public final class JsonFrames {
     try {
       UpstreamStatusException s = status(json, 0, json.length);
       return s.code() == 0 ? new UpstreamStatusException(httpCode, s.reason(), s.getMessage()) : s;
-    } catch (DecodeException e) {
+    } catch (FrameDecodeException e) {
       return new UpstreamStatusException(httpCode, "", new String(json, 0, Math.min(json.length, 200),
           java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
-  private static long parseRv(String s) throws DecodeException {
+  private static long parseRv(String s) throws FrameDecodeException {
     if (s == null || s.isEmpty()) {
       return 0;
     }
     try {
       return Long.parseUnsignedLong(s);
     } catch (NumberFormatException e) {
-      throw new DecodeException("invalid resourceVersion \"" + s + "\"");
+      throw new FrameDecodeException("invalid resourceVersion \"" + s + "\"");
     }
   }
 
-  private static void expect(boolean ok, String message) throws DecodeException {
+  private static void expect(boolean ok, String message) throws FrameDecodeException {
     if (!ok) {
-      throw new DecodeException(message);
+      throw new FrameDecodeException(message);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -57,12 +58,12 @@ public final class JsonWatchEncoder implements WatchEventEncoder {
   public byte[] encode(WatchSink.Event e) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(e.object() == null ? 160 : e.object().jsonLength() + 96);
     out.writeBytes(ascii("{\"type\":\"" + e.type().name() + "\",\"object\":"));
-    if (e.type() == WatchSink.Type.BOOKMARK && unstructured) {
+    if (e.type() == EventType.BOOKMARK && unstructured) {
       // Custom resources: an unstructured object, keys sorted.
       out.writeBytes(ascii("{\"apiVersion\":\"" + typeMeta.apiVersion() + "\",\"kind\":\"" + typeMeta.kind() + "\",\"metadata\":{"
           + (e.initialEventsEnd() ? "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}," : "")
           + "\"resourceVersion\":\"" + Long.toUnsignedString(e.resourceVersion()) + "\"}}"));
-    } else if (e.type() == WatchSink.Type.BOOKMARK) {
+    } else if (e.type() == EventType.BOOKMARK) {
       out.writeBytes(ascii("{\"kind\":\"" + typeMeta.kind() + "\",\"apiVersion\":\"" + typeMeta.apiVersion()
           + "\",\"metadata\":{\"resourceVersion\":\"" + Long.toUnsignedString(e.resourceVersion()) + "\""
           + (e.initialEventsEnd() ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "") + "}"));

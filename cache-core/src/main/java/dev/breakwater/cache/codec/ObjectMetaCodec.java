@@ -1,6 +1,6 @@
 package dev.breakwater.cache.codec;
 
-import dev.breakwater.cache.object.JsonStrings;
+import dev.breakwater.cache.golang.GoJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -235,7 +235,7 @@ public final class ObjectMetaCodec {
         }
         for (int i = start + 1; i < end - 1; i++) {
             if (b[i] == '\\') {
-                return JsonStrings.unescape(b, start + 1, end - 1).getBytes(StandardCharsets.UTF_8);
+                return GoJson.unquote(b, start + 1, end - 1).getBytes(StandardCharsets.UTF_8);
             }
         }
         return Arrays.copyOfRange(b, start + 1, end - 1);

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.WatchSink;
 import dev.breakwater.cache.object.CachedObject;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +47,7 @@ public final class PartialObjectMetadataWatchEncoder implements WatchEventEncode
 
     private byte[] json(WatchSink.Event e) {
         byte[] meta;
-        if (e.type() == WatchSink.Type.BOOKMARK) {
+        if (e.type() == EventType.BOOKMARK) {
             meta = bookmarkMetadata(e).getBytes(StandardCharsets.UTF_8);
         } else if (e.object().resourceVersion() != e.resourceVersion()) {
             meta = rewritten(e, false);
@@ -63,7 +64,7 @@ public final class PartialObjectMetadataWatchEncoder implements WatchEventEncode
 
     private byte[] protobuf(WatchSink.Event e) {
         byte[] message;
-        if (e.type() == WatchSink.Type.BOOKMARK) {
+        if (e.type() == EventType.BOOKMARK) {
             byte[] meta = bookmarkMetadata(e).getBytes(StandardCharsets.UTF_8);
             message = PartialObjectMetadataCodec.protoMessage(ObjectMetaCodec.protobuf(meta, 0, meta.length));
         } else if (e.object().resourceVersion() != e.resourceVersion()) {

@@ -1,9 +1,12 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.reflector.WatchFrame;
+import dev.breakwater.cache.reflector.FrameDecodeException;
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.object.ProtoReader;
 import dev.breakwater.cache.object.ProtobufExtractor;
-import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.UpstreamListPage;
 import dev.breakwater.cache.reflector.UpstreamStatusException;
 import dev.breakwater.cache.reflector.WatchHandler;
 import dev.breakwater.cache.status.Result;
@@ -44,9 +47,9 @@ public final class ProtobufFrames {
     /** {@code raw}'s range inside a {@code k8s\0} + Unknown envelope at [start, end), and the envelope's kind. */
     record Unwrapped(int start, int end, String kind) {}
 
-    static Unwrapped unwrap(byte[] b, int start, int end) throws JsonFrames.DecodeException {
+    static Unwrapped unwrap(byte[] b, int start, int end) throws FrameDecodeException {
         if (end - start < 4 || b[start] != MAGIC[0] || b[start + 1] != MAGIC[1] || b[start + 2] != MAGIC[2] || b[start + 3] != 0) {
-            throw new JsonFrames.DecodeException("not a protobuf object (no k8s\\0 prefix)");
+            throw new FrameDecodeException("not a protobuf object (no k8s\\0 prefix)");
         }
         try {
             ProtoReader u = new ProtoReader(b, start + 4, end);
@@ -76,12 +79,12 @@ public final class ProtobufFrames {
             }
             return new Unwrapped(rs, re, kind);
         } catch (IllegalArgumentException e) {
-            throw new JsonFrames.DecodeException("malformed protobuf envelope: " + e.getMessage());
+            throw new FrameDecodeException("malformed protobuf envelope: " + e.getMessage());
         }
     }
 
     /** Decodes one LIST page held whole in {@code body}. */
-    public ListPage listPage(byte[] body) throws JsonFrames.DecodeException {
+    public UpstreamListPage listPage(byte[] body) throws FrameDecodeException {
         Unwrapped list = unwrap(body, 0, body.length);
         long rv = -1;
         String cont = "";
@@ -106,16 +109,16 @@ public final class ProtobufFrames {
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw new JsonFrames.DecodeException("malformed protobuf LIST response: " + e.getMessage());
+            throw new FrameDecodeException("malformed protobuf LIST response: " + e.getMessage());
         }
         if (rv < 0) {
-            throw new JsonFrames.DecodeException("LIST response has no metadata.resourceVersion");
+            throw new FrameDecodeException("LIST response has no metadata.resourceVersion");
         }
-        return new ListPage(rv, cont, items);
+        return new UpstreamListPage(rv, cont, items);
     }
 
     /** Decodes one watch frame's WatchEvent message (without its 4-byte length prefix). */
-    public JsonFrames.Frame watchFrame(byte[] b, int offset, int length) throws JsonFrames.DecodeException {
+    public WatchFrame watchFrame(byte[] b, int offset, int length) throws FrameDecodeException {
         String type = null;
         int os = -1;
         int oe = -1;
@@ -135,31 +138,31 @@ public final class ProtobufFrames {
                 }
             }
         } catch (IllegalArgumentException ex) {
-            throw new JsonFrames.DecodeException("malformed protobuf watch frame: " + ex.getMessage());
+            throw new FrameDecodeException("malformed protobuf watch frame: " + ex.getMessage());
         }
         if (type == null || os < 0) {
-            throw new JsonFrames.DecodeException("watch frame without type or object");
+            throw new FrameDecodeException("watch frame without type or object");
         }
         Unwrapped obj = unwrap(b, os, oe);
         return switch (type) {
-            case "ADDED" -> new JsonFrames.Event(WatchHandler.EventType.ADDED, extract(b, obj.start(), obj.end()));
-            case "MODIFIED" -> new JsonFrames.Event(WatchHandler.EventType.MODIFIED, extract(b, obj.start(), obj.end()));
-            case "DELETED" -> new JsonFrames.Event(WatchHandler.EventType.DELETED, extract(b, obj.start(), obj.end()));
+            case "ADDED" -> new WatchFrame.Event(EventType.ADDED, extract(b, obj.start(), obj.end()));
+            case "MODIFIED" -> new WatchFrame.Event(EventType.MODIFIED, extract(b, obj.start(), obj.end()));
+            case "DELETED" -> new WatchFrame.Event(EventType.DELETED, extract(b, obj.start(), obj.end()));
             case "BOOKMARK" -> bookmark(b, obj.start(), obj.end());
-            case "ERROR" -> new JsonFrames.Error(status(b, obj.start(), obj.end()));
-            default -> throw new JsonFrames.DecodeException("unknown watch event type \"" + type + "\"");
+            case "ERROR" -> new WatchFrame.Error(status(b, obj.start(), obj.end()));
+            default -> throw new FrameDecodeException("unknown watch event type \"" + type + "\"");
         };
     }
 
-    private CachedObject extract(byte[] b, int start, int end) throws JsonFrames.DecodeException {
+    private CachedObject extract(byte[] b, int start, int end) throws FrameDecodeException {
         Result<CachedObject> r = extractor.extract(b, start, end - start);
         if (r instanceof Result.Ok<CachedObject> ok) {
             return ok.value();
         }
-        throw new JsonFrames.DecodeException("undecodable object: " + ((Result.Err<CachedObject>) r).status().message());
+        throw new FrameDecodeException("undecodable object: " + ((Result.Err<CachedObject>) r).status().message());
     }
 
-    private JsonFrames.Bookmark bookmark(byte[] b, int start, int end) throws JsonFrames.DecodeException {
+    private WatchFrame.Bookmark bookmark(byte[] b, int start, int end) throws FrameDecodeException {
         long rv = -1;
         boolean initialEventsEnd = false;
         ByteArrayOutputStream tail = new ByteArrayOutputStream();
@@ -184,15 +187,15 @@ public final class ProtobufFrames {
                 at = next;
             }
         } catch (IllegalArgumentException e) {
-            throw new JsonFrames.DecodeException("malformed protobuf bookmark: " + e.getMessage());
+            throw new FrameDecodeException("malformed protobuf bookmark: " + e.getMessage());
         }
         if (rv < 0) {
-            throw new JsonFrames.DecodeException("bookmark without metadata.resourceVersion");
+            throw new FrameDecodeException("bookmark without metadata.resourceVersion");
         }
         if (bookmarkTail == null) {
             bookmarkTail = tail.toByteArray();
         }
-        return new JsonFrames.Bookmark(rv, initialEventsEnd);
+        return new WatchFrame.Bookmark(rv, initialEventsEnd);
     }
 
     private static String[] mapEntry(byte[] b, int start, int end) {
@@ -207,7 +210,7 @@ public final class ProtobufFrames {
     }
 
     /** A {@code metav1.Status} message: status (2), message (3), reason (4), code (6). */
-    static UpstreamStatusException status(byte[] b, int start, int end) throws JsonFrames.DecodeException {
+    static UpstreamStatusException status(byte[] b, int start, int end) throws FrameDecodeException {
         String message = "";
         String reason = "";
         int code = 0;
@@ -222,7 +225,7 @@ public final class ProtobufFrames {
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw new JsonFrames.DecodeException("malformed protobuf status: " + e.getMessage());
+            throw new FrameDecodeException("malformed protobuf status: " + e.getMessage());
         }
         return new UpstreamStatusException(code, reason, message);
     }
@@ -233,19 +236,19 @@ public final class ProtobufFrames {
             Unwrapped u = unwrap(body, 0, body.length);
             UpstreamStatusException s = status(body, u.start(), u.end());
             return s.code() == 0 ? new UpstreamStatusException(httpCode, s.reason(), s.getMessage()) : s;
-        } catch (JsonFrames.DecodeException e) {
+        } catch (FrameDecodeException e) {
             return JsonFrames.statusBody(httpCode, body);
         }
     }
 
-    private static long parseRv(String s) throws JsonFrames.DecodeException {
+    private static long parseRv(String s) throws FrameDecodeException {
         if (s.isEmpty()) {
             return 0;
         }
         try {
             return Long.parseUnsignedLong(s);
         } catch (NumberFormatException e) {
-            throw new JsonFrames.DecodeException("invalid resourceVersion \"" + s + "\"");
+            throw new FrameDecodeException("invalid resourceVersion \"" + s + "\"");
         }
     }
 

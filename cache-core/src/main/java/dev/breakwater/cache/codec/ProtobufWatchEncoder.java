@@ -1,5 +1,6 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.WatchSink;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.object.ProtoReader;
@@ -42,7 +43,7 @@ public final class ProtobufWatchEncoder implements WatchEventEncoder {
     @Override
     public byte[] encode(WatchSink.Event e) {
         byte[] object;
-        if (e.type() == WatchSink.Type.BOOKMARK) {
+        if (e.type() == EventType.BOOKMARK) {
             object = bookmark(e.resourceVersion(), e.initialEventsEnd());
         } else {
             CachedObject o = e.object();

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.WatchSink;
 import dev.breakwater.cache.object.CachedObject;
 
@@ -20,7 +21,7 @@ import dev.breakwater.cache.object.CachedObject;
  */
 public final class SharedWatchEncoder implements WatchEventEncoder {
 
-  private record Frame(WatchSink.Type type, CachedObject object, long resourceVersion, byte[] bytes) {}
+  private record Frame(EventType type, CachedObject object, long resourceVersion, byte[] bytes) {}
 
   private final WatchEventEncoder delegate;
   private volatile Frame last;

@@ -1,7 +1,7 @@
 package dev.breakwater.cache.continuation;
 
 import dev.breakwater.cache.golang.GoJsonSyntax;
-import dev.breakwater.cache.golang.GoUtf8;
+import dev.breakwater.cache.golang.GoJson;
 
 /**
  * The Go-exact decoding behind {@link ContinueToken#decode}: {@code base64.RawURLEncoding.DecodeString}, then
@@ -292,56 +292,19 @@ final class ContinueTokenDecoder {
             }
         }
 
-        /** Mirrors {@code unquote}: escapes, surrogate pairs, lone surrogates and invalid UTF-8 become U+FFFD. */
+        /** Mirrors {@code unquote} ({@link GoJson#unquote}): escapes, surrogate pairs, lone surrogates and invalid UTF-8 become U+FFFD. */
         String string() {
             pos++; // '"'
-            StringBuilder sb = new StringBuilder();
-            int runStart = pos;
+            int start = pos;
             while (true) {
                 int c = d[pos] & 0xFF;
                 if (c == '"') {
-                    GoUtf8.decode(d, runStart, pos, sb);
+                    String s = GoJson.unquote(d, start, pos);
                     pos++;
-                    return sb.toString();
+                    return s;
                 }
-                if (c != '\\') {
-                    pos++;
-                    continue;
-                }
-                GoUtf8.decode(d, runStart, pos, sb);
-                int e = d[pos + 1] & 0xFF;
-                pos += 2;
-                switch (e) {
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' -> {
-                        int r = hex4(pos);
-                        pos += 4;
-                        if (r >= 0xD800 && r < 0xE000) {
-                            if (r < 0xDC00 && pos + 6 <= d.length && d[pos] == '\\' && d[pos + 1] == 'u') {
-                                int r2 = hex4(pos + 2);
-                                if (r2 >= 0xDC00 && r2 < 0xE000) {
-                                    sb.append((char) r).append((char) r2);
-                                    pos += 6;
-                                    break;
-                                }
-                            }
-                            sb.append('\uFFFD');
-                        } else {
-                            sb.append((char) r);
-                        }
-                    }
-                    default -> sb.append((char) e); // '"', '\\', '/'
-                }
-                runStart = pos;
+                pos += c == '\\' ? 2 : 1;
             }
-        }
-
-        int hex4(int at) {
-            return Integer.parseInt(new String(d, at, 4, java.nio.charset.StandardCharsets.US_ASCII), 16);
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.breakwater.cache.delegator;
 
+import dev.breakwater.cache.status.ApiStatus;
+
 /**
- * What the routing decision needs to know of a cache at the moment of a request. Implemented
- * by the watch cache; a snapshot of volatile reads, so the decision itself stays pure.
+ * What the routing decision needs to know of a cache at the moment of a request: a snapshot of
+ * volatile reads (taken by the per-resource cache), so the decision itself stays pure.
  */
 public interface CacheState {
 
@@ -14,4 +16,7 @@ public interface CacheState {
 
   /** A point-in-time snapshot at or below {@code rv} is held (getLessOrEqual would answer). */
   boolean hasSnapshotAtOrBelow(long rv);
+
+  /** The apiserver's answer for an unready cache ({@code 429 storage is (re)initializing}, Retry-After). */
+  ApiStatus unreadyStatus();
 }

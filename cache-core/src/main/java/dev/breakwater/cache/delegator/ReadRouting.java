@@ -1,5 +1,6 @@
 package dev.breakwater.cache.delegator;
 
+import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.continuation.ContinueToken;
 import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.FieldError;
@@ -8,14 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one routing decision for reads: serve from the cache now, wait for freshness, or pass
- * upstream — the apiserver's {@code delegator.ShouldDelegateList} + {@code CacheDelegator.GetList}
- * (k8s.io/apiserver/pkg/storage/cacher/delegator/interface.go, delegator.go), preceded by the
- * checks the apiserver makes before storage sees a LIST: {@code ValidateListOptions}
- * (apimachinery meta/internalversion/validation, 422) and {@code storage.ValidateListOptions}
- * (400s for continue tokens and resource versions).
+ * The one routing decision for reads, one pure function per verb — {@link #list}, {@link #get},
+ * {@link #watch} — each returning the complete {@link ReadPlan}: reject, delegate upstream, wait for
+ * readiness, wait for freshness, or serve this read. The apiserver's {@code delegator.ShouldDelegateList}
+ * + {@code CacheDelegator.GetList/Get/Watch} (k8s.io/apiserver/pkg/storage/cacher/delegator/interface.go,
+ * delegator.go), preceded by the checks the apiserver makes before storage sees a LIST:
+ * {@code ValidateListOptions} (apimachinery meta/internalversion/validation, 422) and
+ * {@code storage.ValidateListOptions} (400s for continue tokens and resource versions). Query
+ * parsing is {@link ReadParams}'s.
  *
- * <p>The LIST table it implements (SEMANTICS.md, verified on 1.36.3):
+ * <p>The LIST table ({@link #listDecision}; SEMANTICS.md, verified on 1.36.3):
  * <pre>
  *  RVM        RV      continue  limit  → decision
  *  ""         ""      -         any    → Consistent (cache once fresh; timeout → upstream)
@@ -28,8 +31,22 @@ import java.util.List;
  *  Exact      N       -         any    → Exact(N)
  *  Exact/legacy, no snapshot ≤ N       → upstream (etcd answers exactly or 410)
  * </pre>
- * Not ready: LIST with a limit and no selectors → upstream (KEP-4568); the caller waits for
- * readiness (bounded, then 429) for the rest.
+ * and the plan {@link #list} makes of it:
+ * <pre>
+ *  decision         not ready                               etcd path                  → plan
+ *  Reject           -                                       -                          → Reject
+ *  Delegate         not waited → AwaitReady, then again     -                          → Delegate
+ *  other            not waited → AwaitReady; waited → 429   -                          → …
+ *  Consistent       -                                       → Delegate (no prompt       AwaitFresh(CONSISTENT,
+ *                                                             progress signal)          timeout → upstream)
+ *  NotOlderThan(N)  -                                       N &gt; cache RV → Delegate    Serve current (N ≤ cache RV)
+ *                                                             (etcd: 504 at once)       or AwaitFresh(N, timeout → 504)
+ *  Exact(N)         -                                       N &gt; cache RV → Delegate    Serve snapshot ≤ N, same wait
+ * </pre>
+ * Not ready and a paginated LIST without selectors: the apiserver goes to etcd (KEP-4568); a proxy
+ * that did so would hand a relist storm to the upstream — and the RVs of those answers would start
+ * the informers' watches below the cache's window — so it waits for readiness first (bounded), and
+ * only a cache that stays unready sends them upstream.
  *
  * <p>Pure: a function of its arguments; safe from any thread.
  */
@@ -37,7 +54,8 @@ public final class ReadRouting {
 
   private ReadRouting() {}
 
-  public static ListDecision list(ListParams p, CacheState cache, ServingPath path) {
+  /** The LIST routing table above: the apiserver's delegation decision, before readiness and the serving path's rules. */
+  public static ListDecision listDecision(ListParams p, CacheState cache, ServingPath path) {
     List<FieldError> invalid = validateListOptions(p);
     if (!invalid.isEmpty()) {
       return new ListDecision.Reject(ApiStatus.invalidListOptions(invalid));
@@ -74,27 +92,135 @@ public final class ReadRouting {
         return exact(rv, null, cache);
       }
       case "NotOlderThan" -> {
-        return new ListDecision.NotOlderThan(rv, honourLimit(rv, path));
+        return new ListDecision.NotOlderThan(rv, honourLimit(p.resourceVersion(), path));
       }
       default -> {
         if (token != null) {
           long tokenRv = token.resourceVersion();
           return tokenRv > 0 ? exact(tokenRv, token.fromKey(), cache) : new ListDecision.Consistent(token.fromKey());
         }
-        if (p.limit() > 0 && !p.resourceVersion().isEmpty() && rv != 0) {
+        // Go compares the string: "00" with a limit is legacy exact (at 0).
+        if (p.limit() > 0 && !p.resourceVersion().isEmpty() && !p.resourceVersion().equals("0")) {
           return exact(rv, null, cache);
         }
         if (p.resourceVersion().isEmpty()) {
           return new ListDecision.Consistent(null);
         }
-        return new ListDecision.NotOlderThan(rv, honourLimit(rv, path));
+        return new ListDecision.NotOlderThan(rv, honourLimit(p.resourceVersion(), path));
       }
     }
   }
 
-  /** The watch cache ignores limit for RV=0 (any staleness, one page); etcd honours it. */
-  private static boolean honourLimit(long rv, ServingPath path) {
-    return rv != 0 || path == ServingPath.ETCD;
+  /**
+   * The plan for a LIST ({@link ListQuery} from {@link ReadParams#list}) on a cache in state
+   * {@code cache}, served by the rules of {@code path}; {@code waitedForReady}: this request already
+   * waited for readiness once (see the class's table).
+   */
+  public static ReadPlan<ListRead> list(ListQuery q, CacheState cache, ServingPath path, boolean waitedForReady) {
+    ListParams p = q.params();
+    ListDecision d = listDecision(p, cache, path);
+    if (d instanceof ListDecision.Reject r) {
+      return new ReadPlan.Reject<>(r.status());
+    }
+    if (d instanceof ListDecision.Delegate g) {
+      return !cache.ready() && !waitedForReady ? new ReadPlan.AwaitReady<>() : new ReadPlan.Delegate<>(g.why());
+    }
+    if (!cache.ready()) {
+      return waitedForReady ? new ReadPlan.Reject<>(cache.unreadyStatus()) : new ReadPlan.AwaitReady<>();
+    }
+    String prefix = dev.breakwater.cache.store.OrderedStore.namespacePrefix(q.namespace());
+    ContinueToken.Form form = path == ServingPath.ETCD ? ContinueToken.Form.ETCD : ContinueToken.Form.WATCH_CACHE;
+    String tokenPrefix = form.keyPrefix(q.scope().listKey(q.namespace()));
+    long limit = Math.max(p.limit(), 0);
+    return switch (d) {
+      // The etcd path has no prompt progress signal (its watch bookmarks follow etcd's progress
+      // notify, minutes apart), so a consistent read could not confirm freshness in time: it goes
+      // where the apiserver itself serves it from, etcd.
+      case ListDecision.Consistent c when path == ServingPath.ETCD -> new ReadPlan.Delegate<>("consistent read on the etcd path");
+      case ListDecision.Consistent c -> new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE,
+          new ReadPlan.Serve<>(new ListRead(WatchCache.ListRequest.current(prefix, q.scope().storeKey(c.startKey()), limit,
+              q.predicate(), 0), q.scope().keyRoot(), tokenPrefix)));
+      case ListDecision.NotOlderThan n when path == ServingPath.ETCD && Long.compareUnsigned(n.minResourceVersion(), cache.resourceVersion()) > 0 ->
+          new ReadPlan.Delegate<>("resourceVersion ahead on the etcd path: etcd answers 504 at once, without Retry-After");
+      case ListDecision.NotOlderThan n -> fresh(n.minResourceVersion(), cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION,
+          new ListRead(WatchCache.ListRequest.current(prefix, null, n.honourLimit() ? limit : 0, q.predicate(), n.minResourceVersion()),
+              q.scope().keyRoot(), tokenPrefix));
+      case ListDecision.Exact e when path == ServingPath.ETCD && Long.compareUnsigned(e.resourceVersion(), cache.resourceVersion()) > 0 ->
+          new ReadPlan.Delegate<>("resourceVersion ahead on the etcd path: etcd answers 504 at once, without Retry-After");
+      case ListDecision.Exact e -> fresh(e.resourceVersion(), cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION,
+          new ListRead(WatchCache.ListRequest.snapshot(prefix, q.scope().storeKey(e.startKey()), limit, q.predicate(), e.resourceVersion()),
+              q.scope().keyRoot(), tokenPrefix));
+      case ListDecision.Reject r -> throw new AssertionError(r);
+      case ListDecision.Delegate g -> throw new AssertionError(g);
+    };
+  }
+
+  /**
+   * The plan for a GET (SEMANTICS.md, GET): RV unset is a consistent read (the apiserver's quorum
+   * read; etcd path → upstream); RV=0/N is served from the cache once its RV ≥ N (older N → the
+   * current object), else 504 after the wait (etcd path: upstream at once); an RV that is not a
+   * uint64 → upstream (its 500 text). Not ready: the apiserver reads storage (KEP-4568); this waits
+   * for readiness first (bounded) and goes upstream only if it stays unready.
+   */
+  public static ReadPlan<GetRead> get(GetQuery q, CacheState cache, ServingPath path, boolean waitedForReady) {
+    if (!cache.ready()) {
+      return waitedForReady ? new ReadPlan.Delegate<>("cache not ready: GET goes to storage") : new ReadPlan.AwaitReady<>();
+    }
+    if (q.resourceVersion().isEmpty()) {
+      if (path == ServingPath.ETCD) {
+        return new ReadPlan.Delegate<>("consistent read on the etcd path");
+      }
+      return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE,
+          new ReadPlan.Serve<>(new GetRead(q.key(), q.name(), 0)));
+    }
+    long min = parseResourceVersion(q.resourceVersion());
+    if (min < 0) {
+      return new ReadPlan.Delegate<>("resourceVersion is not a uint64: the apiserver's 500");
+    }
+    if (path == ServingPath.ETCD && Long.compareUnsigned(min, cache.resourceVersion()) > 0) {
+      return new ReadPlan.Delegate<>("resourceVersion ahead on the etcd path");
+    }
+    return fresh(min, cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION, new GetRead(q.key(), q.name(), min));
+  }
+
+  /**
+   * The plan for a WATCH (SEMANTICS.md, WATCH): served on the watch-cache path only (the etcd path's
+   * history and errors are etcd's) and without {@code continue} (422); a WatchList with RV unset waits
+   * for freshness (timeout → upstream), one with RV N &gt; 0 for N (same); RV 0 and watches from an RV
+   * start at once (an RV ahead of the cache is silent until reached, as the apiserver's). Not ready:
+   * wait for readiness (bounded), then the apiserver's own answer for an unready cache, 429.
+   */
+  public static ReadPlan<WatchCache.WatchRequest> watch(WatchQuery q, CacheState cache, ServingPath path, boolean waitedForReady) {
+    if (path != ServingPath.WATCH_CACHE) {
+      return new ReadPlan.Delegate<>("watch on the etcd path");
+    }
+    if (q.continueGiven()) {
+      return new ReadPlan.Delegate<>("continue on a watch: the apiserver's 422");
+    }
+    if (!cache.ready()) {
+      return waitedForReady ? new ReadPlan.Reject<>(cache.unreadyStatus()) : new ReadPlan.AwaitReady<>();
+    }
+    WatchCache.WatchRequest wr = q.request();
+    if (q.watchList() && q.consistent()) {
+      return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE, new ReadPlan.Serve<>(wr));
+    }
+    if (q.watchList() && wr.resourceVersion() > 0) {
+      return fresh(wr.resourceVersion(), cache, ReadPlan.OnTimeout.DELEGATE, wr);
+    }
+    return new ReadPlan.Serve<>(wr);
+  }
+
+  /** Serve {@code read} now if the cache has reached {@code rv}, else after waiting for it. */
+  private static <R> ReadPlan<R> fresh(long rv, CacheState cache, ReadPlan.OnTimeout onTimeout, R read) {
+    if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {
+      return new ReadPlan.Serve<>(read);
+    }
+    return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.AT_LEAST, rv, onTimeout, new ReadPlan.Serve<>(read));
+  }
+
+  /** The watch cache ignores limit for RV "0" ({@code computeListLimit} compares the string); etcd honours it. */
+  private static boolean honourLimit(String rv, ServingPath path) {
+    return !rv.equals("0") || path == ServingPath.ETCD;
   }
 
   /**

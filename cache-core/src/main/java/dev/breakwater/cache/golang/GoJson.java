@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * <p>{@link #indent} mirrors {@code json.Indent} (and therefore {@code json.MarshalIndent}, which the apiserver
  * uses for {@code pretty=true} output).
  *
+ * <p>{@link #unquote} mirrors the decoder's {@code unquote} (encoding/json/decode.go): the one JSON string
+ * unescaper of the cache.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class GoJson {
@@ -132,5 +135,64 @@ public final class GoJson {
         for (int d = 0; d < depth; d++) {
             out.append(indent);
         }
+    }
+
+    /**
+     * Go's {@code unquote} of a JSON string literal's content {@code b[start, end)} (between the quotes):
+     * escapes decoded, a surrogate pair joined, a lone surrogate escape and invalid UTF-8 each become U+FFFD
+     * (byte by byte, as {@code utf8.DecodeRune}). The input must be a valid literal's content (the caller has
+     * scanned it); a truncated escape at the end is dropped rather than read past {@code end}.
+     */
+    public static String unquote(byte[] b, int start, int end) {
+        StringBuilder sb = new StringBuilder(end - start);
+        int runStart = start;
+        int pos = start;
+        while (pos < end) {
+            if (b[pos] != '\\') {
+                pos++;
+                continue;
+            }
+            GoUtf8.decode(b, runStart, pos, sb);
+            if (pos + 1 >= end) {
+                return sb.toString();
+            }
+            int e = b[pos + 1] & 0xFF;
+            pos += 2;
+            switch (e) {
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > end) {
+                        return sb.toString();
+                    }
+                    int r = hex4(b, pos);
+                    pos += 4;
+                    if (r >= 0xD800 && r < 0xE000) {
+                        if (r < 0xDC00 && pos + 6 <= end && b[pos] == '\\' && b[pos + 1] == 'u') {
+                            int r2 = hex4(b, pos + 2);
+                            if (r2 >= 0xDC00 && r2 < 0xE000) {
+                                sb.append((char) r).append((char) r2);
+                                pos += 6;
+                                break;
+                            }
+                        }
+                        sb.append('\uFFFD');
+                    } else {
+                        sb.append((char) r);
+                    }
+                }
+                default -> sb.append((char) e); // '"', '\\', '/'
+            }
+            runStart = pos;
+        }
+        GoUtf8.decode(b, runStart, end, sb);
+        return sb.toString();
+    }
+
+    private static int hex4(byte[] b, int at) {
+        return Integer.parseInt(new String(b, at, 4, StandardCharsets.US_ASCII), 16);
     }
 }

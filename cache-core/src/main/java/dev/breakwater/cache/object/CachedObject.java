@@ -1,6 +1,6 @@
 package dev.breakwater.cache.object;
 
-import dev.breakwater.cache.selector.LabelSource;
+import dev.breakwater.cache.golang.GoJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -202,7 +202,7 @@ public final class CachedObject {
         if (!escaped) {
             return new String(data, start, end - start, StandardCharsets.UTF_8);
         }
-        return JsonStrings.unescape(data, start, end);
+        return GoJson.unquote(data, start, end);
     }
 
     private boolean slotEquals(int slot, String s) {

@@ -15,12 +15,12 @@ public interface ListerWatcher {
    * Status (e.g. 410 Expired for a stale continue token), with any other exception when the
    * upstream could not be reached or answered garbage.
    */
-  CompletableFuture<ListPage> list(ListRequest request);
+  CompletableFuture<UpstreamListPage> list(UpstreamListOptions request);
 
   /**
    * Opens a WATCH. Events go to {@code handler} in stream order from one thread at a time;
    * {@link WatchHandler#onClosed} is called exactly once, last. {@link WatchStream#cancel}
    * ends it from any thread.
    */
-  WatchStream watch(WatchRequest request, WatchHandler handler);
+  WatchStream watch(UpstreamWatchOptions request, WatchHandler handler);
 }

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.reflector;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ public final class Reflector {
       }
       progressWatches.incrementAndGet();
       WatchStream[] stream = new WatchStream[1];
-      stream[0] = lw.watch(WatchRequest.from(lastResourceVersion, 3), new WatchHandler() {
+      stream[0] = lw.watch(UpstreamWatchOptions.from(lastResourceVersion, 3), new WatchHandler() {
         @Override
         public void onEvent(EventType type, CachedObject object) {
           executor.execute(() -> {
@@ -216,13 +217,13 @@ public final class Reflector {
     phase = Phase.SYNCING;
     if (useWatchList && !watchListRejected) {
       initialEvents = new ArrayList<>();
-      openWatch(WatchRequest.watchList(watchTimeoutSeconds()));
+      openWatch(UpstreamWatchOptions.watchList(watchTimeoutSeconds()));
     } else {
-      listPage(ListRequest.consistent(PAGE_SIZE), new ArrayList<>(), ++generation);
+      listPage(UpstreamListOptions.consistent(PAGE_SIZE), new ArrayList<>(), ++generation);
     }
   }
 
-  private void listPage(ListRequest request, List<CachedObject> acc, long gen) {
+  private void listPage(UpstreamListOptions request, List<CachedObject> acc, long gen) {
     lists.incrementAndGet();
     lw.list(request).whenComplete((page, err) -> executor.execute(() -> {
       if (gen != generation || phase == Phase.STOPPED) {
@@ -260,10 +261,10 @@ public final class Reflector {
     }
     phase = Phase.WATCHING;
     initialEvents = null;
-    openWatch(WatchRequest.from(lastResourceVersion, watchTimeoutSeconds()));
+    openWatch(UpstreamWatchOptions.from(lastResourceVersion, watchTimeoutSeconds()));
   }
 
-  private void openWatch(WatchRequest request) {
+  private void openWatch(UpstreamWatchOptions request) {
     long gen = ++generation;
     watches.incrementAndGet();
     current = lw.watch(request, new WatchHandler() {
@@ -305,7 +306,7 @@ public final class Reflector {
     });
   }
 
-  private void handleEvent(WatchHandler.EventType type, CachedObject object) {
+  private void handleEvent(EventType type, CachedObject object) {
     long rv = object.resourceVersion();
     if (initialEvents != null) {
       initialEvents.add(object);

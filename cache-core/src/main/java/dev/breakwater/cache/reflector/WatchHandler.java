@@ -1,12 +1,12 @@
 package dev.breakwater.cache.reflector;
 
+import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 
 /** Receives one upstream watch stream, in order, from one thread at a time. */
 public interface WatchHandler {
 
-  enum EventType { ADDED, MODIFIED, DELETED }
-
+  /** ADDED, MODIFIED or DELETED (never BOOKMARK: see {@link #onBookmark}). */
   void onEvent(EventType type, CachedObject object);
 
   /** A BOOKMARK; {@code initialEventsEnd} when annotated {@code k8s.io/initial-events-end}. */

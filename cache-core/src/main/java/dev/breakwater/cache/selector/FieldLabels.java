@@ -1,5 +1,6 @@
 package dev.breakwater.cache.selector;
 
+import dev.breakwater.cache.object.FieldSource;
 import dev.breakwater.cache.golang.GoStrings;
 import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.Result;

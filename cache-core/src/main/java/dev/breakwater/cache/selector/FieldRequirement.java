@@ -1,5 +1,6 @@
 package dev.breakwater.cache.selector;
 
+import dev.breakwater.cache.object.FieldSource;
 import java.util.Objects;
 
 /**

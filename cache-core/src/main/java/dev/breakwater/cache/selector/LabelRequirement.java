@@ -1,5 +1,6 @@
 package dev.breakwater.cache.selector;
 
+import dev.breakwater.cache.object.LabelSource;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.selector;
 
+import dev.breakwater.cache.object.FieldSource;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.object.ObjectExtractor;
 import java.util.HashMap;

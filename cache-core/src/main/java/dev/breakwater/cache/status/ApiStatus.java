@@ -216,6 +216,28 @@ public final class ApiStatus {
     }
 
     /**
+     * {@code errors.NewForbidden(schema.GroupResource{group, resource}, name, err)}: 403 Forbidden with
+     * {@code forbidden: err} (no resource), {@code configmaps is forbidden: err} or
+     * {@code configmaps "x" is forbidden: err}; details {name, group, kind = resource} always present.
+     */
+    public static ApiStatus forbidden(String group, String resource, String name, String err) {
+        String message;
+        if (group.isEmpty() && resource.isEmpty()) {
+            message = "forbidden: " + err;
+        } else {
+            String qualified = group.isEmpty() ? resource : resource + "." + group;
+            message = name.isEmpty() ? qualified + " is forbidden: " + err
+                    : qualified + " " + dev.breakwater.cache.golang.GoStrings.quote(name) + " is forbidden: " + err;
+        }
+        return new ApiStatus(403, "Forbidden", message, new Details(name, group, resource, "", List.of(), 0), null);
+    }
+
+    /** {@code errors.NewUnauthorized("Unauthorized")}: what the authentication filter answers, no details. */
+    public static ApiStatus unauthorized() {
+        return new ApiStatus(401, "Unauthorized", "Unauthorized", null, null);
+    }
+
+    /**
      * {@code errors.NewNotFound(schema.GroupResource{group, resource}, name)}: 404 with message
      * {@code configmaps "nope" not found} or {@code deployments.apps "nope" not found}.
      */

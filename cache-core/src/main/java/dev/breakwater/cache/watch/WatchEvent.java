@@ -16,13 +16,13 @@ import java.util.Objects;
  * @param resourceVersion the event RV (uint64 stored in a long; compare with {@link Long#compareUnsigned})
  * @param recordTime      when the cache recorded the event (from the injected clock)
  */
-public record WatchEvent(Type type, CachedObject object, CachedObject prevObject, long resourceVersion, Instant recordTime) {
-
-    /** {@code watch.EventType} values that enter the history. */
-    public enum Type { ADDED, MODIFIED, DELETED }
+public record WatchEvent(EventType type, CachedObject object, CachedObject prevObject, long resourceVersion, Instant recordTime) {
 
     public WatchEvent {
         Objects.requireNonNull(type);
+        if (type == EventType.BOOKMARK) {
+            throw new IllegalArgumentException("bookmarks do not enter the history");
+        }
         Objects.requireNonNull(object);
         Objects.requireNonNull(recordTime);
     }

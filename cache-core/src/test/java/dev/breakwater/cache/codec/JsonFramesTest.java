@@ -1,10 +1,13 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.reflector.WatchFrame;
+import dev.breakwater.cache.reflector.FrameDecodeException;
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakwater.cache.object.ObjectExtractor;
-import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.UpstreamListPage;
 import dev.breakwater.cache.reflector.WatchHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,7 +27,7 @@ class JsonFramesTest {
     String item2 = "{\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\",\"resourceVersion\":\"12\"}}";
     String list = "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"15\",\"continue\":\"tok\",\"remainingItemCount\":3},"
         + "\"items\":[" + item1 + ",\n  " + item2 + "]}";
-    ListPage page = frames.listPage(b(list));
+    UpstreamListPage page = frames.listPage(b(list));
     assertThat(page.resourceVersion()).isEqualTo(15);
     assertThat(page.continueToken()).isEqualTo("tok");
     assertThat(page.last()).isFalse();
@@ -37,20 +40,20 @@ class JsonFramesTest {
   @Test
   void emptyAndNullItems() throws Exception {
     assertThat(frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}")).items()).isEmpty();
-    ListPage p = frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":null}"));
+    UpstreamListPage p = frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":null}"));
     assertThat(p.items()).isEmpty();
     assertThat(p.last()).isTrue();
   }
 
   @Test
   void badListsAreRejected() {
-    assertThatThrownBy(() -> frames.listPage(b("[1,2]"))).isInstanceOf(JsonFrames.DecodeException.class)
+    assertThatThrownBy(() -> frames.listPage(b("[1,2]"))).isInstanceOf(FrameDecodeException.class)
         .hasMessage("LIST response is not a JSON object");
     assertThatThrownBy(() -> frames.listPage(b("{\"items\":[]}"))).hasMessage("LIST response has no metadata.resourceVersion");
     assertThatThrownBy(() -> frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"x1\"},\"items\":[]}")))
         .hasMessage("invalid resourceVersion \"x1\"");
     assertThatThrownBy(() -> frames.listPage(b("{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[{\"metadata\":")))
-        .isInstanceOf(JsonFrames.DecodeException.class).hasMessageStartingWith("malformed LIST response");
+        .isInstanceOf(FrameDecodeException.class).hasMessageStartingWith("malformed LIST response");
   }
 
   @Test
@@ -58,10 +61,10 @@ class JsonFramesTest {
     String obj = "{\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\",\"resourceVersion\":\"21\"}}";
     String frame = "{\"type\":\"MODIFIED\",\"object\":" + obj + "}";
     byte[] padded = b("xxxxx" + frame + "yyy");
-    JsonFrames.Frame f = frames.watchFrame(padded, 5, frame.length());
-    assertThat(f).isInstanceOf(JsonFrames.Event.class);
-    JsonFrames.Event e = (JsonFrames.Event) f;
-    assertThat(e.type()).isEqualTo(WatchHandler.EventType.MODIFIED);
+    WatchFrame f = frames.watchFrame(padded, 5, frame.length());
+    assertThat(f).isInstanceOf(WatchFrame.Event.class);
+    WatchFrame.Event e = (WatchFrame.Event) f;
+    assertThat(e.type()).isEqualTo(EventType.MODIFIED);
     assertThat(e.object().jsonString()).isEqualTo(obj);
     assertThat(e.object().resourceVersion()).isEqualTo(21);
   }
@@ -69,17 +72,17 @@ class JsonFramesTest {
   @Test
   void bookmarksAndInitialEventsEnd() throws Exception {
     byte[] plain = b("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"99\"}}}");
-    assertThat(frames.watchFrame(plain, 0, plain.length)).isEqualTo(new JsonFrames.Bookmark(99, false));
+    assertThat(frames.watchFrame(plain, 0, plain.length)).isEqualTo(new WatchFrame.Bookmark(99, false));
     byte[] end = b("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"100\","
         + "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}");
-    assertThat(frames.watchFrame(end, 0, end.length)).isEqualTo(new JsonFrames.Bookmark(100, true));
+    assertThat(frames.watchFrame(end, 0, end.length)).isEqualTo(new WatchFrame.Bookmark(100, true));
   }
 
   @Test
   void errorFramesCarryTheStatus() throws Exception {
     byte[] err = b("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
         + "\"message\":\"too old resource version: 1 (254)\",\"reason\":\"Expired\",\"code\":410}}");
-    JsonFrames.Error e = (JsonFrames.Error) frames.watchFrame(err, 0, err.length);
+    WatchFrame.Error e = (WatchFrame.Error) frames.watchFrame(err, 0, err.length);
     assertThat(e.status().code()).isEqualTo(410);
     assertThat(e.status().gone()).isTrue();
     assertThat(e.status().reason()).isEqualTo("Expired");
@@ -111,16 +114,16 @@ class JsonFramesTest {
     String bare = "{\"metadata\":{\"name\":\"tm1\",\"namespace\":\"default\",\"resourceVersion\":\"767\"},\"data\":{\"a\":\"b\"}}";
     String withType = "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\"," + bare.substring(1);
     byte[] frame = b("{\"type\":\"ADDED\",\"object\":" + withType + "}");
-    JsonFrames.Event e = (JsonFrames.Event) typed.watchFrame(frame, 0, frame.length);
+    WatchFrame.Event e = (WatchFrame.Event) typed.watchFrame(frame, 0, frame.length);
     assertThat(e.object().jsonString()).isEqualTo(bare);
     assertThat(e.object().name()).isEqualTo("tm1");
     assertThat(e.object().resourceVersion()).isEqualTo(767);
     // LIST items are already bare and stay as they are.
-    ListPage page = typed.listPage(b("{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"767\"},\"items\":[" + bare + "]}"));
+    UpstreamListPage page = typed.listPage(b("{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"767\"},\"items\":[" + bare + "]}"));
     assertThat(page.items().getFirst().jsonString()).isEqualTo(bare);
     // Another kind's prefix is not stripped.
     byte[] other = b("{\"type\":\"ADDED\",\"object\":{\"kind\":\"Secret\",\"apiVersion\":\"v1\"," + bare.substring(1) + "}");
-    assertThat(((JsonFrames.Event) typed.watchFrame(other, 0, other.length)).object().jsonString()).startsWith("{\"kind\":\"Secret\"");
+    assertThat(((WatchFrame.Event) typed.watchFrame(other, 0, other.length)).object().jsonString()).startsWith("{\"kind\":\"Secret\"");
     assertThat(new String(new TypeMeta("ConfigMap", "v1").prefix(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",");
   }

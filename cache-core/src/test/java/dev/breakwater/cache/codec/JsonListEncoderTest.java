@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  * Go's json.Indent of the compact form (GoJson.indent mirrors it), which like the apiserver's
  * MarshalIndent output ends without a newline.
  */
-class JsonListEncoderTest {
+public class JsonListEncoderTest {
 
-  static CachedObject obj(String json) {
+  public static CachedObject obj(String json) {
     return ((Result.Ok<CachedObject>) new ObjectExtractor(List.of()).extract(json.getBytes(StandardCharsets.UTF_8))).value();
   }
 

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cache.WatchSink;
@@ -28,7 +29,7 @@ class JsonWatchEncoderTest {
 
   @Test
   void eventsAsTheApiserverWritesThem() {
-    assertThat(s(ENC.encode(new WatchSink.Event(WatchSink.Type.MODIFIED, obj(BARE), 1257, false)))).isEqualTo(
+    assertThat(s(ENC.encode(new WatchSink.Event(EventType.MODIFIED, obj(BARE), 1257, false)))).isEqualTo(
         "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"wb1\",\"namespace\":\"default\","
             + "\"uid\":\"cbf547fc-b87f-423f-aab9-c8b6cdcde9d3\",\"resourceVersion\":\"1257\",\"creationTimestamp\":\"2026-11-22T05:58:05Z\","
             + "\"labels\":{\"x\":\"y\"}}}}\n");
@@ -36,16 +37,16 @@ class JsonWatchEncoderTest {
 
   @Test
   void bookmarks() {
-    assertThat(s(ENC.encode(new WatchSink.Event(WatchSink.Type.BOOKMARK, null, 1251, true)))).isEqualTo(
+    assertThat(s(ENC.encode(new WatchSink.Event(EventType.BOOKMARK, null, 1251, true)))).isEqualTo(
         "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"1251\","
             + "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}\n");
-    assertThat(s(ENC.encode(new WatchSink.Event(WatchSink.Type.BOOKMARK, null, 9, false)))).isEqualTo(
+    assertThat(s(ENC.encode(new WatchSink.Event(EventType.BOOKMARK, null, 9, false)))).isEqualTo(
         "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"9\"}}}\n");
   }
 
   @Test
   void selectorExitCarriesTheEventRvInThePreviousState() {
-    String out = s(ENC.encode(new WatchSink.Event(WatchSink.Type.DELETED, obj(BARE), 1300, false)));
+    String out = s(ENC.encode(new WatchSink.Event(EventType.DELETED, obj(BARE), 1300, false)));
     assertThat(out).contains("\"resourceVersion\":\"1300\"").doesNotContain("1257").startsWith("{\"type\":\"DELETED\"");
     // Annotations that happen to be named resourceVersion are not touched.
     String tricky = "{\"metadata\":{\"name\":\"a\",\"annotations\":{\"resourceVersion\":\"keep\"},\"resourceVersion\":\"5\"}}";
@@ -56,7 +57,7 @@ class JsonWatchEncoderTest {
   @Test
   void customResourcesKeepTheirOwnTypeMeta() {
     String cr = "{\"apiVersion\":\"e2e.breakwater.dev/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\",\"resourceVersion\":\"3\"}}";
-    assertThat(s(ENC.encode(new WatchSink.Event(WatchSink.Type.ADDED, obj(cr), 3, false))))
+    assertThat(s(ENC.encode(new WatchSink.Event(EventType.ADDED, obj(cr), 3, false))))
         .isEqualTo("{\"type\":\"ADDED\",\"object\":" + cr + "}\n");
   }
 }

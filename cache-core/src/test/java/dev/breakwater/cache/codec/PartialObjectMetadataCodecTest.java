@@ -1,5 +1,6 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -129,17 +130,17 @@ class PartialObjectMetadataCodecTest {
     CachedObject o = cached(compact(resource("configmap-a.object.json")));
     PartialObjectMetadataCodec codec = new PartialObjectMetadataCodec(false);
     var json = new PartialObjectMetadataWatchEncoder(codec, "meta.k8s.io/v1", false, false);
-    assertThat(new String(json.encode(new WatchSink.Event(WatchSink.Type.BOOKMARK, null, 42, true)), StandardCharsets.UTF_8))
+    assertThat(new String(json.encode(new WatchSink.Event(EventType.BOOKMARK, null, 42, true)), StandardCharsets.UTF_8))
         .isEqualTo("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
             + "\"metadata\":{\"resourceVersion\":\"42\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}\n");
-    String added = new String(json.encode(new WatchSink.Event(WatchSink.Type.ADDED, o, o.resourceVersion(), false)), StandardCharsets.UTF_8);
+    String added = new String(json.encode(new WatchSink.Event(EventType.ADDED, o, o.resourceVersion(), false)), StandardCharsets.UTF_8);
     assertThat(added).isEqualTo("{\"type\":\"ADDED\",\"object\":" + new String(compact(resource("configmap-a.pom.json")), StandardCharsets.UTF_8) + "}\n");
     // A selector exit: the previous state re-labelled with the event's RV.
-    String exit = new String(json.encode(new WatchSink.Event(WatchSink.Type.DELETED, o, 999, false)), StandardCharsets.UTF_8);
+    String exit = new String(json.encode(new WatchSink.Event(EventType.DELETED, o, 999, false)), StandardCharsets.UTF_8);
     assertThat(exit).contains("\"resourceVersion\":\"999\"").doesNotContain("\"resourceVersion\":\"" + o.resourceVersion() + "\"");
 
     var pb = new PartialObjectMetadataWatchEncoder(codec, "meta.k8s.io/v1", true, false);
-    byte[] frame = pb.encode(new WatchSink.Event(WatchSink.Type.MODIFIED, o, o.resourceVersion(), false));
+    byte[] frame = pb.encode(new WatchSink.Event(EventType.MODIFIED, o, o.resourceVersion(), false));
     int length = (frame[0] & 0xff) << 24 | (frame[1] & 0xff) << 16 | (frame[2] & 0xff) << 8 | (frame[3] & 0xff);
     assertThat(length).isEqualTo(frame.length - 4);
     byte[] envelope = resource("configmap-a.pom.pb");

@@ -1,5 +1,8 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.reflector.WatchFrame;
+import dev.breakwater.cache.reflector.FrameDecodeException;
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +10,7 @@ import dev.breakwater.cache.WatchSink;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.object.ProtoReader;
 import dev.breakwater.cache.object.ProtobufExtractor;
-import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.UpstreamListPage;
 import dev.breakwater.cache.reflector.UpstreamStatusException;
 import dev.breakwater.cache.reflector.WatchHandler;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +50,7 @@ class ProtobufFramesTest {
   @Test
   void aListIsDecodedAndReEncodedByteForByte() throws Exception {
     byte[] body = resource("pods-list.pb");
-    ListPage page = frames.listPage(body);
+    UpstreamListPage page = frames.listPage(body);
     assertThat(page.items()).extracting(CachedObject::name).containsExactly("p1");
     CachedObject p1 = page.items().getFirst();
     assertThat(p1.namespace()).isEqualTo("pom");
@@ -69,16 +72,16 @@ class ProtobufFramesTest {
   void watchFramesAndTheBookmarkTemplate() throws Exception {
     List<byte[]> upstream = watchFrames(resource("pods-watchlist.pb"));
     assertThat(frames.bookmarkTail()).isNull();
-    JsonFrames.Event added = (JsonFrames.Event) frames.watchFrame(upstream.get(0), 0, upstream.get(0).length);
-    assertThat(added.type()).isEqualTo(WatchHandler.EventType.ADDED);
-    JsonFrames.Bookmark end = (JsonFrames.Bookmark) frames.watchFrame(upstream.getLast(), 0, upstream.getLast().length);
+    WatchFrame.Event added = (WatchFrame.Event) frames.watchFrame(upstream.get(0), 0, upstream.get(0).length);
+    assertThat(added.type()).isEqualTo(EventType.ADDED);
+    WatchFrame.Bookmark end = (WatchFrame.Bookmark) frames.watchFrame(upstream.getLast(), 0, upstream.getLast().length);
     assertThat(end.initialEventsEnd()).isTrue();
     assertThat(frames.bookmarkTail()).as("an empty Pod's spec and status").isNotEmpty();
 
     ProtobufWatchEncoder enc = new ProtobufWatchEncoder("v1", "Pod", frames);
-    byte[] addedFrame = enc.encode(new WatchSink.Event(WatchSink.Type.ADDED, added.object(), added.object().resourceVersion(), false));
+    byte[] addedFrame = enc.encode(new WatchSink.Event(EventType.ADDED, added.object(), added.object().resourceVersion(), false));
     assertThat(slice(addedFrame)).isEqualTo(upstream.get(0));
-    byte[] bookmark = enc.encode(new WatchSink.Event(WatchSink.Type.BOOKMARK, null, end.resourceVersion(), true));
+    byte[] bookmark = enc.encode(new WatchSink.Event(EventType.BOOKMARK, null, end.resourceVersion(), true));
     assertThat(slice(bookmark)).isEqualTo(upstream.getLast());
     assertThat(enc.contentType()).isEqualTo("application/vnd.kubernetes.protobuf;stream=watch");
   }
@@ -109,11 +112,11 @@ class ProtobufFramesTest {
     byte[] list = resource("pods-list.pb");
     for (byte[] bad : List.of(new byte[0], "{}".getBytes(), java.util.Arrays.copyOf(list, list.length / 2),
         new byte[] {'k', '8', 's', 0, 0x0a, (byte) 0xff})) {
-      assertThatThrownBy(() -> frames.listPage(bad)).isInstanceOf(JsonFrames.DecodeException.class);
+      assertThatThrownBy(() -> frames.listPage(bad)).isInstanceOf(FrameDecodeException.class);
     }
     byte[] frame = watchFrames(resource("pods-watchlist.pb")).get(0);
-    assertThatThrownBy(() -> frames.watchFrame(frame, 0, frame.length - 3)).isInstanceOf(JsonFrames.DecodeException.class);
-    assertThatThrownBy(() -> frames.watchFrame(new byte[] {0x0a, 3, 'F', 'O', 'O'}, 0, 5)).isInstanceOf(JsonFrames.DecodeException.class);
+    assertThatThrownBy(() -> frames.watchFrame(frame, 0, frame.length - 3)).isInstanceOf(FrameDecodeException.class);
+    assertThatThrownBy(() -> frames.watchFrame(new byte[] {0x0a, 3, 'F', 'O', 'O'}, 0, 5)).isInstanceOf(FrameDecodeException.class);
     assertThat(new ProtobufExtractor(List.of()).extract(new byte[] {0x12, 0}, 0, 2).isOk()).as("no ObjectMeta").isFalse();
     assertThat(new ProtobufExtractor(List.of()).extract(new byte[] {0x0a, 2, 0x32, 1}, 0, 4).isOk()).as("truncated").isFalse();
     assertThatThrownBy(() -> new ProtoReader(new byte[] {(byte) 0x80}, 0, 1).next()).isInstanceOf(IllegalArgumentException.class);

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.codec;
 
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cache.TestObjects;
@@ -34,14 +35,14 @@ class SharedWatchEncoderTest {
     CachedObject cm = TestObjects.cm("ns", "a", 5);
     byte[] first = null;
     for (int watcher = 0; watcher < 100; watcher++) { // each watcher converts its own Event instance
-      byte[] b = shared.encode(new WatchSink.Event(WatchSink.Type.MODIFIED, cm, 5, false));
+      byte[] b = shared.encode(new WatchSink.Event(EventType.MODIFIED, cm, 5, false));
       if (first == null) {
         first = b;
       }
       assertThat(b).isSameAs(first);
     }
     assertThat(counting.encodes).hasValue(1);
-    assertThat(first).isEqualTo(counting.json.encode(new WatchSink.Event(WatchSink.Type.MODIFIED, cm, 5, false)));
+    assertThat(first).isEqualTo(counting.json.encode(new WatchSink.Event(EventType.MODIFIED, cm, 5, false)));
   }
 
   @Test
@@ -49,12 +50,12 @@ class SharedWatchEncoderTest {
     Counting counting = new Counting();
     SharedWatchEncoder shared = new SharedWatchEncoder(counting);
     CachedObject cm = TestObjects.cm("ns", "a", 5);
-    byte[] modified = shared.encode(new WatchSink.Event(WatchSink.Type.MODIFIED, cm, 5, false));
+    byte[] modified = shared.encode(new WatchSink.Event(EventType.MODIFIED, cm, 5, false));
     // A selector exit: the previous state as DELETED at the event's RV (the RV is rewritten in the bytes).
-    byte[] exit = shared.encode(new WatchSink.Event(WatchSink.Type.DELETED, cm, 7, false));
+    byte[] exit = shared.encode(new WatchSink.Event(EventType.DELETED, cm, 7, false));
     assertThat(new String(exit)).contains("\"type\":\"DELETED\"").contains("\"resourceVersion\":\"7\"");
-    byte[] added = shared.encode(new WatchSink.Event(WatchSink.Type.ADDED, cm, 7, false));
-    byte[] other = shared.encode(new WatchSink.Event(WatchSink.Type.ADDED, TestObjects.cm("ns", "a", 5), 7, false));
+    byte[] added = shared.encode(new WatchSink.Event(EventType.ADDED, cm, 7, false));
+    byte[] other = shared.encode(new WatchSink.Event(EventType.ADDED, TestObjects.cm("ns", "a", 5), 7, false));
     assertThat(counting.encodes).hasValue(4);
     assertThat(new String(modified)).contains("\"type\":\"MODIFIED\"").contains("\"resourceVersion\":\"5\"");
     assertThat(added).isNotSameAs(other).isEqualTo(other);
@@ -64,8 +65,8 @@ class SharedWatchEncoderTest {
   void bookmarksAreNotShared() {
     Counting counting = new Counting();
     SharedWatchEncoder shared = new SharedWatchEncoder(counting);
-    shared.encode(new WatchSink.Event(WatchSink.Type.BOOKMARK, null, 9, false));
-    shared.encode(new WatchSink.Event(WatchSink.Type.BOOKMARK, null, 9, true));
+    shared.encode(new WatchSink.Event(EventType.BOOKMARK, null, 9, false));
+    shared.encode(new WatchSink.Event(EventType.BOOKMARK, null, 9, true));
     assertThat(counting.encodes).hasValue(2);
     assertThat(shared.contentType()).isEqualTo("application/json");
     assertThat(shared.text()).isTrue();

@@ -8,6 +8,7 @@ import dev.breakwater.cache.delegator.ListDecision.Delegate;
 import dev.breakwater.cache.delegator.ListDecision.Exact;
 import dev.breakwater.cache.delegator.ListDecision.NotOlderThan;
 import dev.breakwater.cache.delegator.ListDecision.Reject;
+import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.Result;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,14 @@ class ReadRoutingTest {
     public boolean hasSnapshotAtOrBelow(long rv) {
       return rv >= oldestSnapshot;
     }
+
+    @Override
+    public ApiStatus unreadyStatus() {
+      return UNREADY;
+    }
   }
+
+  static final ApiStatus UNREADY = ApiStatus.tooManyRequests("storage is (re)initializing", 1);
 
   static final Cache READY = new Cache(true, 100, 50);
 
@@ -75,33 +83,33 @@ class ReadRoutingTest {
   @ParameterizedTest(name = "[{index}] {0} on {1} -> {2}")
   @MethodSource("table")
   void routes(ListParams p, ServingPath path, ListDecision expected) {
-    assertThat(ReadRouting.list(p, READY, path)).isEqualTo(expected);
+    assertThat(ReadRouting.listDecision(p, READY, path)).isEqualTo(expected);
   }
 
   @Test
   void crossNamespaceTokensKeepTheNamespaceInTheKey() {
     String t = ((Result.Ok<String>) ContinueToken.encode("/registry/configmaps/default/c2\u0000", "/registry/configmaps", 60)).value();
     ListParams p = new ListParams("/registry/configmaps", "", "", t, 5, true, true, false);
-    assertThat(ReadRouting.list(p, READY, ServingPath.WATCH_CACHE)).isEqualTo(new Exact(60, "/registry/configmaps/default/c2\u0000"));
+    assertThat(ReadRouting.listDecision(p, READY, ServingPath.WATCH_CACHE)).isEqualTo(new Exact(60, "/registry/configmaps/default/c2\u0000"));
   }
 
   @Test
   void validationErrorsAreTheApiserversAndComeFirst() {
-    Reject r = (Reject) ReadRouting.list(list("", "Exact", "", 0), READY, ServingPath.WATCH_CACHE);
+    Reject r = (Reject) ReadRouting.listDecision(list("", "Exact", "", 0), READY, ServingPath.WATCH_CACHE);
     assertThat(r.status().code()).isEqualTo(422);
     assertThat(r.status().message()).isEqualTo("ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: "
         + "resourceVersionMatch is forbidden unless resourceVersion is provided");
 
-    r = (Reject) ReadRouting.list(list("", "Foo", token("/c", 5), 0), READY, ServingPath.WATCH_CACHE);
+    r = (Reject) ReadRouting.listDecision(list("", "Foo", token("/c", 5), 0), READY, ServingPath.WATCH_CACHE);
     assertThat(r.status().message()).isEqualTo("ListOptions.meta.k8s.io \"\" is invalid: ["
         + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided, "
         + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided, "
         + "resourceVersionMatch: Unsupported value: \"Foo\": supported values: \"Exact\", \"NotOlderThan\", \"\"]");
 
-    r = (Reject) ReadRouting.list(list("0", "Exact", "", 0), READY, ServingPath.WATCH_CACHE);
+    r = (Reject) ReadRouting.listDecision(list("0", "Exact", "", 0), READY, ServingPath.WATCH_CACHE);
     assertThat(r.status().message()).endsWith("resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
 
-    r = (Reject) ReadRouting.list(new ListParams("", "", "", "", 0, true, true, true), READY, ServingPath.WATCH_CACHE);
+    r = (Reject) ReadRouting.listDecision(new ListParams("", "", "", "", 0, true, true, true), READY, ServingPath.WATCH_CACHE);
     assertThat(r.status().message()).endsWith("sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list");
     assertThat(r.status().toJsonString()).contains("\"causes\":[{\"reason\":\"FieldValueForbidden\","
         + "\"message\":\"Forbidden: sendInitialEvents is forbidden for list\",\"field\":\"sendInitialEvents\"}]");
@@ -109,11 +117,11 @@ class ReadRoutingTest {
 
   @Test
   void continueErrors() {
-    Reject bad = (Reject) ReadRouting.list(list("", "", "!!!", 5), READY, ServingPath.WATCH_CACHE);
+    Reject bad = (Reject) ReadRouting.listDecision(list("", "", "!!!", 5), READY, ServingPath.WATCH_CACHE);
     assertThat(bad.status().code()).isEqualTo(400);
     assertThat(bad.status().message()).isEqualTo("invalid continue token: continue key is not valid: illegal base64 data at input byte 0");
 
-    Reject withRv = (Reject) ReadRouting.list(list("70", "", token("/c2\u0000", 60), 5), READY, ServingPath.WATCH_CACHE);
+    Reject withRv = (Reject) ReadRouting.listDecision(list("70", "", token("/c2\u0000", 60), 5), READY, ServingPath.WATCH_CACHE);
     assertThat(withRv.status().code()).isEqualTo(400);
     assertThat(withRv.status().message()).isEqualTo("specifying resource version is not allowed when using continue");
   }
@@ -121,11 +129,11 @@ class ReadRoutingTest {
   @Test
   void unreadyCacheDelegatesPaginatedListsWithoutSelectors() {
     Cache pending = new Cache(false, 0, Long.MAX_VALUE);
-    assertThat(ReadRouting.list(list("", "", "", 500), pending, ServingPath.WATCH_CACHE)).isInstanceOf(Delegate.class);
+    assertThat(ReadRouting.listDecision(list("", "", "", 500), pending, ServingPath.WATCH_CACHE)).isInstanceOf(Delegate.class);
     // With a selector, or without a limit, the caller waits for readiness instead.
-    assertThat(ReadRouting.list(new ListParams("/registry/configmaps/default", "", "", "", 500, false, true, false), pending, ServingPath.WATCH_CACHE))
+    assertThat(ReadRouting.listDecision(new ListParams("/registry/configmaps/default", "", "", "", 500, false, true, false), pending, ServingPath.WATCH_CACHE))
         .isEqualTo(new Consistent(null));
-    assertThat(ReadRouting.list(list("0", "", "", 0), pending, ServingPath.WATCH_CACHE)).isEqualTo(new NotOlderThan(0, false));
+    assertThat(ReadRouting.listDecision(list("0", "", "", 0), pending, ServingPath.WATCH_CACHE)).isEqualTo(new NotOlderThan(0, false));
   }
 
   @Test

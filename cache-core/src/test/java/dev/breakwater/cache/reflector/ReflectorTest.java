@@ -1,5 +1,6 @@
 package dev.breakwater.cache.reflector;
 
+import dev.breakwater.cache.watch.EventType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cache.object.CachedObject;
@@ -71,21 +72,21 @@ class ReflectorTest {
 
   /** An upstream whose answers the test scripts; requests are recorded. */
   static final class ScriptedUpstream implements ListerWatcher {
-    final Deque<CompletableFuture<ListPage>> lists = new ArrayDeque<>();
-    final List<ListRequest> listRequests = java.util.Collections.synchronizedList(new ArrayList<>());
-    final List<WatchRequest> watchRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+    final Deque<CompletableFuture<UpstreamListPage>> lists = new ArrayDeque<>();
+    final List<UpstreamListOptions> listRequests = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<UpstreamWatchOptions> watchRequests = java.util.Collections.synchronizedList(new ArrayList<>());
     final List<WatchHandler> handlers = java.util.Collections.synchronizedList(new ArrayList<>());
     volatile int cancelled;
 
     @Override
-    public synchronized CompletableFuture<ListPage> list(ListRequest request) {
+    public synchronized CompletableFuture<UpstreamListPage> list(UpstreamListOptions request) {
       listRequests.add(request);
-      CompletableFuture<ListPage> f = lists.pollFirst();
+      CompletableFuture<UpstreamListPage> f = lists.pollFirst();
       return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("no scripted LIST"));
     }
 
     @Override
-    public WatchStream watch(WatchRequest request, WatchHandler handler) {
+    public WatchStream watch(UpstreamWatchOptions request, WatchHandler handler) {
       watchRequests.add(request);
       handlers.add(handler);
       return () -> cancelled++;
@@ -114,23 +115,23 @@ class ReflectorTest {
   @Test
   void paginatedListThenWatchFromTheListRv() {
     ScriptedUpstream up = new ScriptedUpstream();
-    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "c1", List.of(obj("a", 3), obj("b", 4)))));
-    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "", List.of(obj("c", 9)))));
+    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "c1", List.of(obj("a", 3), obj("b", 4)))));
+    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "", List.of(obj("c", 9)))));
     RecordingStore store = new RecordingStore();
     Reflector r = reflector(up, store, false, 0);
     r.start();
     WatchHandler w = up.watcher(0);
-    assertThat(up.listRequests).containsExactly(new ListRequest("", 500, null), new ListRequest("", 500, "c1"));
+    assertThat(up.listRequests).containsExactly(new UpstreamListOptions("", 500, null), new UpstreamListOptions("", 500, "c1"));
     assertThat(up.watchRequests.getFirst().resourceVersion()).isEqualTo(10);
     assertThat(up.watchRequests.getFirst().sendInitialEvents()).isFalse();
     assertThat(up.watchRequests.getFirst().timeoutSeconds()).isEqualTo(300);
 
-    w.onEvent(WatchHandler.EventType.ADDED, obj("d", 11));
-    w.onEvent(WatchHandler.EventType.MODIFIED, obj("a", 12));
+    w.onEvent(EventType.ADDED, obj("d", 11));
+    w.onEvent(EventType.MODIFIED, obj("a", 12));
     w.onBookmark(12, false); // not newer: ignored
     w.onBookmark(15, false);
-    w.onEvent(WatchHandler.EventType.DELETED, obj("b", 14)); // older than the bookmark: ignored
-    w.onEvent(WatchHandler.EventType.DELETED, obj("b", 16));
+    w.onEvent(EventType.DELETED, obj("b", 14)); // older than the bookmark: ignored
+    w.onEvent(EventType.DELETED, obj("b", 16));
     await(() -> store.calls.size() == 5);
     assertThat(store.calls).containsExactly("replace [a, b, c] @10", "add d @11", "update a @12", "bookmark @15", "delete b @16");
     assertThat(r.lastSyncResourceVersion()).isEqualTo(10);
@@ -144,10 +145,10 @@ class ReflectorTest {
     reflector(up, store, true, 0).start();
     WatchHandler w = up.watcher(0);
     assertThat(up.watchRequests.getFirst().sendInitialEvents()).isTrue();
-    w.onEvent(WatchHandler.EventType.ADDED, obj("a", 3));
-    w.onEvent(WatchHandler.EventType.ADDED, obj("b", 5));
+    w.onEvent(EventType.ADDED, obj("a", 3));
+    w.onEvent(EventType.ADDED, obj("b", 5));
     w.onBookmark(20, true);
-    w.onEvent(WatchHandler.EventType.ADDED, obj("c", 21));
+    w.onEvent(EventType.ADDED, obj("c", 21));
     await(() -> store.calls.size() == 2);
     assertThat(store.calls).containsExactly("replace [a, b] @20", "add c @21");
     assertThat(up.listRequests).isEmpty();
@@ -156,7 +157,7 @@ class ReflectorTest {
   @Test
   void watchListRefusedFallsBackToList() {
     ScriptedUpstream up = new ScriptedUpstream();
-    up.lists.add(CompletableFuture.completedFuture(new ListPage(7, "", List.of(obj("a", 2)))));
+    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(7, "", List.of(obj("a", 2)))));
     RecordingStore store = new RecordingStore();
     reflector(up, store, true, 0).start();
     up.watcher(0).onError(new UpstreamStatusException(422, "Invalid", "sendInitialEvents is forbidden"));
@@ -170,17 +171,17 @@ class ReflectorTest {
   @Test
   void cleanEndRewatchesFromTheLastRvAtOnce() {
     ScriptedUpstream up = new ScriptedUpstream();
-    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "", List.of())));
+    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "", List.of())));
     RecordingStore store = new RecordingStore();
     reflector(up, store, false, 0).start();
     WatchHandler w = up.watcher(0);
-    w.onEvent(WatchHandler.EventType.ADDED, obj("a", 12));
+    w.onEvent(EventType.ADDED, obj("a", 12));
     w.onClosed(null);
     up.watcher(1);
     assertThat(up.watchRequests.get(1).resourceVersion()).isEqualTo(12);
     // Late events of the ended stream are dropped.
-    w.onEvent(WatchHandler.EventType.ADDED, obj("late", 13));
-    up.watcher(1).onEvent(WatchHandler.EventType.ADDED, obj("b", 14));
+    w.onEvent(EventType.ADDED, obj("late", 13));
+    up.watcher(1).onEvent(EventType.ADDED, obj("b", 14));
     await(() -> store.calls.size() == 3);
     assertThat(store.calls).containsExactly("replace [] @10", "add a @12", "add b @14");
   }
@@ -188,9 +189,9 @@ class ReflectorTest {
   @Test
   void goneRelistsAndFailuresBackOff() {
     ScriptedUpstream up = new ScriptedUpstream();
-    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "", List.of(obj("a", 3)))));
+    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "", List.of(obj("a", 3)))));
     up.lists.add(CompletableFuture.failedFuture(new java.io.IOException("connection refused")));
-    up.lists.add(CompletableFuture.completedFuture(new ListPage(30, "", List.of(obj("a", 25)))));
+    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(30, "", List.of(obj("a", 25)))));
     RecordingStore store = new RecordingStore();
     Reflector r = reflector(up, store, false, 0);
     r.start();
@@ -221,7 +222,7 @@ class ReflectorTest {
     up.watcher(2).onClosed(new java.io.IOException("connection reset"));
     await(() -> up.watchRequests.size() == 4);
     assertThat(r.lastBackoff()).isEqualTo(Duration.ofMillis(800));
-    assertThat(up.watchRequests).extracting(WatchRequest::resourceVersion).containsExactly(42L, 42L, 42L, 50L);
+    assertThat(up.watchRequests).extracting(UpstreamWatchOptions::resourceVersion).containsExactly(42L, 42L, 42L, 50L);
     assertThat(up.listRequests).isEmpty();
     r.stop();
   }
@@ -238,7 +239,7 @@ class ReflectorTest {
     r.stop();
     await(() -> up.cancelled == 1);
     await(() -> r.phase() == Reflector.Phase.STOPPED);
-    up.watcher(0).onEvent(WatchHandler.EventType.ADDED, obj("after-stop", 50));
+    up.watcher(0).onEvent(EventType.ADDED, obj("after-stop", 50));
     up.watcher(0).onClosed(null);
     assertThat(store.calls).isEmpty();
     assertThat(up.handlers).hasSize(1);
@@ -247,12 +248,12 @@ class ReflectorTest {
   @Test
   void progressWatchRaisesTheRvOfAQuietResourceAndDedupesEvents() {
     ScriptedUpstream up = new ScriptedUpstream();
-    up.lists.add(CompletableFuture.completedFuture(new ListPage(10, "", List.of(obj("a", 3)))));
+    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "", List.of(obj("a", 3)))));
     RecordingStore store = new RecordingStore();
     Reflector r = reflector(up, store, false, 0);
     r.start();
     WatchHandler main = up.watcher(0);
-    main.onEvent(WatchHandler.EventType.ADDED, obj("b", 12));
+    main.onEvent(EventType.ADDED, obj("b", 12));
     r.requestProgress();
     r.requestProgress(); // coalesced: one progress watch at a time
     WatchHandler progress = up.watcher(1);
@@ -260,8 +261,8 @@ class ReflectorTest {
     assertThat(up.watchRequests.get(1).resourceVersion()).isEqualTo(12);
     assertThat(up.watchRequests.get(1).timeoutSeconds()).isEqualTo(3);
     // The same event on both streams is applied once; the progress bookmark raises the RV.
-    progress.onEvent(WatchHandler.EventType.MODIFIED, obj("a", 14));
-    main.onEvent(WatchHandler.EventType.MODIFIED, obj("a", 14));
+    progress.onEvent(EventType.MODIFIED, obj("a", 14));
+    main.onEvent(EventType.MODIFIED, obj("a", 14));
     progress.onBookmark(20, false);
     await(() -> store.calls.size() == 4);
     assertThat(store.calls).containsExactly("replace [a] @10", "add b @12", "update a @14", "bookmark @20");

@@ -1,5 +1,6 @@
 package dev.breakwater.cache.selector;
 
+import dev.breakwater.cache.object.FieldSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -46,7 +46,7 @@ class EventWindowTest {
     private void addEvents(long fromRv, int n) {
         for (int i = 0; i < n; i++) {
             long rv = fromRv + i;
-            window.add(new WatchEvent(WatchEvent.Type.MODIFIED, obj(rv), obj(rv - 1), rv, window.now()));
+            window.add(new WatchEvent(EventType.MODIFIED, obj(rv), obj(rv - 1), rv, window.now()));
         }
     }
 
@@ -114,7 +114,7 @@ class EventWindowTest {
         EventWindow small = new EventWindow(clock, Duration.ofSeconds(75), 4, 8);
         small.replaced(0);
         for (long rv = 1; rv <= 20; rv++) {
-            small.add(new WatchEvent(WatchEvent.Type.ADDED, obj(rv), null, rv, clock.instant()));
+            small.add(new WatchEvent(EventType.ADDED, obj(rv), null, rv, clock.instant()));
         }
         assertThat(small.capacity()).isEqualTo(8);
         assertThat(small.size()).isEqualTo(8);
@@ -147,10 +147,10 @@ class EventWindowTest {
         EventWindow small = new EventWindow(clock, Duration.ofSeconds(75), 4, 4);
         small.replaced(0);
         for (long rv = 1; rv <= 4; rv++) {
-            small.add(new WatchEvent(WatchEvent.Type.ADDED, obj(rv), null, rv, clock.instant()));
+            small.add(new WatchEvent(EventType.ADDED, obj(rv), null, rv, clock.instant()));
         }
         List<WatchEvent> snap = small.eventsSince(0).value();
-        small.add(new WatchEvent(WatchEvent.Type.ADDED, obj(5), null, 5, clock.instant()));
+        small.add(new WatchEvent(EventType.ADDED, obj(5), null, 5, clock.instant()));
         assertThat(snap).extracting(WatchEvent::resourceVersion).containsExactly(1L, 2L, 3L, 4L);
     }
 

@@ -577,10 +577,10 @@ public final class EventGapChecker implements AutoCloseable {
       Map<String, String> listedGroups = new HashMap<>();
       long listRv;
       if (protobuf) {
-        dev.breakwater.cache.reflector.ListPage page;
+        dev.breakwater.cache.reflector.UpstreamListPage page;
         try {
           page = PROTOBUF.listPage(r.body());
-        } catch (dev.breakwater.cache.codec.JsonFrames.DecodeException e) {
+        } catch (dev.breakwater.cache.reflector.FrameDecodeException e) {
           throw new IOException("undecodable protobuf LIST: " + e.getMessage(), e);
         }
         for (var o : page.items()) {
@@ -748,13 +748,13 @@ public final class EventGapChecker implements AutoCloseable {
       in.readFully(b);
       try {
         return switch (PROTOBUF.watchFrame(b, 0, n)) {
-          case dev.breakwater.cache.codec.JsonFrames.Event e -> new Frame(e.type().name(), e.object().name(),
+          case dev.breakwater.cache.reflector.WatchFrame.Event e -> new Frame(e.type().name(), e.object().name(),
               e.object().resourceVersion(), e.object().label("group"), false, 0);
-          case dev.breakwater.cache.codec.JsonFrames.Bookmark bm -> new Frame("BOOKMARK", "", bm.resourceVersion(), null,
+          case dev.breakwater.cache.reflector.WatchFrame.Bookmark bm -> new Frame("BOOKMARK", "", bm.resourceVersion(), null,
               bm.initialEventsEnd(), 0);
-          case dev.breakwater.cache.codec.JsonFrames.Error err -> new Frame("ERROR", "", 0, null, false, err.status().code());
+          case dev.breakwater.cache.reflector.WatchFrame.Error err -> new Frame("ERROR", "", 0, null, false, err.status().code());
         };
-      } catch (dev.breakwater.cache.codec.JsonFrames.DecodeException e) {
+      } catch (dev.breakwater.cache.reflector.FrameDecodeException e) {
         throw new IOException("undecodable protobuf watch frame: " + e.getMessage(), e);
       }
     }

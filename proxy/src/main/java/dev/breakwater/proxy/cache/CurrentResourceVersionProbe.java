@@ -1,5 +1,7 @@
 package dev.breakwater.proxy.cache;
 
+import dev.breakwater.cache.cacher.UpstreamRevision;
+import dev.breakwater.cache.reflector.FrameDecodeException;
 import dev.breakwater.cache.codec.JsonFrames;
 import dev.breakwater.cache.object.ObjectExtractor;
 import dev.breakwater.proxy.upstream.Upstream;
@@ -9,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The upstream's current resourceVersion for one resource, learned as the apiserver learns it
+ * cache-core's {@link UpstreamRevision} port over HTTP: the upstream's current resourceVersion for one resource, learned as the apiserver learns it
  * from etcd for a consistent read: a quorum {@code LIST ?limit=1} with no resourceVersion (never
  * {@code 0}, which may be stale). Its {@code metadata.resourceVersion} is at least every write
  * that completed before the probe was sent.
@@ -20,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * reads (twenty informers starting at once) costs the upstream two probes, not twenty, and each
  * waits at most two probe round trips. Thread-safe.
  */
-final class CurrentResourceVersionProbe {
+final class CurrentResourceVersionProbe implements UpstreamRevision {
 
   private static final JsonFrames FRAMES = new JsonFrames(new ObjectExtractor(List.of()));
 
@@ -38,7 +40,8 @@ final class CurrentResourceVersionProbe {
     this.collectionPath = collectionPath;
   }
 
-  synchronized CompletableFuture<Long> currentResourceVersion(long arrivalNanos) {
+  @Override
+  public synchronized CompletableFuture<Long> currentResourceVersion(long arrivalNanos) {
     if (inFlight != null && !inFlight.isDone()) {
       if (inFlightSentNanos - arrivalNanos >= 0) {
         return inFlight;
@@ -86,7 +89,7 @@ final class CurrentResourceVersionProbe {
           } else {
             try {
               f.complete(FRAMES.listPage(ar.result()).resourceVersion());
-            } catch (JsonFrames.DecodeException e) {
+            } catch (FrameDecodeException e) {
               f.completeExceptionally(e);
             }
           }

@@ -1,12 +1,14 @@
 package dev.breakwater.proxy.cache;
 
+import dev.breakwater.cache.reflector.WatchFrame;
+import dev.breakwater.cache.reflector.FrameDecodeException;
 import dev.breakwater.cache.codec.JsonFrames;
-import dev.breakwater.cache.reflector.ListPage;
+import dev.breakwater.cache.reflector.UpstreamListPage;
 import dev.breakwater.cache.reflector.UpstreamStatusException;
-import dev.breakwater.cache.reflector.ListRequest;
+import dev.breakwater.cache.reflector.UpstreamListOptions;
 import dev.breakwater.cache.reflector.ListerWatcher;
 import dev.breakwater.cache.reflector.WatchHandler;
-import dev.breakwater.cache.reflector.WatchRequest;
+import dev.breakwater.cache.reflector.UpstreamWatchOptions;
 import dev.breakwater.cache.reflector.WatchStream;
 import dev.breakwater.proxy.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
@@ -38,9 +40,9 @@ public final class HttpListerWatcher implements ListerWatcher {
   public interface WireFormat {
     String accept();
 
-    ListPage listPage(byte[] body) throws JsonFrames.DecodeException;
+    UpstreamListPage listPage(byte[] body) throws FrameDecodeException;
 
-    JsonFrames.Frame watchFrame(byte[] frame, int offset, int length) throws JsonFrames.DecodeException;
+    WatchFrame watchFrame(byte[] frame, int offset, int length) throws FrameDecodeException;
 
     /** True for protobuf watch streams (4-byte big-endian length before each frame), false for JSON lines. */
     boolean lengthPrefixed();
@@ -53,11 +55,11 @@ public final class HttpListerWatcher implements ListerWatcher {
           return "application/json";
         }
 
-        public ListPage listPage(byte[] body) throws JsonFrames.DecodeException {
+        public UpstreamListPage listPage(byte[] body) throws FrameDecodeException {
           return frames.listPage(body);
         }
 
-        public JsonFrames.Frame watchFrame(byte[] frame, int offset, int length) throws JsonFrames.DecodeException {
+        public WatchFrame watchFrame(byte[] frame, int offset, int length) throws FrameDecodeException {
           return frames.watchFrame(frame, offset, length);
         }
 
@@ -77,11 +79,11 @@ public final class HttpListerWatcher implements ListerWatcher {
           return "application/vnd.kubernetes.protobuf";
         }
 
-        public ListPage listPage(byte[] body) throws JsonFrames.DecodeException {
+        public UpstreamListPage listPage(byte[] body) throws FrameDecodeException {
           return frames.listPage(body);
         }
 
-        public JsonFrames.Frame watchFrame(byte[] frame, int offset, int length) throws JsonFrames.DecodeException {
+        public WatchFrame watchFrame(byte[] frame, int offset, int length) throws FrameDecodeException {
           return frames.watchFrame(frame, offset, length);
         }
 
@@ -118,7 +120,7 @@ public final class HttpListerWatcher implements ListerWatcher {
   }
 
   @Override
-  public CompletableFuture<ListPage> list(ListRequest request) {
+  public CompletableFuture<UpstreamListPage> list(UpstreamListOptions request) {
     StringBuilder q = new StringBuilder("limit=").append(request.limit());
     if (!request.resourceVersion().isEmpty()) {
       q.append("&resourceVersion=").append(request.resourceVersion());
@@ -126,7 +128,7 @@ public final class HttpListerWatcher implements ListerWatcher {
     if (request.continueToken() != null) {
       q.append("&continue=").append(URLEncoder.encode(request.continueToken(), StandardCharsets.UTF_8));
     }
-    CompletableFuture<ListPage> result = new CompletableFuture<>();
+    CompletableFuture<UpstreamListPage> result = new CompletableFuture<>();
     upstream.http().request(get(q.toString()))
         .compose(HttpClientRequest::send)
         .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body}))
@@ -143,7 +145,7 @@ public final class HttpListerWatcher implements ListerWatcher {
           }
           try {
             result.complete(frames.listPage(body));
-          } catch (JsonFrames.DecodeException e) {
+          } catch (FrameDecodeException e) {
             result.completeExceptionally(e);
           }
         });
@@ -151,7 +153,7 @@ public final class HttpListerWatcher implements ListerWatcher {
   }
 
   @Override
-  public WatchStream watch(WatchRequest request, WatchHandler handler) {
+  public WatchStream watch(UpstreamWatchOptions request, WatchHandler handler) {
     StringBuilder q = new StringBuilder("watch=1&allowWatchBookmarks=true&timeoutSeconds=").append(request.timeoutSeconds());
     if (request.sendInitialEvents()) {
       q.append("&sendInitialEvents=true&resourceVersionMatch=NotOlderThan");
@@ -201,7 +203,7 @@ public final class HttpListerWatcher implements ListerWatcher {
               long n = line.getUnsignedInt(0);
               if (n > MAX_FRAME_BYTES) {
                 req.reset();
-                close(closed, handler, new JsonFrames.DecodeException("watch frame of " + n + " bytes"));
+                close(closed, handler, new FrameDecodeException("watch frame of " + n + " bytes"));
                 return;
               }
               if (n > 0) {
@@ -218,11 +220,11 @@ public final class HttpListerWatcher implements ListerWatcher {
           byte[] bytes = line.getBytes();
           try {
             switch (frames.watchFrame(bytes, 0, bytes.length)) {
-              case JsonFrames.Event e -> handler.onEvent(e.type(), e.object());
-              case JsonFrames.Bookmark b -> handler.onBookmark(b.resourceVersion(), b.initialEventsEnd());
-              case JsonFrames.Error e -> handler.onError(e.status());
+              case WatchFrame.Event e -> handler.onEvent(e.type(), e.object());
+              case WatchFrame.Bookmark b -> handler.onBookmark(b.resourceVersion(), b.initialEventsEnd());
+              case WatchFrame.Error e -> handler.onError(e.status());
             }
-          } catch (JsonFrames.DecodeException e) {
+          } catch (FrameDecodeException e) {
             req.reset();
             close(closed, handler, e);
           }

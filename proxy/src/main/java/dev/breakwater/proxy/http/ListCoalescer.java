@@ -43,8 +43,17 @@ import org.slf4j.LoggerFactory;
  * shape the apiserver's answer: {@code Accept}, {@code Accept-Encoding}, the {@code Impersonate-*}
  * family and whether the User-Agent earns indented JSON (curl, Wget, browsers). Everything else a
  * client sends (kubectl's {@code Kubectl-Session}, its exact User-Agent) only labels the request,
- * and the upstream sees the first member's. The identity is Breakwater's own for everyone.
- * Members share the upstream's {@code Audit-Id}.
+ * and the upstream sees the first member's. Members share the upstream's {@code Audit-Id}.
+ *
+ * <p>Identity. With {@code --auth=none} ({@code clientCredentials} false) the upstream request
+ * carries Breakwater's own credentials for everyone, as the plain pass-through does. With
+ * {@code --auth=delegated} ({@code clientCredentials} true) a flight is as one client: only
+ * requests of the same identity share it, and it goes upstream as that identity exactly as
+ * {@link PassThroughHandler} would send it — a verified bearer token left on the request by the
+ * AuthGate is forwarded unchanged (on a connection without Breakwater's client certificate) and is
+ * part of the key (as its SHA-256 digest, never the credential itself); certificate, front-proxy
+ * and anonymous clients carry the gate's {@code Impersonate-*} headers (part of the key) under
+ * Breakwater's credentials. So one user's answer (a 200 or a 403) never reaches another user.
  *
  * <p>Failures: upstream unreachable → every member gets the 503/502 Status; upstream lost
  * mid-body → every member's response is reset (never passed off as complete); a member that
@@ -64,11 +73,20 @@ public final class ListCoalescer {
 
   private final Vertx vertx;
   private final Upstream upstream;
+  /** {@code --auth=delegated}: forward a client's own {@code Authorization} (see the class comment). */
+  private final boolean clientCredentials;
   private final Map<String, Flight> flights = new ConcurrentHashMap<>();
 
+  /** With Breakwater's own credentials for every flight ({@code --auth=none}). */
   public ListCoalescer(Vertx vertx, Upstream upstream) {
+    this(vertx, upstream, false);
+  }
+
+  /** @param clientCredentials true with {@code --auth=delegated}: flights per identity, sent as that identity */
+  public ListCoalescer(Vertx vertx, Upstream upstream, boolean clientCredentials) {
     this.vertx = vertx;
     this.upstream = upstream;
+    this.clientCredentials = clientCredentials;
   }
 
   /** Flights waiting for or streaming an answer (for tests and metrics). */
@@ -85,7 +103,7 @@ public final class ListCoalescer {
    */
   public boolean handle(HttpServerRequest req, long arrivalNanos, boolean consistent) {
     req.pause();
-    String key = key(req);
+    String key = key(req, clientCredentials);
     Member member = new Member(req, vertx.getOrCreateContext());
     while (true) {
       Flight existing = flights.get(key);
@@ -103,9 +121,20 @@ public final class ListCoalescer {
     }
   }
 
-  /** The coalescing key: method, path and query, and the answer-shaping request fields. */
+  /** The coalescing key with Breakwater's identity for everyone ({@code --auth=none}). */
   static String key(HttpServerRequest req) {
+    return key(req, false);
+  }
+
+  /**
+   * The coalescing key: method, path and query, the answer-shaping request fields, and — with
+   * {@code clientCredentials} — the client's identity: the SHA-256 digest of its
+   * {@code Authorization} (the {@code Impersonate-*} family is in the key in both modes).
+   */
+  static String key(HttpServerRequest req, boolean clientCredentials) {
     StringBuilder k = new StringBuilder(req.method().name()).append(' ').append(req.uri());
+    String authorization = clientCredentials ? req.getHeader("Authorization") : null;
+    k.append("\nidentity: ").append(authorization == null ? "-" : dev.breakwater.cache.auth.BearerToken.digest(authorization));
     Map<String, List<String>> shaping = new TreeMap<>();
     for (Map.Entry<String, String> e : req.headers()) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
@@ -158,6 +187,8 @@ public final class ListCoalescer {
     HttpClientRequest creq;
     HttpClientResponse cresp;
     boolean finished;
+    /** Confined to ctx: the client's bearer token this flight was sent with, or null for Breakwater's credentials. */
+    String clientToken;
 
     Flight(String key, HttpServerRequest first, Member creator) {
       this.key = key;
@@ -213,12 +244,14 @@ public final class ListCoalescer {
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
       Headers.copyRequestHeaders(first.headers(), headers);
       headers.remove("Content-Length");
-      String authorization = upstream.credentials().authorization();
+      // As PassThroughHandler: the client's verified token (delegated), else Breakwater's own.
+      clientToken = clientCredentials ? first.getHeader("Authorization") : null;
+      String authorization = clientToken != null ? clientToken : upstream.credentials().authorization();
       if (authorization != null) {
         headers.set("Authorization", authorization);
       }
       options.setHeaders(headers);
-      upstream.http().request(options).onComplete(ar -> {
+      (clientToken != null ? upstream.bearerHttp() : upstream.http()).request(options).onComplete(ar -> {
         if (ar.failed()) {
           fail(ar.cause());
           return;
@@ -266,7 +299,7 @@ public final class ListCoalescer {
         creq.reset();
         return;
       }
-      if (response.statusCode() == 401) {
+      if (response.statusCode() == 401 && clientToken == null) {
         vertx.executeBlocking(() -> {
           upstream.credentials().refreshIfDue(true);
           return null;

@@ -42,12 +42,24 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
   private final Upstream upstream;
   private final UpgradeTunnel tunnel;
   private final InFlight inFlight;
+  /**
+   * {@code --auth=delegated}: an {@code Authorization} header still on the request is the client's
+   * bearer token the AuthGate verified, and is forwarded as is (on a connection without
+   * Breakwater's client certificate); otherwise Breakwater's credentials are used and the gate has
+   * set the {@code Impersonate-*} headers. With {@code --auth=none} the client's header is dropped.
+   */
+  private final boolean clientCredentials;
 
   public PassThroughHandler(Vertx vertx, Upstream upstream, InFlight inFlight) {
+    this(vertx, upstream, inFlight, false);
+  }
+
+  public PassThroughHandler(Vertx vertx, Upstream upstream, InFlight inFlight, boolean clientCredentials) {
     this.vertx = vertx;
     this.upstream = upstream;
     this.inFlight = inFlight;
-    this.tunnel = new UpgradeTunnel(upstream);
+    this.clientCredentials = clientCredentials;
+    this.tunnel = new UpgradeTunnel(upstream, clientCredentials);
   }
 
   /** A handler sharing {@code other}'s upstream, tunnel and in-flight registry (to decorate it). */
@@ -56,6 +68,12 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     this.upstream = other.upstream;
     this.inFlight = other.inFlight;
     this.tunnel = other.tunnel;
+    this.clientCredentials = other.clientCredentials;
+  }
+
+  /** True with {@code --auth=delegated}: a client's verified {@code Authorization} is forwarded as is. */
+  public boolean forwardsClientCredentials() {
+    return clientCredentials;
   }
 
   /** The registry of long-running responses, shared with the cache's watch handler. */
@@ -90,7 +108,8 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
         .setFollowRedirects(false);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     Headers.copyRequestHeaders(req.headers(), headers);
-    String authorization = upstream.credentials().authorization();
+    String clientToken = clientCredentials ? req.getHeader("Authorization") : null;
+    String authorization = clientToken != null ? clientToken : upstream.credentials().authorization();
     if (authorization != null) {
       headers.set("Authorization", authorization);
     }
@@ -98,7 +117,7 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     boolean streaming = isStreaming(req);
     HttpServerResponse resp = req.response();
 
-    upstream.http().request(options).onComplete(ar -> {
+    (clientToken != null ? upstream.bearerHttp() : upstream.http()).request(options).onComplete(ar -> {
       if (ar.failed()) {
         UpstreamErrors.answer(resp, upstream.server().toString(), ar.cause());
         req.resume();
@@ -116,7 +135,7 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
           UpstreamErrors.answer(resp, upstream.server().toString(), rr.cause());
           return;
         }
-        respond(req, resp, rr.result(), streaming);
+        respond(req, resp, rr.result(), streaming, clientToken == null);
       });
       if (hasBody) {
         req.pipeTo(creq).onFailure(err -> creq.reset(0, err));
@@ -127,12 +146,13 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     });
   }
 
-  private void respond(HttpServerRequest req, HttpServerResponse resp, HttpClientResponse cresp, boolean streaming) {
+  private void respond(HttpServerRequest req, HttpServerResponse resp, HttpClientResponse cresp, boolean streaming,
+      boolean ownCredentials) {
     if (resp.closed()) {
       cresp.request().reset();
       return;
     }
-    if (cresp.statusCode() == 401) {
+    if (cresp.statusCode() == 401 && ownCredentials) {
       vertx.executeBlocking(() -> {
         upstream.credentials().refreshIfDue(true);
         return null;

@@ -1,7 +1,8 @@
 package dev.breakwater.proxy.http;
 
-import dev.breakwater.cache.codec.StatusProtobuf;
 import dev.breakwater.cache.golang.GoJson;
+import dev.breakwater.cache.negotiation.ErrorBodies;
+import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.status.ApiStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -54,43 +55,34 @@ public final class StatusResponses {
 
   /**
    * Answers {@code req} with {@code s} as the apiserver's {@code ErrorNegotiated} writes it for the
-   * request's Accept ({@link Negotiation#errorEncoding}): compact JSON + newline, indented JSON
-   * (also when nothing is acceptable: {@code WriteRawJSON}), or protobuf; Retry-After from the
-   * details. The caller checks {@link #negotiable} first: a YAML answer is not produced here.
+   * request's Accept ({@link ErrorBodies}); Retry-After from the details. The caller checks
+   * {@link #negotiable} first: a YAML answer is not produced here.
    */
-  static void sendNegotiated(HttpServerRequest req, ApiStatus s) {
+  public static void sendNegotiated(HttpServerRequest req, ApiStatus s) {
     HttpServerResponse resp = req.response();
-    byte[] body;
-    String type = "application/json";
-    switch (Negotiation.errorEncoding(req.getHeader("Accept"), Negotiation.pretty(req))) {
-      case YAML -> throw new IllegalStateException("a YAML Status is the apiserver's to write");
-      case PROTOBUF -> {
-        body = StatusProtobuf.encode(s);
-        type = "application/vnd.kubernetes.protobuf";
-      }
-      case JSON -> {
-        byte[] json = s.toJson();
-        body = java.util.Arrays.copyOf(json, json.length + 1);
-        body[json.length] = '\n';
-      }
-      default -> body = s.toPrettyJson();
-    }
+    ErrorBodies.Encoded e = ErrorBodies.encode(s, req.getHeader("Accept"), pretty(req))
+        .orElseThrow(() -> new IllegalStateException("a YAML Status is the apiserver's to write"));
     if (resp.headWritten() || resp.ended() || resp.closed()) {
       return;
     }
-    resp.setStatusCode(s.code())
-        .putHeader("Content-Type", type)
+    resp.setStatusCode(e.code())
+        .putHeader("Content-Type", e.contentType())
         .putHeader("Cache-Control", "no-cache, private")
         .putHeader("Audit-Id", UUID.randomUUID().toString());
-    if (s.retryAfterSeconds() > 0) {
-      resp.putHeader("Retry-After", String.valueOf(s.retryAfterSeconds()));
+    if (e.retryAfterSeconds() > 0) {
+      resp.putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
     }
-    resp.end(Buffer.buffer(body));
+    resp.end(Buffer.buffer(e.body()));
   }
 
   /** Whether {@link #sendNegotiated} can answer {@code req}: false when the apiserver would write YAML. */
-  static boolean negotiable(HttpServerRequest req) {
-    return Negotiation.errorEncoding(req.getHeader("Accept"), false) != Negotiation.ErrorEncoding.YAML;
+  public static boolean negotiable(HttpServerRequest req) {
+    return ErrorBodies.negotiable(req.getHeader("Accept"));
+  }
+
+  /** {@link Negotiation#pretty} of a Vert.x request. */
+  static boolean pretty(HttpServerRequest req) {
+    return Negotiation.pretty(req.query(), req.getHeader("User-Agent"));
   }
 
   /** JSON string escaping as Go's encoding/json does it (HTML-safe; \\b and \\f short; lone surrogates → U+FFFD). */

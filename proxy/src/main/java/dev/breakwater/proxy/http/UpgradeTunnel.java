@@ -39,9 +39,16 @@ final class UpgradeTunnel {
   private static final Logger LOG = LoggerFactory.getLogger(UpgradeTunnel.class);
 
   private final Upstream upstream;
+  private final boolean clientCredentials;
 
-  UpgradeTunnel(Upstream upstream) {
+  UpgradeTunnel(Upstream upstream, boolean clientCredentials) {
     this.upstream = upstream;
+    this.clientCredentials = clientCredentials;
+  }
+
+  /** The client's verified bearer token to forward ({@code --auth=delegated}), else null. */
+  private String clientToken(HttpServerRequest req) {
+    return clientCredentials ? req.getHeader("Authorization") : null;
   }
 
   void handle(HttpServerRequest req) {
@@ -51,7 +58,7 @@ final class UpgradeTunnel {
     if (upstream.tls()) {
       connect.setSniServerName(upstream.host());
     }
-    upstream.net().connect(connect).onComplete(ar -> {
+    (clientToken(req) != null ? upstream.bearerNet() : upstream.net()).connect(connect).onComplete(ar -> {
       if (ar.failed()) {
         UpstreamErrors.answer(resp, upstream.server().toString(), ar.cause());
         req.resume();
@@ -71,7 +78,7 @@ final class UpgradeTunnel {
     headers.set("Host", upstream.authority());
     headers.set("Connection", "Upgrade");
     headers.set("Upgrade", req.headers().get("Upgrade"));
-    String authorization = upstream.credentials().authorization();
+    String authorization = clientToken(req) != null ? clientToken(req) : upstream.credentials().authorization();
     if (authorization != null) {
       headers.set("Authorization", authorization);
     }

@@ -76,6 +76,31 @@ public final class ProxyMetrics {
     }).tag("resource", resource).register(registry);
   }
 
+  /**
+   * {@code breakwater_authn_total{method,result}}: authentication outcomes ({@code --auth=delegated});
+   * method token|x509|requestheader|anonymous|none, result authenticated|rejected|error.
+   */
+  public void authn(String method, String result) {
+    Counter.builder("breakwater_authn_total").tag("method", method).tag("result", result).register(registry).increment();
+  }
+
+  /** {@code breakwater_authz_total{result}}: authorization decisions allowed|denied|error. */
+  public void authz(String result) {
+    Counter.builder("breakwater_authz_total").tag("result", result).register(registry).increment();
+  }
+
+  /** {@code breakwater_auth_cache_total{review,source}}: review answers by source hit|miss (review token|sar). */
+  public void authCache(String review, String source) {
+    Counter.builder("breakwater_auth_cache_total").tag("review", review).tag("source", source).register(registry).increment();
+  }
+
+  /** {@code breakwater_auth_review_seconds{review,outcome}}: latency of TokenReview / SubjectAccessReview upstream. */
+  public void authReview(String review, String outcome, Duration took) {
+    Timer.builder("breakwater_auth_review_seconds").tag("review", review).tag("outcome", outcome).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry).record(took);
+  }
+
   /** The Prometheus text exposition. */
   public String scrape() {
     return registry.scrape();

@@ -5,12 +5,12 @@ import dev.breakwater.cache.codec.JsonListEncoder;
 import dev.breakwater.cache.codec.JsonWatchEncoder;
 import dev.breakwater.cache.codec.PartialObjectMetadataCodec;
 import dev.breakwater.cache.codec.PartialObjectMetadataWatchEncoder;
-import dev.breakwater.cache.codec.TableEncoder;
-import dev.breakwater.cache.codec.TableWatchEncoder;
+import dev.breakwater.cache.table.TableEncoder;
+import dev.breakwater.cache.table.TableWatchEncoder;
 import dev.breakwater.cache.codec.WatchEventEncoder;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.table.TableConvertor;
-import dev.breakwater.proxy.cache.ResourceCache;
+import dev.breakwater.cache.cacher.ResourceCodecs;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -26,14 +26,14 @@ import java.util.function.Supplier;
 public final class TableBodies {
 
   private final TableConvertor convertor;
-  private final dev.breakwater.cache.codec.TableRowCells rowCells;
-  private final ResourceCache rc;
+  private final dev.breakwater.cache.table.TableRowCells rowCells;
+  private final ResourceCodecs rc;
   private final String apiVersion;
   private final TableEncoder.IncludeObject include;
   private final Clock clock;
 
   /** @param apiVersion {@code meta.k8s.io/v1} or {@code meta.k8s.io/v1beta1} */
-  public TableBodies(dev.breakwater.cache.codec.TableRowCells rowCells, ResourceCache rc, String apiVersion,
+  public TableBodies(dev.breakwater.cache.table.TableRowCells rowCells, ResourceCodecs rc, String apiVersion,
       TableEncoder.IncludeObject include, Clock clock) {
     this.rowCells = rowCells;
     this.convertor = rowCells.convertor();
@@ -60,7 +60,7 @@ public final class TableBodies {
 
   /** A new encoder for one watch (it tracks the first event, which alone carries the columns). */
   public WatchEventEncoder watchEncoder() {
-    boolean unstructured = !rc.resource().builtIn();
+    boolean unstructured = !rc.builtIn();
     return new TableWatchEncoder(convertor, apiVersion, include, new JsonWatchEncoder(rc.typeMeta(), unstructured),
         new PartialObjectMetadataWatchEncoder(rc.partialObjectMetadata(), apiVersion, false, unstructured), clock);
   }

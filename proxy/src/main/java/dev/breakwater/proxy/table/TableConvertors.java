@@ -7,7 +7,7 @@ import dev.breakwater.cache.table.BuiltInTableConvertors;
 import dev.breakwater.cache.table.CustomResourceTableConvertor;
 import dev.breakwater.cache.table.TableConvertor;
 import dev.breakwater.proxy.cache.CacheManager;
-import dev.breakwater.proxy.cache.ResourceCache;
+import dev.breakwater.cache.cacher.Cacher;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import java.io.IOException;
 import java.util.Map;
@@ -41,7 +41,7 @@ public final class TableConvertors {
   private final CacheManager caches;
   private final ConcurrentHashMap<String, Parsed> parsed = new ConcurrentHashMap<>();
   /** Row-cell memos, one per convertor in use (weak: a replaced CRD's convertor goes with its memo). */
-  private final com.github.benmanes.caffeine.cache.Cache<TableConvertor, dev.breakwater.cache.codec.TableRowCells> rowCells =
+  private final com.github.benmanes.caffeine.cache.Cache<TableConvertor, dev.breakwater.cache.table.TableRowCells> rowCells =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().build();
 
   public TableConvertors(CacheManager caches) {
@@ -49,8 +49,8 @@ public final class TableConvertors {
   }
 
   /** The row-cell memo of {@code convertor}, shared by every Table request it serves. */
-  public dev.breakwater.cache.codec.TableRowCells rowCells(TableConvertor convertor) {
-    return rowCells.get(convertor, dev.breakwater.cache.codec.TableRowCells::new);
+  public dev.breakwater.cache.table.TableRowCells rowCells(TableConvertor convertor) {
+    return rowCells.get(convertor, dev.breakwater.cache.table.TableRowCells::new);
   }
 
   /**
@@ -66,11 +66,11 @@ public final class TableConvertors {
     if (crdResource == null || crdResource.isEmpty() || !caches.allows(crdResource.get())) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    ResourceCache rc = caches.cacheFor(crdResource.get());
+    Cacher rc = caches.cacheFor(crdResource.get());
     if (rc.state().ready()) {
       return CompletableFuture.completedFuture(find(r));
     }
-    return rc.cache().ready().whenReady() // a fresh copy per call: the timeout is ours alone
+    return rc.watchCache().ready().whenReady() // a fresh copy per call: the timeout is ours alone
         .orTimeout(maxWaitMs, TimeUnit.MILLISECONDS)
         .handle((ok, err) -> err == null ? find(r) : Optional.<TableConvertor>empty());
   }
@@ -86,12 +86,12 @@ public final class TableConvertors {
     if (crdResource == null || crdResource.isEmpty() || !caches.allows(crdResource.get())) {
       return Optional.empty();
     }
-    ResourceCache rc = caches.cacheFor(crdResource.get());
+    Cacher rc = caches.cacheFor(crdResource.get());
     if (!rc.state().ready()) {
       return Optional.empty();
     }
     String name = r.resource() + "." + r.group();
-    Optional<CachedObject> crd = rc.cache().current().store().get(name);
+    Optional<CachedObject> crd = rc.watchCache().current().store().get(name);
     if (crd.isEmpty()) {
       return Optional.empty();
     }

@@ -37,9 +37,15 @@ public final class Upstream implements AutoCloseable {
   private final HttpClientAgent http;
   private final NetClient net;
   private final UpstreamCredentials credentials;
+  /** Clients without Breakwater's client certificate, for requests carrying a client's bearer token. */
+  private final HttpClientAgent bearerHttp;
+  private final NetClient bearerNet;
   private volatile dev.breakwater.proxy.metrics.ProxyMetrics metrics;
 
-  private Upstream(URI server, HttpClientAgent http, NetClient net, UpstreamCredentials credentials) {
+  private Upstream(URI server, HttpClientAgent http, NetClient net, UpstreamCredentials credentials,
+      HttpClientAgent bearerHttp, NetClient bearerNet) {
+    this.bearerHttp = bearerHttp;
+    this.bearerNet = bearerNet;
     this.server = server;
     this.host = server.getHost();
     this.tls = "https".equalsIgnoreCase(server.getScheme());
@@ -80,31 +86,45 @@ public final class Upstream implements AutoCloseable {
         // whole timeout (up to an hour); the apiserver ends it, not us.
         .setIdleTimeout(0);
     NetClientOptions netOptions = new NetClientOptions().setConnectTimeout(connectMs);
+    HttpClientOptions bearerHttpOptions = new HttpClientOptions(httpOptions);
+    NetClientOptions bearerNetOptions = new NetClientOptions(netOptions);
+    boolean clientCert = false;
     if (tls) {
       httpOptions.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
       netOptions.setSsl(true);
-      applyTls(config, httpOptions, netOptions);
+      clientCert = applyTls(config, httpOptions, netOptions, true);
+      bearerHttpOptions.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      bearerNetOptions.setSsl(true);
+      applyTls(config, bearerHttpOptions, bearerNetOptions, false);
     } else {
       httpOptions.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(256).setHttp2MaxSize(16).setMaxWaitQueueSize(4096);
     HttpClientAgent http = vertx.createHttpClient(httpOptions, pool);
     NetClient net = vertx.createNetClient(netOptions);
-    return new Upstream(server, http, net, new UpstreamCredentials(config, clock));
+    // A client certificate would win over a client's bearer token at the apiserver (x509 comes
+    // first in its authenticator union): bearer-token clients get connections without it.
+    HttpClientAgent bearerHttp = clientCert ? vertx.createHttpClient(bearerHttpOptions, pool) : http;
+    NetClient bearerNet = clientCert ? vertx.createNetClient(bearerNetOptions) : net;
+    return new Upstream(server, http, net, new UpstreamCredentials(config, clock), bearerHttp, bearerNet);
   }
 
-  private static void applyTls(Config config, HttpClientOptions http, NetClientOptions net) {
+  /** Applies the kubeconfig's TLS material; {@code keys}: with its client certificate. True when one was applied. */
+  private static boolean applyTls(Config config, HttpClientOptions http, NetClientOptions net, boolean keys) {
+    boolean applied = false;
     try {
       TrustManager[] trust = SSLUtils.trustManagers(config);
       if (trust != null && trust.length > 0) {
         http.setTrustOptions(TrustOptions.wrap(trust[0]));
         net.setTrustOptions(TrustOptions.wrap(trust[0]));
       }
-      KeyManager[] keys = SSLUtils.keyManagers(config);
-      if (keys != null && keys.length > 0 && keys[0] instanceof X509KeyManager km) {
+      KeyManager[] kms = keys ? SSLUtils.keyManagers(config) : null;
+      if (kms != null && kms.length > 0 && kms[0] instanceof X509KeyManager km) {
         http.setKeyCertOptions(KeyCertOptions.wrap(km));
         net.setKeyCertOptions(KeyCertOptions.wrap(km));
+        applied = true;
       }
     } catch (Exception e) {
       throw new IllegalArgumentException("cannot load the kubeconfig's TLS material: " + e.getMessage(), e);
@@ -116,6 +136,7 @@ public final class Upstream implements AutoCloseable {
       net.setHostnameVerificationAlgorithm("HTTPS");
       http.setVerifyHost(!config.isDisableHostnameVerification());
     }
+    return applied;
   }
 
   public URI server() {
@@ -183,6 +204,16 @@ public final class Upstream implements AutoCloseable {
     return net;
   }
 
+  /** The HTTP client without Breakwater's client certificate (for a client's own bearer token). */
+  public HttpClientAgent bearerHttp() {
+    return bearerHttp;
+  }
+
+  /** The tunnel client without Breakwater's client certificate. */
+  public NetClient bearerNet() {
+    return bearerNet;
+  }
+
   public UpstreamCredentials credentials() {
     return credentials;
   }
@@ -191,5 +222,11 @@ public final class Upstream implements AutoCloseable {
   public void close() {
     http.close();
     net.close();
+    if (bearerHttp != http) {
+      bearerHttp.close();
+    }
+    if (bearerNet != net) {
+      bearerNet.close();
+    }
   }
 }

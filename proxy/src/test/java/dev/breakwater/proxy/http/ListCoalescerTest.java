@@ -67,20 +67,28 @@ class ListCoalescerTest {
 
   /** Starts the fake upstream with {@code handler} and a front server that sends every request to the coalescer. */
   void start(Consumer<HttpServerRequest> handler) {
+    start(handler, false);
+  }
+
+  /** As {@link #start(Consumer)}; {@code delegated}: the coalescer forwards each client's own credentials. */
+  void start(Consumer<HttpServerRequest> handler, boolean delegated) {
     HttpServer up = vertx.createHttpServer().requestHandler(req -> {
       upstreamRequests.add(req);
       handler.accept(req);
     }).listen(0, "127.0.0.1").await();
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + up.actualPort()).withOauthToken("t0ken").build();
     upstream = Upstream.create(vertx, config, Duration.ofSeconds(2), Clock.systemUTC());
-    coalescer = new ListCoalescer(vertx, upstream);
+    coalescer = new ListCoalescer(vertx, upstream, delegated);
     HttpServer front = vertx.createHttpServer().requestHandler(req -> coalescer.handle(req, System.nanoTime(), consistent))
         .listen(0, "127.0.0.1").await();
     frontPort = front.actualPort();
   }
 
-  CompletableFuture<HttpResponse<byte[]>> get(String pathAndQuery, String accept) {
+  CompletableFuture<HttpResponse<byte[]>> get(String pathAndQuery, String accept, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontPort + pathAndQuery));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
     if (accept != null) {
       b.header("Accept", accept);
     }
@@ -128,6 +136,54 @@ class ListCoalescerTest {
     }
     assertThat(joined.get()).as("upstream requests for 8 identical LISTs").isEqualTo(1);
     assertThat(coalescer.flightsInProgress()).isZero();
+  }
+
+  /**
+   * {@code --auth=delegated}: flights are per identity and go upstream as that identity — each
+   * token its own upstream request carrying that token (never Breakwater's), each impersonated
+   * user its own, identical requests of one identity still share one.
+   */
+  @Test
+  void delegatedFlightsArePerIdentityAndCarryIt() throws Exception {
+    List<HttpServerRequest> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    start(held::add, true);
+    consistent = false;
+    String path = "/api/v1/configmaps?resourceVersion=0";
+    var alice1 = get(path, "application/yaml", "Authorization", "Bearer alice");
+    var alice2 = get(path, "application/yaml", "Authorization", "Bearer alice");
+    var bob = get(path, "application/yaml", "Authorization", "Bearer bob");
+    var cert = get(path, "application/yaml", "Impersonate-User", "carol");
+    var cert2 = get(path, "application/yaml", "Impersonate-User", "dave");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (held.size() < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(300); // the second alice request attaches (or, wrongly, sends a fifth)
+    assertThat(held).hasSize(4);
+    List<String> seen = new ArrayList<>();
+    for (HttpServerRequest r : held) {
+      seen.add(r.getHeader("Authorization") + "|" + r.getHeader("Impersonate-User"));
+    }
+    assertThat(seen).containsExactlyInAnyOrder("Bearer alice|null", "Bearer bob|null", "Bearer t0ken|carol", "Bearer t0ken|dave");
+    vertx.runOnContext(v -> held.forEach(r -> {
+      String who = r.getHeader("Impersonate-User") != null ? r.getHeader("Impersonate-User") : r.getHeader("Authorization");
+      r.response().setStatusCode(who.equals("Bearer bob") ? 403 : 200).end("for " + who);
+    }));
+    assertThat(new String(alice1.get(10, TimeUnit.SECONDS).body())).isEqualTo("for Bearer alice");
+    assertThat(new String(alice2.get(10, TimeUnit.SECONDS).body())).isEqualTo("for Bearer alice");
+    HttpResponse<byte[]> b = bob.get(10, TimeUnit.SECONDS);
+    assertThat(b.statusCode()).isEqualTo(403);
+    assertThat(new String(b.body())).isEqualTo("for Bearer bob");
+    assertThat(new String(cert.get(10, TimeUnit.SECONDS).body())).isEqualTo("for carol");
+    assertThat(new String(cert2.get(10, TimeUnit.SECONDS).body())).isEqualTo("for dave");
+  }
+
+  @Test
+  void withAuthNoneEveryFlightUsesBreakwatersCredentials() throws Exception {
+    start(req -> req.response().end(String.valueOf(req.getHeader("Authorization"))));
+    consistent = false;
+    var a = get("/api/v1/configmaps?resourceVersion=0", "application/json", "Authorization", "Bearer alice");
+    assertThat(new String(a.get(10, TimeUnit.SECONDS).body())).isEqualTo("Bearer t0ken");
   }
 
   @Test

@@ -1,0 +1,228 @@
+package dev.breakwater.cache.cacher;
+
+import dev.breakwater.cache.CacheWatcher;
+import dev.breakwater.cache.Ready;
+import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.WatchSink;
+import dev.breakwater.cache.delegator.CacheState;
+import dev.breakwater.cache.delegator.ResourceScope;
+import dev.breakwater.cache.delegator.ServingPath;
+import dev.breakwater.cache.reflector.ListerWatcher;
+import dev.breakwater.cache.reflector.Reflector;
+import dev.breakwater.cache.reflector.UpstreamHealth;
+import dev.breakwater.cache.status.ApiStatus;
+import dev.breakwater.cache.status.Result;
+import dev.breakwater.cache.watch.WatchEvent;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+
+/**
+ * One cached resource: the Go {@code Cacher} (k8s.io/apiserver/pkg/storage/cacher/cacher.go). It owns
+ * the {@link WatchCache} (current state, history, snapshots, watchers), the {@link Reflector} that
+ * feeds it from one upstream LIST/WatchList + WATCH ({@link ListerWatcher}: the edge's adapter), the
+ * single thread both run on and the one-second ticker (bookmarks, watch deadlines, slow watchers),
+ * freshness for consistent reads ({@link UpstreamRevision}: the edge's probe; progress requests:
+ * the reflector's), and the resource's codecs with the shared watch encoders. It is the
+ * {@link CacheReads} the edge plans against and serves from.
+ *
+ * <p>Concurrency: the reflector and the cache's writer side run on this cacher's own
+ * single-threaded executor ({@code cache-<resource>}); reads are lock-free from any thread (see
+ * {@link WatchCache}). {@link #close} stops the reflector, the cache (ending every watcher) and the
+ * executor.
+ *
+ * <p>Readiness: Pending until the first sync is in the cache, then Ready until closed. A relist (410)
+ * keeps it Ready: the reflector's relist turns the difference into events and watchers survive, so
+ * the cache stays a valid state at its RV (which never goes backwards) — consistent reads wait for the
+ * upstream's current RV, which it reaches only after the relist.
+ */
+public final class Cacher implements CacheReads, AutoCloseable {
+
+  /**
+   * What the cacher is of: the resource's group and plural (for the 404), the name for logs, threads
+   * and metrics, the serving path whose rules its reads follow, and its scope and codecs.
+   */
+  public record Spec(String group, String resource, String groupResource, ServingPath path, ResourceScope scope,
+      ResourceCodecs codecs) {
+    public Spec {
+      Objects.requireNonNull(group);
+      Objects.requireNonNull(resource);
+      Objects.requireNonNull(groupResource);
+      Objects.requireNonNull(path);
+      Objects.requireNonNull(scope);
+      Objects.requireNonNull(codecs);
+    }
+  }
+
+  /** Observes a cacher (metrics). Called on cache threads; must not block. */
+  public interface Observer {
+    /** A consistent read's freshness was confirmed {@code waited} after the request arrived. */
+    default void freshnessConfirmed(Duration waited) {}
+  }
+
+  private final Spec spec;
+  private final WatchCache cache;
+  private final Reflector reflector;
+  /** Whether the upstream feed delivers (issue 16: {@code /readyz?verbose}, outage metrics); fed by the reflector. */
+  private final UpstreamHealth health;
+  private final ScheduledExecutorService executor;
+  private final Freshness freshness;
+  private final Observer observer;
+
+  private Cacher(Spec spec, ListerWatcher lw, UpstreamRevision upstream, InstantSource clock, DoubleSupplier random,
+      Observer observer, String threadName) {
+    this.spec = spec;
+    this.observer = observer;
+    this.cache = new WatchCache(clock);
+    this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
+    this.health = new UpstreamHealth(clock);
+    this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, health, random, true, 0);
+    this.freshness = new Freshness(cache, upstream, reflector::requestProgress, executor);
+  }
+
+  /**
+   * Starts a cacher: its thread, the ticker and the reflector's first sync.
+   *
+   * @param lw         the upstream feed (LIST/WatchList + WATCH of the resource, all namespaces)
+   * @param upstream   the probe of the upstream's current RV
+   * @param clock      the cache's clock (history age, snapshots, bookmarks, deadlines)
+   * @param random     the reflector's backoff jitter
+   * @param threadName the cacher's thread, e.g. {@code cache-configmaps}
+   */
+  public static Cacher start(Spec spec, ListerWatcher lw, UpstreamRevision upstream, InstantSource clock, DoubleSupplier random,
+      Observer observer, String threadName) {
+    Cacher c = new Cacher(spec, lw, upstream, clock, random, observer == null ? new Observer() {} : observer, threadName);
+    c.executor.scheduleAtFixedRate(c.cache::tick, 1, 1, TimeUnit.SECONDS);
+    c.reflector.start();
+    return c;
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  /** The watch cache (for gauges and the CRD cache's own reads). */
+  public WatchCache watchCache() {
+    return cache;
+  }
+
+  public Reflector reflector() {
+    return reflector;
+  }
+
+  /** The upstream feed's availability and outage account. */
+  public UpstreamHealth health() {
+    return health;
+  }
+
+  @Override
+  public ServingPath path() {
+    return spec.path();
+  }
+
+  @Override
+  public ResourceScope scope() {
+    return spec.scope();
+  }
+
+  @Override
+  public ResourceCodecs codecs() {
+    return spec.codecs();
+  }
+
+  @Override
+  public String groupResource() {
+    return spec.groupResource();
+  }
+
+  @Override
+  public ApiStatus notFound(String name) {
+    return ApiStatus.notFound(spec.group(), spec.resource(), name);
+  }
+
+  @Override
+  public CacheState state() {
+    boolean ready = cache.ready().state() == Ready.State.READY;
+    long rv = cache.resourceVersion();
+    return new CacheState() {
+      @Override
+      public boolean ready() {
+        return ready;
+      }
+
+      @Override
+      public long resourceVersion() {
+        return rv;
+      }
+
+      @Override
+      public boolean hasSnapshotAtOrBelow(long snapshotRv) {
+        return cache.hasSnapshotAtOrBelow(snapshotRv);
+      }
+
+      @Override
+      public ApiStatus unreadyStatus() {
+        return cache.ready().unreadyStatus();
+      }
+    };
+  }
+
+  @Override
+  public CompletableFuture<?> whenReady() {
+    return cache.ready().whenReady();
+  }
+
+  @Override
+  public CompletableFuture<Long> fresh(long arrivalNanos) {
+    CompletableFuture<Long> f = freshness.consistent(arrivalNanos);
+    f.whenComplete((rv, err) -> {
+      if (err == null) {
+        observer.freshnessConfirmed(Duration.ofNanos(System.nanoTime() - arrivalNanos));
+      }
+    });
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Long> whenFresh(long resourceVersion) {
+    return freshness.whenFresh(resourceVersion);
+  }
+
+  @Override
+  public ApiStatus tooLargeResourceVersion(long resourceVersion) {
+    return cache.tooLargeResourceVersion(resourceVersion);
+  }
+
+  @Override
+  public Result<WatchCache.ListResult> list(WatchCache.ListRequest request) {
+    return cache.list(request);
+  }
+
+  @Override
+  public Result<WatchCache.GetResult> get(String key, long minResourceVersion) {
+    return cache.get(key, minResourceVersion);
+  }
+
+  @Override
+  public Result<CacheWatcher> watch(WatchCache.WatchRequest request, WatchSink sink) {
+    return cache.watch(request, sink);
+  }
+
+  @Override
+  public Result<List<WatchEvent>> eventsSince(long resourceVersion) {
+    return cache.eventsSince(resourceVersion);
+  }
+
+  @Override
+  public void close() {
+    reflector.stop();
+    cache.stop();
+    executor.shutdown();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.breakwater.cache.cacher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.breakwater.cache.Ready;
+import dev.breakwater.cache.TestObjects;
+import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.delegator.ResourceScope;
+import dev.breakwater.cache.delegator.ServingPath;
+import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.reflector.ListerWatcher;
+import dev.breakwater.cache.reflector.UpstreamListOptions;
+import dev.breakwater.cache.reflector.UpstreamListPage;
+import dev.breakwater.cache.reflector.UpstreamWatchOptions;
+import dev.breakwater.cache.reflector.WatchHandler;
+import dev.breakwater.cache.reflector.WatchStream;
+import dev.breakwater.cache.selector.SelectionPredicate;
+import dev.breakwater.cache.watch.EventType;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The cacher as one unit: started over an in-memory upstream, it syncs, answers the port's reads,
+ * confirms freshness through its probe and asks for progress while behind; closing stops it.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CacherTest {
+
+  /** A WatchList upstream: the state as ADDED events, then the initial-events-end bookmark; watches stay open. */
+  static final class MemoryUpstream implements ListerWatcher {
+    final List<CachedObject> state;
+    final long rv;
+    final ConcurrentLinkedQueue<UpstreamWatchOptions> watches = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<WatchHandler> handlers = new ConcurrentLinkedQueue<>();
+
+    MemoryUpstream(List<CachedObject> state, long rv) {
+      this.state = state;
+      this.rv = rv;
+    }
+
+    @Override
+    public CompletableFuture<UpstreamListPage> list(UpstreamListOptions request) {
+      return CompletableFuture.completedFuture(new UpstreamListPage(rv, "", state));
+    }
+
+    @Override
+    public WatchStream watch(UpstreamWatchOptions request, WatchHandler handler) {
+      watches.add(request);
+      handlers.add(handler);
+      if (request.sendInitialEvents()) {
+        state.forEach(o -> handler.onEvent(EventType.ADDED, o));
+        handler.onBookmark(rv, true);
+      }
+      return () -> handler.onClosed(null);
+    }
+  }
+
+  Cacher cacher;
+
+  @AfterEach
+  void tearDown() {
+    if (cacher != null) {
+      cacher.close();
+    }
+  }
+
+  static Cacher.Spec spec() {
+    ResourceCodecs codecs = ResourceCodecs.json("ConfigMap", "v1", true, TestObjects.EXTRACTOR);
+    return new Cacher.Spec("", "configmaps", "configmaps", ServingPath.WATCH_CACHE,
+        new ResourceScope("/registry/configmaps", true, TestObjects.FIELDS, TestObjects.EXTRACTOR), codecs);
+  }
+
+  @Test
+  void syncsThenServesThroughThePort() throws Exception {
+    MemoryUpstream up = new MemoryUpstream(List.of(TestObjects.cm("default", "a", 5), TestObjects.cm("default", "b", 7)), 10);
+    cacher = Cacher.start(spec(), up, arrival -> CompletableFuture.completedFuture(10L), Clock.systemUTC(), () -> 0.5, null,
+        "cache-test");
+    cacher.whenReady().get(10, TimeUnit.SECONDS);
+    assertThat(cacher.state().ready()).isTrue();
+    assertThat(cacher.state().resourceVersion()).isEqualTo(10);
+    WatchCache.ListResult page = cacher.list(WatchCache.ListRequest.current("default/", null, 0, SelectionPredicate.everything(), 0))
+        .value();
+    assertThat(page.page().items()).extracting(CachedObject::name).containsExactly("a", "b");
+    assertThat(cacher.get("default/b", 0).value().object()).isPresent();
+    assertThat(cacher.notFound("nope").message()).isEqualTo("configmaps \"nope\" not found");
+    // consistent read: the probe says 10, the cache is there
+    assertThat(cacher.fresh(System.nanoTime()).get(10, TimeUnit.SECONDS)).isEqualTo(10L);
+  }
+
+  @Test
+  void closingStopsTheCacheAndItsWaiters() throws Exception {
+    MemoryUpstream up = new MemoryUpstream(List.of(), 10);
+    cacher = Cacher.start(spec(), up, arrival -> new CompletableFuture<>(), Clock.systemUTC(), () -> 0.5, null, "cache-test");
+    cacher.whenReady().get(10, TimeUnit.SECONDS);
+    CompletableFuture<Long> ahead = cacher.whenFresh(50);
+    cacher.close();
+    assertThat(cacher.watchCache().ready().state()).isEqualTo(Ready.State.STOPPED);
+    assertThatThrownBy(() -> ahead.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(Ready.StoppedException.class);
+    cacher = null;
+  }
+
+  @Test
+  void freshnessAsksForProgressWhileBehindAndCompletesWhenReached() throws Exception {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    try {
+      WatchCache cache = new WatchCache(Clock.systemUTC());
+      cache.replace(List.of(), 10);
+      AtomicInteger progress = new AtomicInteger();
+      CompletableFuture<Long> probe = new CompletableFuture<>();
+      Freshness f = new Freshness(cache, arrival -> probe, progress::incrementAndGet, executor);
+
+      assertThat(f.whenFresh(10)).isCompletedWithValue(10L);
+      assertThat(progress).hasValue(0); // nothing to ask for
+
+      CompletableFuture<Long> consistent = f.consistent(System.nanoTime());
+      assertThat(consistent).isNotDone();
+      probe.complete(12L); // the upstream is at 12: the cache must get there
+      assertThat(consistent).isNotDone();
+      assertThat(progress.get()).isPositive();
+      cache.updateResourceVersion(12); // a progress bookmark
+      assertThat(consistent.get(10, TimeUnit.SECONDS)).isEqualTo(12L);
+
+      CompletableFuture<Long> failed = new Freshness(cache, arrival -> CompletableFuture.failedFuture(new IllegalStateException("down")),
+          () -> { }, executor).consistent(System.nanoTime());
+      assertThat(failed).isCompletedExceptionally();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+}

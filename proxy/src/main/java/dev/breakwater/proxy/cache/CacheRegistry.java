@@ -1,0 +1,115 @@
+package dev.breakwater.proxy.cache;
+
+import dev.breakwater.cache.cacher.Cacher;
+import dev.breakwater.config.CachePolicy;
+import dev.breakwater.proxy.metrics.ProxyMetrics;
+import dev.breakwater.proxy.route.ResourceCatalog.Resource;
+import dev.breakwater.proxy.upstream.Upstream;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running {@link Cacher}s, one per resource and representation (JSON; protobuf for built-ins
+ * whose protobuf clients arrived), started on first use and stopped when idle: a cacher no request
+ * used for the policy's idle timeout and that feeds no watcher is closed by the sweeper, releasing
+ * its upstream WATCH and memory; the next read starts it again ({@code 0} = never).
+ *
+ * <p>Thread-safe: cachers live in a concurrent map; each entry's last use is volatile; the sweeper
+ * runs on its own thread and only removes an entry it observed idle ({@code remove(key, entry)}).
+ */
+final class CacheRegistry implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheRegistry.class);
+
+  /** A running cacher and when a request last used it ({@link System#nanoTime}). */
+  private static final class Entry {
+    final Cacher cacher;
+    volatile long lastUsedNanos = System.nanoTime();
+
+    Entry(Cacher cacher) {
+      this.cacher = cacher;
+    }
+  }
+
+  private final Upstream upstream;
+  private final ProxyMetrics metrics;
+  private final CachePolicy policy;
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("cache-idle-sweeper").factory());
+  private final ConcurrentHashMap<String, Entry> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  CacheRegistry(Upstream upstream, ProxyMetrics metrics, CachePolicy policy) {
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.policy = policy;
+    if (!policy.idleTimeout().isZero()) {
+      long period = Math.max(100, Math.min(30_000, policy.idleTimeout().toMillis() / 4));
+      sweeper.scheduleWithFixedDelay(this::stopIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Stops cachers idle for the timeout and feeding no watcher. Runs on the sweeper. */
+  void stopIdle() {
+    long now = System.nanoTime();
+    long idle = policy.idleTimeout().toNanos();
+    caches.forEach((key, e) -> {
+      if (now - e.lastUsedNanos > idle && e.cacher.watchCache().watchers().isEmpty() && caches.remove(key, e)) {
+        LOG.info("stopping idle cache for {}", e.cacher.groupResource());
+        e.cacher.close();
+      }
+    });
+  }
+
+  /** The cacher of {@code r} in one representation, started on first use and marked used now. */
+  Cacher cacheFor(Resource r, boolean protobuf) {
+    if (closed) {
+      throw new IllegalStateException("cache manager closed");
+    }
+    String key = r.group() + "/" + r.version() + "/" + r.resource() + (protobuf ? "#protobuf" : "");
+    Entry entry = caches.computeIfAbsent(key, k -> {
+      String name = r.groupResource() + (protobuf ? " (protobuf)" : "");
+      LOG.info("starting cache for {}", name);
+      // Gauges look the cache up, so that a cache stopped when idle and started again is what they report.
+      metrics.cacheGauges(protobuf ? r.groupResource() + "#protobuf" : r.groupResource(),
+          () -> gauge(key, c -> c.watchCache().watchers().size()), () -> gauge(key, c -> c.watchCache().current().store().size()));
+      metrics.upstreamHealth(protobuf ? r.groupResource() + "#protobuf" : r.groupResource(), () -> {
+        Entry e = caches.get(key);
+        return e == null ? null : e.cacher.health().status();
+      });
+      return new Entry(UpstreamCachers.start(upstream, r, metrics, protobuf));
+    });
+    entry.lastUsedNanos = System.nanoTime();
+    return entry.cacher;
+  }
+
+  private int gauge(String key, ToIntFunction<Cacher> f) {
+    Entry e = caches.get(key);
+    return e == null ? 0 : f.applyAsInt(e.cacher);
+  }
+
+  int size() {
+    return caches.size();
+  }
+
+  /** Each running cacher's upstream feed by name ({@code configmaps}, {@code …#protobuf}), sorted. */
+  java.util.SortedMap<String, dev.breakwater.cache.reflector.UpstreamHealth.Status> health() {
+    java.util.SortedMap<String, dev.breakwater.cache.reflector.UpstreamHealth.Status> out = new java.util.TreeMap<>();
+    caches.values().forEach(e -> out.put(e.cacher.groupResource() + (e.cacher.codecs().protobuf() ? "#protobuf" : ""),
+        e.cacher.health().status()));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    sweeper.shutdownNow();
+    caches.values().forEach(e -> e.cacher.close());
+    caches.clear();
+  }
+}

@@ -1,0 +1,157 @@
+package dev.breakwater.proxy.http;
+
+import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.delegator.ReadPlan;
+import dev.breakwater.cache.negotiation.Negotiation;
+import dev.breakwater.cache.request.RequestInfo;
+import dev.breakwater.cache.status.ApiStatus;
+import dev.breakwater.proxy.table.TableBodies;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One read being served from a cache: carries out the {@link ReadPlan} that
+ * {@code delegator.ReadRouting} makes for it — answer a Status, go upstream, wait for readiness or
+ * freshness (bounded, then what the plan says), serve — and writes the answer. The verbs
+ * ({@link ListExchange}, {@link GetExchange}, {@link WatchExchange}) say how to plan, how a
+ * consistent read's RV binds into their read, and how to serve it.
+ *
+ * <p>Threading: confined to the request's context. Waits complete on cache threads and hop back to
+ * that context before touching the response; a response closed meanwhile ends the exchange. Never
+ * blocks.
+ *
+ * @param <R> the read the plan serves
+ */
+abstract class ReadExchange<R> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReadExchange.class);
+
+  final HttpServerRequest req;
+  final HttpServerResponse resp;
+  final Context ctx;
+  final RequestInfo info;
+  final CacheReads cache;
+  final ReadEdge edge;
+  final Negotiation.Representation rep;
+  /** The Table bodies when {@code rep} is a Table, else null. */
+  final TableBodies table;
+  final long arrival;
+  final boolean pretty;
+  /** Whether the request waited (for a cache to start, or for freshness) before being served: the metrics label. */
+  boolean waited;
+
+  ReadExchange(HttpServerRequest req, Context ctx, RequestInfo info, CacheReads cache, ReadEdge edge,
+      Negotiation.Representation rep, TableBodies table, long arrival, boolean waited) {
+    this.req = req;
+    this.resp = req.response();
+    this.ctx = ctx;
+    this.info = info;
+    this.cache = cache;
+    this.edge = edge;
+    this.rep = rep;
+    this.table = table;
+    this.arrival = arrival;
+    this.waited = waited;
+    this.pretty = !rep.protobuf() && (rep.prettyParam() || StatusResponses.pretty(req));
+  }
+
+  /** The first plan: a failed parse's, or the routing's. */
+  abstract ReadPlan<R> start();
+
+  /** The routing decision again (after a readiness wait). */
+  abstract ReadPlan<R> plan(boolean waitedForReady);
+
+  /** The read once a consistent read's upstream RV is known and reached. */
+  abstract R bind(R read, long currentResourceVersion);
+
+  abstract void serve(R read);
+
+  /** Starts the exchange. */
+  final void run() {
+    run(start());
+  }
+
+  /** Carries out {@code plan}. */
+  final void run(ReadPlan<R> plan) {
+    switch (plan) {
+      case ReadPlan.Reject<R> r -> status(r.status());
+      case ReadPlan.Delegate<R> d -> delegate(d.why());
+      case ReadPlan.AwaitReady<R> a -> await(cache.whenReady(), ReadPlan.READY_TIMEOUT_MS,
+          v -> run(plan(true)), () -> run(plan(true)));
+      case ReadPlan.AwaitFresh<R> f -> {
+        boolean consistent = f.freshness() == ReadPlan.Freshness.CONSISTENT;
+        await(consistent ? cache.fresh(arrival) : cache.whenFresh(f.resourceVersion()), ReadPlan.FRESHNESS_TIMEOUT_MS,
+            current -> serve(consistent ? bind(f.then().read(), current) : f.then().read()),
+            () -> {
+              if (f.onTimeout() == ReadPlan.OnTimeout.DELEGATE) {
+                delegate("not fresh in time");
+              } else {
+                status(cache.tooLargeResourceVersion(f.resourceVersion()));
+              }
+            });
+      }
+      case ReadPlan.Serve<R> s -> serve(s.read());
+    }
+  }
+
+  /** Runs {@code onValue} on the request's context when {@code f} completes in time, else {@code onTimeout}. */
+  final <T> void await(CompletableFuture<T> f, long timeoutMs, Consumer<T> onValue, Runnable onTimeout) {
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      onValue.accept(f.join());
+      return;
+    }
+    waited = true;
+    f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((v, err) -> ctx.runOnContext(x -> {
+      if (resp.closed()) {
+        return;
+      }
+      if (err == null) {
+        onValue.accept(v);
+      } else {
+        LOG.debug("wait for {} ended: {}", req.uri(), err.toString());
+        onTimeout.run();
+      }
+    }));
+  }
+
+  /** Hands the request upstream (coalesced when it is a LIST), as of its arrival. */
+  final void delegate(String why) {
+    LOG.debug("{} {}: upstream ({})", info.verb(), req.uri(), why);
+    edge.upstream().forward(req, arrival);
+  }
+
+  /** Answers with an error Status, encoded as the apiserver would for this Accept (YAML: upstream). */
+  final void status(ApiStatus s) {
+    if (!StatusResponses.negotiable(req)) {
+      delegate("a YAML Status is the apiserver's to write");
+      return;
+    }
+    edge.stats().errorsAtEdge.incrementAndGet();
+    edge.metrics().request(info.verb(), cache.groupResource(), "edge");
+    StatusResponses.sendNegotiated(req, s);
+  }
+
+  /** The head of a 200 served from the cache. */
+  final void headers() {
+    resp.setStatusCode(200);
+    resp.putHeader("Content-Type", Representations.contentType(rep, info.verb()));
+    resp.putHeader("Cache-Control", "no-cache, private");
+    resp.putHeader("Audit-Id", UUID.randomUUID().toString());
+  }
+
+  /** The metrics label of a read answered from the cache: at once, or after a wait. */
+  final String served() {
+    return waited ? "waited" : "cache";
+  }
+
+  final void warnEncoding(RuntimeException e) {
+    LOG.warn("cannot encode {} for {}: {}", cache.groupResource(), req.uri(), e.toString());
+  }
+}

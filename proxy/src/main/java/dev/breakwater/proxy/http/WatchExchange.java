@@ -1,0 +1,133 @@
+package dev.breakwater.proxy.http;
+
+import dev.breakwater.cache.CacheWatcher;
+import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.codec.StatusProtobuf;
+import dev.breakwater.cache.delegator.Parsed;
+import dev.breakwater.cache.delegator.ReadParams;
+import dev.breakwater.cache.delegator.ReadPlan;
+import dev.breakwater.cache.delegator.ReadRouting;
+import dev.breakwater.cache.delegator.WatchQuery;
+import dev.breakwater.cache.negotiation.Negotiation;
+import dev.breakwater.cache.request.RequestInfo;
+import dev.breakwater.cache.status.Result;
+import dev.breakwater.proxy.table.TableBodies;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WATCH from the cache, over chunked HTTP or a WebSocket: {@link ReadParams#watch} (deadline from
+ * the edge's clock and random draw) + {@link ReadRouting#watch}, then a {@link CacheWatcher} writing
+ * into an {@link HttpWatchSink}. An RV older than the cache's window goes upstream (its history may
+ * reach further), checked before the WebSocket handshake so the upstream can still answer.
+ *
+ * <p>Over a WebSocket each event is one message (text for JSON, binary for protobuf) and the end of
+ * the watch closes the socket normally, as the apiserver's x/net websocket does; what the client
+ * sends is ignored.
+ */
+final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WatchExchange.class);
+
+  private final Parsed<WatchQuery> query;
+  private final boolean webSocket;
+
+  WatchExchange(HttpServerRequest req, Context ctx, RequestInfo info, CacheReads cache, ReadEdge edge,
+      Negotiation.Representation rep, TableBodies table, long arrival, boolean waited, boolean webSocket) {
+    super(req, ctx, info, cache, edge, rep, table, arrival, waited);
+    this.webSocket = webSocket;
+    this.query = ReadParams.watch(req.query(), info.namespace(), cache.scope(), edge.clock(), edge.random());
+  }
+
+  @Override
+  ReadPlan<WatchCache.WatchRequest> start() {
+    return query.ok() ? plan(false) : query.failure();
+  }
+
+  @Override
+  ReadPlan<WatchCache.WatchRequest> plan(boolean waitedForReady) {
+    return ReadRouting.watch(query.value(), cache.state(), cache.path(), waitedForReady);
+  }
+
+  @Override
+  WatchCache.WatchRequest bind(WatchCache.WatchRequest read, long current) {
+    return read;
+  }
+
+  @Override
+  void serve(WatchCache.WatchRequest wr) {
+    if (webSocket) {
+      serveWebSocket(wr);
+      return;
+    }
+    HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, Representations.watch(rep, cache.codecs(), table));
+    // The sink hands writes to this context: they run after this method has written the head.
+    Result<CacheWatcher> w = cache.watch(wr, sink);
+    if (!w.isOk()) {
+      if (w.error().code() == 410) {
+        delegate("older than the window: upstream decides (its history may reach further)");
+      } else {
+        status(w.error());
+      }
+      return;
+    }
+    headers();
+    resp.setChunked(true);
+    resp.writeHead();
+    Runnable stopped = watching(w.value(), sink);
+    resp.closeHandler(v -> stopped.run());
+    resp.endHandler(v -> stopped.run());
+  }
+
+  private void serveWebSocket(WatchCache.WatchRequest wr) {
+    if (wr.sendInitialEvents() == null && !cache.eventsSince(wr.resourceVersion()).isOk()) {
+      delegate("older than the window: upstream decides");
+      return;
+    }
+    req.toWebSocket().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.debug("websocket handshake for {} failed: {}", req.uri(), ar.cause().toString());
+        return;
+      }
+      ServerWebSocket ws = ar.result();
+      HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, Representations.watch(rep, cache.codecs(), table));
+      Result<CacheWatcher> w = cache.watch(wr, sink);
+      if (!w.isOk()) {
+        // Evicted between the check and now: tell the client as the apiserver tells a too-old watch.
+        if (rep.protobuf()) {
+          ws.writeBinaryMessage(Buffer.buffer(StatusProtobuf.watchErrorEvent(w.error())));
+        } else {
+          ws.writeTextMessage("{\"type\":\"ERROR\",\"object\":" + w.error().toJsonString().trim() + "}\n");
+        }
+        ws.close((short) 1000);
+        return;
+      }
+      ws.textMessageHandler(m -> { });
+      ws.binaryMessageHandler(m -> { });
+      Runnable stopped = watching(w.value(), sink);
+      ws.closeHandler(v -> stopped.run());
+    });
+  }
+
+  /**
+   * Counts a watch served from the cache and registers it for graceful shutdown (which ends it
+   * cleanly); returns what the connection's close must run (idempotent).
+   */
+  private Runnable watching(CacheWatcher watcher, HttpWatchSink sink) {
+    edge.stats().watchesFromCache.incrementAndGet();
+    edge.metrics().request("watch", cache.groupResource(), served());
+    InFlight.Entry entry = edge.inFlight().add(resp, () -> {
+      watcher.stop();
+      sink.end();
+    });
+    return () -> {
+      watcher.stop();
+      edge.inFlight().remove(entry);
+    };
+  }
+}
