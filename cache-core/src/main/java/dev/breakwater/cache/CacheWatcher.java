@@ -46,7 +46,8 @@ import java.util.function.Consumer;
  * <h2>Back-pressure and slow clients</h2>
  * The queue holds converted events; the producer never blocks ({@link #offer}). When the queue is full the event
  * is still accepted (up to twice the capacity) and the time is noted; if the queue is still full after
- * {@code blockedBudget} (Go's {@code dispatchTimeoutBudget}, at most 100 ms) or the hard cap is reached, the
+ * {@code blockedBudget} (Go's {@code dispatchTimeoutBudget}, at most 100 ms) or the hard cap is reached (both
+ * raised by the events of a relist's difference still queued: {@link #offer(WatchEvent, String, boolean)}), the
  * watcher is stopped and its stream {@linkplain WatchSink#end() ended without an ERROR}, as the apiserver
  * terminates unresponsive watchers. The queue is moved to the sink while {@link WatchSink#writeQueueFull()} is
  * false; when the sink is full the watcher waits for its drain callback.
@@ -91,6 +92,8 @@ public final class CacheWatcher {
     private boolean bookmarkSent;
     // @GuardedBy("this"): null = no more bookmarks
     private Instant nextBookmarkAt;
+    // @GuardedBy("this"): queue slots granted to a relist's difference still queued (see offer(…, relist))
+    private int relistAllowance;
     // @GuardedBy("this"): set when stopped and the sink still has to be ended by the pump
     private boolean endPending;
 
@@ -193,6 +196,18 @@ public final class CacheWatcher {
      * event by the dispatcher).
      */
     boolean offer(WatchEvent event, String key) {
+        return offer(event, key, false);
+    }
+
+    /**
+     * {@code relist}: an event of a relist's difference ({@code WatchCache.replace}), dispatched in one burst.
+     * It is queued whatever the queue holds, and raises this watcher's allowance by one until it is written, so
+     * the burst neither counts against the slow-watcher budget nor makes the hard cap close the watch: a large
+     * difference must not end every watcher at once (they would all come back together — the storm a relist
+     * that keeps watchers open is there to avoid). The events are the difference's own objects (shared, not
+     * copied); the allowance returns to zero as they are written.
+     */
+    boolean offer(WatchEvent event, String key, boolean relist) {
         if (Long.compareUnsigned(event.resourceVersion(), registeredResourceVersion) <= 0) {
             return state() != State.STOPPED; // already covered by the initial events
         }
@@ -205,12 +220,15 @@ public final class CacheWatcher {
             if (state == State.STOPPED) {
                 return false;
             }
-            if (queue.size() >= capacity) {
+            if (relist) {
+                relistAllowance++;
+            } else if (queue.size() >= capacity + relistAllowance) {
                 Instant now = clock.instant();
                 if (fullSince == null) {
                     fullSince = now;
                 }
-                stopNow = queue.size() >= 2 * capacity || Duration.between(fullSince, now).compareTo(blockedBudget) > 0;
+                stopNow = queue.size() >= 2 * capacity + relistAllowance
+                        || Duration.between(fullSince, now).compareTo(blockedBudget) > 0;
             }
             if (!stopNow) {
                 queue.addLast(e);
@@ -242,7 +260,8 @@ public final class CacheWatcher {
                 stopNow = true;
             } else if (nextBookmarkAt != null && !now.isBefore(nextBookmarkAt)) {
                 nextBookmarkAt = nextBookmarkTime(now);
-                if (queue.size() < capacity && Long.compareUnsigned(resourceVersion, registeredResourceVersion) >= 0) {
+                if (queue.size() < capacity + relistAllowance
+                        && Long.compareUnsigned(resourceVersion, registeredResourceVersion) >= 0) {
                     queue.addLast(WatchSink.Event.bookmark(resourceVersion, false));
                 }
             }
@@ -336,7 +355,10 @@ public final class CacheWatcher {
         }
         while (true) {
             WatchSink.Event e = queue.pollFirst();
-            if (queue.size() < capacity) {
+            if (e != null && relistAllowance > 0) {
+                relistAllowance--;
+            }
+            if (queue.size() < capacity + relistAllowance) {
                 fullSince = null;
             }
             if (e == null) {

@@ -40,6 +40,17 @@ final class Dispatcher {
         }
     }
 
+    /** Delivers a relist's difference, in order, as one burst exempt from the slow-watcher limits. */
+    void dispatchRelist(List<WatchEvent> events) {
+        for (WatchEvent event : events) {
+            advance(event.resourceVersion());
+            String key = OrderedStore.keyOf(event.object());
+            for (CacheWatcher w : watchers) {
+                w.offer(event, key, true);
+            }
+        }
+    }
+
     /** A storage bookmark or relist moved the cache RV. */
     void resourceVersionAdvanced(long resourceVersion) {
         advance(resourceVersion);

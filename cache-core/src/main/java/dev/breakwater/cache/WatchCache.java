@@ -42,8 +42,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   <li><b>resourceVersion</b>: the RV the cache is synced to; never goes backwards; storage bookmarks
  *       ({@link #updateResourceVersion}) advance it without an event.</li>
  *   <li><b>Relist</b>: {@link #replace} on a populated cache diffs old and new state and dispatches
- *       ADDED/MODIFIED/DELETED events at the list RV, so watchers survive (the apiserver instead terminates all
- *       watchers); history restarts at the list RV, so resuming from an older RV gets 410.</li>
+ *       ADDED/MODIFIED/DELETED events in RV order, appended to the history, so watchers survive and watchers
+ *       resuming from an RV before the relist are served too (the apiserver instead terminates all watchers
+ *       and restarts its history); see {@link #replace}.</li>
  * </ul>
  *
  * <h2>Concurrency</h2>
@@ -196,21 +197,53 @@ public final class WatchCache implements ReflectorStore {
     // ---- writer side (ReflectorStore) ---------------------------------------------------------------------
 
     /**
-     * {@code Replace}. On an empty (never listed) cache it just initializes. On a populated one it dispatches the
-     * difference as events at {@code resourceVersion}: DELETED (previous state) for vanished keys, ADDED for new
-     * ones, MODIFIED for objects whose RV changed. History restarts at the list RV; snapshots are reset to the
-     * new state; the cache becomes Ready.
+     * {@code Replace}. On an empty (never listed) cache it just initializes. On a populated one (a relist after an
+     * upstream 410: compaction, or an apiserver restart with a new watch cache) it turns the difference into
+     * ordinary events, so that neither open watchers nor watchers resuming later have to relist (the apiserver
+     * cannot do this: it terminates its watchers) — issue 16:
+     * <ul>
+     *   <li>ADDED / MODIFIED (DELETED + ADDED when the UID changed: deleted and re-created) carry the listed
+     *       object at <em>its own</em> RV (the upstream revision at which it
+     *       reached that state: a real RV, above the cache RV before the relist, so the client's next update
+     *       carries the right RV and no write is answered 409 for our sake); DELETED carries the previous state
+     *       at the list RV (the deletion's exact revision is unknown; it is at or below the list RV). Events are
+     *       ordered by RV (then key), so the sequence only moves forward.</li>
+     *   <li>The history is <em>kept</em> and the difference appended to it: a watcher resuming from an RV of
+     *       the old window gets the old events after it, then the difference — the state it ends in is the
+     *       listed one. Only when the list is older than the cache (an upstream rolled back) does history
+     *       restart at the list RV, as before (then resuming from an older RV is a 410 → upstream).</li>
+     *   <li>One limit, documented rather than hidden: several DELETEDs share the list RV, so a client that
+     *       disconnects between two of them and resumes from that RV misses the rest of them (it would
+     *       have to relist to notice). They are dispatched in one burst, so the window for that is the time
+     *       to write them.</li>
+     * </ul>
+     * Snapshots are reset to the new state (states between the old cache RV and the list RV are unknown, so an
+     * Exact read in between must go upstream); the cache becomes Ready.
+     *
+     * <p>Bad input: objects with duplicate keys keep the last one (as {@link OrderedStore#of}); RVs are taken as
+     * given.
      */
     @Override
     public void replace(List<CachedObject> objects, long resourceVersion) {
         OrderedStore next = OrderedStore.of(objects);
         Published prev = published;
         boolean populated = listResourceVersion != 0;
+        // Keep the history when the list is not older than what the cache already reflects (always, unless
+        // the upstream went back in time): the difference then continues it in RV order.
+        boolean keepHistory = populated && Long.compareUnsigned(resourceVersion, prev.resourceVersion()) >= 0;
         Instant now = clock.instant();
-        List<WatchEvent> diff = populated ? diff(prev.store(), next, resourceVersion, now) : List.of();
+        List<WatchEvent> diff = populated
+                ? diff(prev.store(), next, keepHistory ? prev.resourceVersion() : resourceVersion, resourceVersion, now)
+                : List.of();
         lock.writeLock().lock();
         try {
-            window.replaced(resourceVersion);
+            if (keepHistory) {
+                for (WatchEvent e : diff) {
+                    window.add(e);
+                }
+            } else {
+                window.replaced(resourceVersion);
+            }
             long rv = max(prev.resourceVersion(), resourceVersion);
             published = new Published(next, rv);
             listResourceVersion = resourceVersion;
@@ -219,15 +252,18 @@ public final class WatchCache implements ReflectorStore {
         } finally {
             lock.writeLock().unlock();
         }
-        for (WatchEvent e : diff) {
-            dispatcher.dispatch(e);
-        }
+        dispatcher.dispatchRelist(diff);
         dispatcher.resourceVersionAdvanced(resourceVersion);
         completeWaiters(published.resourceVersion());
         ready.setReady();
     }
 
-    private static List<WatchEvent> diff(OrderedStore old, OrderedStore next, long rv, Instant now) {
+    /**
+     * The events that take {@code old} to {@code next}, in RV order then key order. ADDED / MODIFIED are at the
+     * object's own RV when it lies in ({@code after}, {@code listRv}] (always, for a faithful upstream), else at
+     * {@code listRv}; DELETED at {@code listRv}. See {@link #replace}.
+     */
+    static List<WatchEvent> diff(OrderedStore old, OrderedStore next, long after, long listRv, Instant now) {
         List<WatchEvent> out = new ArrayList<>();
         Map<String, CachedObject> seen = new HashMap<>();
         for (Map.Entry<String, CachedObject> e : next.entries()) {
@@ -236,18 +272,36 @@ public final class WatchCache implements ReflectorStore {
         for (Map.Entry<String, CachedObject> e : old.entries()) {
             CachedObject n = seen.remove(e.getKey());
             if (n == null) {
-                out.add(new WatchEvent(EventType.DELETED, e.getValue(), e.getValue(), rv, now));
+                out.add(new WatchEvent(EventType.DELETED, e.getValue(), e.getValue(), listRv, now));
             } else if (n.resourceVersion() != e.getValue().resourceVersion()) {
-                out.add(new WatchEvent(EventType.MODIFIED, n, e.getValue(), rv, now));
+                long at = ownRv(n, after, listRv);
+                if (!n.uid().isEmpty() && !n.uid().equals(e.getValue().uid())) {
+                    // Deleted and re-created meanwhile (another UID): DELETED then ADDED, as the apiserver's
+                    // watchers saw it, never a MODIFIED that changes an object's identity. Both at the new
+                    // object's RV (the deletion's own is unknown and lies before it); the stable sort keeps them
+                    // in this order.
+                    out.add(new WatchEvent(EventType.DELETED, e.getValue(), e.getValue(), at, now));
+                    out.add(new WatchEvent(EventType.ADDED, n, null, at, now));
+                } else {
+                    out.add(new WatchEvent(EventType.MODIFIED, n, e.getValue(), at, now));
+                }
             }
         }
         for (Map.Entry<String, CachedObject> e : next.entries()) {
             if (seen.containsKey(e.getKey())) {
-                out.add(new WatchEvent(EventType.ADDED, e.getValue(), null, rv, now));
+                out.add(new WatchEvent(EventType.ADDED, e.getValue(), null, ownRv(e.getValue(), after, listRv), now));
             }
         }
-        out.sort((a, b) -> OrderedStore.keyOf(a.object()).compareTo(OrderedStore.keyOf(b.object())));
+        out.sort((a, b) -> {
+            int c = Long.compareUnsigned(a.resourceVersion(), b.resourceVersion());
+            return c != 0 ? c : OrderedStore.keyOf(a.object()).compareTo(OrderedStore.keyOf(b.object()));
+        });
         return out;
+    }
+
+    private static long ownRv(CachedObject o, long after, long listRv) {
+        long rv = o.resourceVersion();
+        return Long.compareUnsigned(rv, after) > 0 && Long.compareUnsigned(rv, listRv) <= 0 ? rv : listRv;
     }
 
     @Override

@@ -263,6 +263,35 @@ class CacheWatcherTest {
     }
 
     @Test
+    void aRelistsDifferenceDoesNotCloseASlowWatcherAndTheLimitsComeBackOnceWritten() {
+        seed();
+        RecordingSink slow = sink();
+        slow.full = true;
+        CacheWatcher w = watch(slow, "", 10, null, false, SelectionPredicate.everything(), null);
+        List<dev.breakwater.cache.object.CachedObject> listed = new ArrayList<>(List.of(cm("default", "b", 7, "app", "x"),
+                cm("default", "a", 5), cm("kube-system", "k", 9, "app", "x")));
+        for (int i = 0; i < 20; i++) {
+            listed.add(cm("default", "r" + i, 11 + i));
+        }
+        cache.replace(listed, 40); // 20 ADDED in one burst: 5 × the queue capacity of 4
+        cache.add(cm("default", "live", 41));
+        clock.advance(Duration.ofMillis(150));
+        cache.tick();
+        assertThat(w.state()).isNotEqualTo(CacheWatcher.State.STOPPED);
+        assertThat(w.queued()).isEqualTo(21);
+        slow.drain();
+        assertThat(slow.events).hasSize(21);
+        assertThat(slow.events.getFirst().object().name()).isEqualTo("r0");
+        assertThat(slow.events.getLast().object().name()).isEqualTo("live");
+        // Written: the ordinary hard cap applies again.
+        slow.full = true;
+        for (int i = 0; i < 9; i++) {
+            cache.add(cm("default", "x" + i, 50 + i));
+        }
+        assertThat(w.state()).isEqualTo(CacheWatcher.State.STOPPED);
+    }
+
+    @Test
     void stopEndsStreamAndForgetsWatcher() {
         seed();
         RecordingSink s = sink();

@@ -198,10 +198,71 @@ class WatchCacheTest {
         assertThat(cache.ready().state()).isEqualTo(Ready.State.READY);
         assertThat(cache.ready().generation()).isEqualTo(1);
         assertThat(w.state()).isNotEqualTo(CacheWatcher.State.STOPPED);
-        assertThat(s.render()).containsExactly("DELETED default/a@5 rv=20", "MODIFIED default/b@15 rv=20",
-                "ADDED default/c@16 rv=20");
-        assertThat(cache.eventsSince(15).error().message()).isEqualTo("too old resource version: 15 (20)");
+        // In RV order: changed objects at their own RV, deletions (previous state) at the list RV.
+        assertThat(s.render()).containsExactly("MODIFIED default/b@15 rv=15", "ADDED default/c@16 rv=16",
+                "DELETED default/a@5 rv=20");
         assertThat(cache.snapshotCount()).isEqualTo(1);
+        assertThat(cache.resourceVersion()).isEqualTo(20);
+    }
+
+    @Test
+    void relistKeepsTheHistorySoWatchersResumingFromBeforeItDoNotGet410() {
+        seed();
+        cache.add(cm("default", "d", 11));
+        cache.update(cm("default", "a", 12));
+        // Upstream 410, relist at 20: d deleted, b modified at 15, e added at 18.
+        cache.replace(List.of(cm("default", "a", 12), cm("default", "b", 15, "app", "y"), cm("default", "e", 18),
+                cm("kube-system", "k", 9)), 20);
+        // From before the relist: the old events, then the difference.
+        RecordingSink fromOld = sink();
+        cache.watch(new WatchCache.WatchRequest("", 10, null, false, SelectionPredicate.everything(), null), fromOld).value();
+        assertThat(fromOld.render()).containsExactly("ADDED default/d@11 rv=11", "MODIFIED default/a@12 rv=12",
+                "MODIFIED default/b@15 rv=15", "ADDED default/e@18 rv=18", "DELETED default/d@11 rv=20");
+        // From an RV inside the difference (a client that saw b@15 and reconnected): the rest of it, once.
+        RecordingSink fromDiff = sink();
+        cache.watch(new WatchCache.WatchRequest("", 15, null, false, SelectionPredicate.everything(), null), fromDiff).value();
+        assertThat(fromDiff.render()).containsExactly("ADDED default/e@18 rv=18", "DELETED default/d@11 rv=20");
+        // Selectors see the difference converted as live events: b leaves app=x at 15.
+        RecordingSink selected = sink();
+        cache.watch(new WatchCache.WatchRequest("", 10, null, false, predicate("app=x", ""), null), selected).value();
+        assertThat(selected.render()).containsExactly("DELETED default/b@7 rv=15");
+        // The window still reports "too old" below its real oldest RV, as before the relist.
+        assertThat(cache.eventsSince(9).error().message()).isEqualTo("too old resource version: 9 (10)");
+        assertThat(cache.eventsSince(20).value()).isEmpty();
+    }
+
+    @Test
+    void relistSendsDeletedThenAddedForAnObjectRecreatedWithAnotherUid() {
+        seed();
+        RecordingSink s = sink();
+        cache.watch(new WatchCache.WatchRequest("", 10, null, false, SelectionPredicate.everything(), null), s).value();
+        var recreated = TestObjects.EXTRACTOR.extract(("{\"metadata\":{\"name\":\"a\",\"namespace\":\"default\","
+                + "\"uid\":\"another\",\"resourceVersion\":\"14\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8)).value();
+        cache.replace(List.of(recreated, cm("default", "b", 7, "app", "x"), cm("kube-system", "k", 9)), 20);
+        assertThat(s.render()).containsExactly("DELETED default/a@5 rv=14", "ADDED default/a@14 rv=14");
+        assertThat(cache.eventsSince(10).value()).extracting(WatchEvent::type)
+                .containsExactly(EventType.DELETED, EventType.ADDED);
+    }
+
+    @Test
+    void relistToAnOlderListRestartsTheHistory() {
+        seed();
+        cache.add(cm("default", "d", 30));
+        // The upstream went back in time (restored etcd): nothing of our history can be trusted to continue.
+        cache.replace(List.of(cm("default", "a", 5)), 25);
+        assertThat(cache.eventsSince(10).error().code()).isEqualTo(410);
+        assertThat(cache.eventsSince(25).isOk()).isTrue();
+        assertThat(cache.resourceVersion()).isEqualTo(30);
+    }
+
+    @Test
+    void diffPutsAnObjectWhoseRvIsOutsideTheRelistRangeAtTheListRv() {
+        // b's RV did not move past the old cache RV (not a faithful upstream): it still gets an RV in order.
+        List<WatchEvent> d = WatchCache.diff(dev.breakwater.cache.store.OrderedStore.of(List.of(cm("default", "b", 7))),
+                dev.breakwater.cache.store.OrderedStore.of(List.of(cm("default", "b", 8), cm("default", "c", 99))), 10, 20,
+                java.time.Instant.EPOCH);
+        assertThat(d).extracting(WatchEvent::resourceVersion).containsExactly(20L, 20L);
+        assertThat(d).extracting(WatchEvent::type).containsExactly(EventType.MODIFIED, EventType.ADDED);
     }
 
     @Test

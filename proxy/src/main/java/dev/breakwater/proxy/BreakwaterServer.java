@@ -194,12 +194,34 @@ public final class BreakwaterServer implements AutoCloseable {
       case "/readyz" -> {
         if (stopping.get()) {
           req.response().setStatusCode(503).putHeader("Content-Type", "text/plain").end("shutting down");
+        } else if (req.params().contains("verbose")) {
+          req.response().putHeader("Content-Type", "text/plain").end(readyzVerbose());
         } else {
           req.response().putHeader("Content-Type", "text/plain").end("ok");
         }
       }
       default -> req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404 page not found\n");
     }
+  }
+
+  /**
+   * {@code /readyz?verbose}, in the apiserver's check-list style: one line per running cache, {@code [+]cache:R ok}
+   * or {@code [-]cache:R degraded: upstream unavailable for Ns: cause} (issue 16). A degraded cache still serves
+   * what it holds (consistent reads that cannot be confirmed go upstream and fail as it fails), so Breakwater
+   * stays ready: taking every replica out of a Service during an upstream outage would turn a degraded cache
+   * into no answer at all.
+   */
+  private String readyzVerbose() {
+    StringBuilder b = new StringBuilder();
+    caches().ifPresent(m -> m.health().forEach((name, st) -> {
+      if (st.available()) {
+        b.append("[+]cache:").append(name).append(" ok\n");
+      } else {
+        b.append("[-]cache:").append(name).append(" degraded: upstream unavailable for ").append(st.degradedFor().toSeconds())
+            .append("s: ").append(st.cause().replace('\n', ' ')).append('\n');
+      }
+    }));
+    return b.append("readyz check passed\n").toString();
   }
 
   /** The bound main port (useful with port 0). */

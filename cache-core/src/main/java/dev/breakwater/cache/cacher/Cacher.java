@@ -9,6 +9,7 @@ import dev.breakwater.cache.delegator.ResourceScope;
 import dev.breakwater.cache.delegator.ServingPath;
 import dev.breakwater.cache.reflector.ListerWatcher;
 import dev.breakwater.cache.reflector.Reflector;
+import dev.breakwater.cache.reflector.UpstreamHealth;
 import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.Result;
 import dev.breakwater.cache.watch.WatchEvent;
@@ -68,6 +69,8 @@ public final class Cacher implements CacheReads, AutoCloseable {
   private final Spec spec;
   private final WatchCache cache;
   private final Reflector reflector;
+  /** Whether the upstream feed delivers (issue 16: {@code /readyz?verbose}, outage metrics); fed by the reflector. */
+  private final UpstreamHealth health;
   private final ScheduledExecutorService executor;
   private final Freshness freshness;
   private final Observer observer;
@@ -78,7 +81,8 @@ public final class Cacher implements CacheReads, AutoCloseable {
     this.observer = observer;
     this.cache = new WatchCache(clock);
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
-    this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, null, random, true, 0);
+    this.health = new UpstreamHealth(clock);
+    this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, health, random, true, 0);
     this.freshness = new Freshness(cache, upstream, reflector::requestProgress, executor);
   }
 
@@ -110,6 +114,11 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   public Reflector reflector() {
     return reflector;
+  }
+
+  /** The upstream feed's availability and outage account. */
+  public UpstreamHealth health() {
+    return health;
   }
 
   @Override

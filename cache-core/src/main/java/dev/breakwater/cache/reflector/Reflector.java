@@ -52,6 +52,12 @@ public final class Reflector {
 
     /** A relist starts (410 from upstream). */
     default void onRelist(long lastResourceVersion) {}
+
+    /** An upstream LIST or WATCH failed (unreachable, 5xx, 429, garbage); the reflector backs off. */
+    default void onUpstreamFailure(String cause) {}
+
+    /** The upstream delivered an event or a bookmark on the reflector's watch (called for each). */
+    default void onDelivering() {}
   }
 
   private final String name;
@@ -77,6 +83,8 @@ public final class Reflector {
   private final AtomicLong relists = new AtomicLong();
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong progressWatches = new AtomicLong();
+  /** The delay of the last retry scheduled (for tests and logs); null before the first. */
+  private volatile Duration lastBackoff;
   // Owned by the executor thread: the open progress watch, if any.
   private WatchStream progress;
 
@@ -224,7 +232,7 @@ public final class Reflector {
       if (err != null) {
         Throwable cause = unwrap(err);
         LOG.info("{}: LIST failed ({}); retrying", name, cause.toString());
-        retryLater(this::sync);
+        retryLater(this::sync, cause.toString());
         return;
       }
       acc.addAll(page.items());
@@ -309,6 +317,11 @@ public final class Reflector {
       return;
     }
     events.incrementAndGet();
+    // The upstream is back and delivering: the next failure starts from the initial delay again (client-go
+    // resets its backoff after a quiet period; without this, one long outage would slow the recovery from
+    // every later blip until the watch happens to end cleanly, 5–10 min later).
+    backoff.reset();
+    listener.onDelivering();
     switch (type) {
       case ADDED -> store.add(object);
       case MODIFIED -> store.update(object);
@@ -327,6 +340,8 @@ public final class Reflector {
       }
       return;
     }
+    backoff.reset(); // delivering again, see handleEvent
+    listener.onDelivering();
     if (resourceVersion > lastResourceVersion) {
       lastResourceVersion = resourceVersion;
       store.updateResourceVersion(resourceVersion);
@@ -352,7 +367,7 @@ public final class Reflector {
       sync();
     } else {
       LOG.info("{}: watch error {}; retrying", name, status.toString());
-      retryLater(initialEvents != null ? this::sync : this::watch);
+      retryLater(initialEvents != null ? this::sync : this::watch, status.toString());
     }
   }
 
@@ -366,15 +381,18 @@ public final class Reflector {
       backoff.reset();
       watch();
     } else {
-      LOG.info("{}: watch ended ({}); retrying", name, failure == null ? "before the initial events ended" : failure.toString());
-      retryLater(syncing ? this::sync : this::watch);
+      String why = failure == null ? "before the initial events ended" : failure.toString();
+      LOG.info("{}: watch ended ({}); retrying", name, why);
+      retryLater(syncing ? this::sync : this::watch, why);
     }
   }
 
-  private void retryLater(Runnable action) {
+  private void retryLater(Runnable action, String cause) {
+    listener.onUpstreamFailure(cause);
     phase = Phase.BACKOFF;
     generation++;
     Duration delay = backoff.nextDelay();
+    lastBackoff = delay;
     executor.schedule(() -> {
       if (phase == Phase.BACKOFF) {
         action.run();
@@ -415,6 +433,11 @@ public final class Reflector {
 
   public long events() {
     return events.get();
+  }
+
+  /** The jittered delay of the last retry scheduled after a failure; null if none yet. */
+  public Duration lastBackoff() {
+    return lastBackoff;
   }
 
   /** Progress watches opened by {@link #requestProgress}. */

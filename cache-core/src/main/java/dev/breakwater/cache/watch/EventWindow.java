@@ -87,7 +87,11 @@ public final class EventWindow {
         return clock.instant();
     }
 
-    /** Appends an event (RVs must increase). Mirrors {@code updateCache}. */
+    /**
+     * Appends an event. Mirrors {@code updateCache}. RVs must not decrease; they may repeat (the DELETEDs of a
+     * relist's difference share the list RV, see {@code WatchCache.replace}): {@link #eventsSince} returns the
+     * events strictly after an RV either way.
+     */
     public void add(WatchEvent event) {
         lock.writeLock().lock();
         try {

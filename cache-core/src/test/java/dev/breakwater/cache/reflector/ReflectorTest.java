@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -202,6 +203,28 @@ class ReflectorTest {
     assertThat(store.calls).containsExactly("replace [a] @10", "replace [a] @30");
     assertThat(up.watchRequests.get(1).resourceVersion()).isEqualTo(30);
     assertThat(w).isNotNull();
+  }
+
+  @Test
+  void backoffStartsOverOnceTheUpstreamDeliversAgain() {
+    ScriptedUpstream up = new ScriptedUpstream();
+    RecordingStore store = new RecordingStore();
+    Reflector r = reflector(up, store, false, 42);
+    r.start();
+    up.watcher(0).onClosed(new java.io.IOException("connection refused"));
+    await(() -> r.lastBackoff() != null);
+    assertThat(r.lastBackoff()).isEqualTo(Duration.ofMillis(800));
+    up.watcher(1).onClosed(new java.io.IOException("connection refused"));
+    await(() -> r.lastBackoff().equals(Duration.ofMillis(1600)));
+    // Back: the resumed watch delivers a bookmark; the next outage starts from 800 ms again, not 3.2 s.
+    up.watcher(2).onBookmark(50, false);
+    await(() -> store.calls.contains("bookmark @50"));
+    up.watcher(2).onClosed(new java.io.IOException("connection reset"));
+    await(() -> up.watchRequests.size() == 4);
+    assertThat(r.lastBackoff()).isEqualTo(Duration.ofMillis(800));
+    assertThat(up.watchRequests).extracting(UpstreamWatchOptions::resourceVersion).containsExactly(42L, 42L, 42L, 50L);
+    assertThat(up.listRequests).isEmpty();
+    r.stop();
   }
 
   @Test

@@ -80,6 +80,14 @@ public final class CacheManager implements AutoCloseable {
     return registry.size();
   }
 
+  /**
+   * The upstream feed of every running cache, by name ({@code configmaps}, {@code deployments.apps},
+   * {@code …#protobuf}), sorted: for {@code /readyz?verbose}.
+   */
+  public java.util.SortedMap<String, dev.breakwater.cache.reflector.UpstreamHealth.Status> health() {
+    return registry.health();
+  }
+
   @Override
   public void close() {
     registry.close();

@@ -78,6 +78,10 @@ final class CacheRegistry implements AutoCloseable {
       // Gauges look the cache up, so that a cache stopped when idle and started again is what they report.
       metrics.cacheGauges(protobuf ? r.groupResource() + "#protobuf" : r.groupResource(),
           () -> gauge(key, c -> c.watchCache().watchers().size()), () -> gauge(key, c -> c.watchCache().current().store().size()));
+      metrics.upstreamHealth(protobuf ? r.groupResource() + "#protobuf" : r.groupResource(), () -> {
+        Entry e = caches.get(key);
+        return e == null ? null : e.cacher.health().status();
+      });
       return new Entry(UpstreamCachers.start(upstream, r, metrics, protobuf));
     });
     entry.lastUsedNanos = System.nanoTime();
@@ -91,6 +95,14 @@ final class CacheRegistry implements AutoCloseable {
 
   int size() {
     return caches.size();
+  }
+
+  /** Each running cacher's upstream feed by name ({@code configmaps}, {@code …#protobuf}), sorted. */
+  java.util.SortedMap<String, dev.breakwater.cache.reflector.UpstreamHealth.Status> health() {
+    java.util.SortedMap<String, dev.breakwater.cache.reflector.UpstreamHealth.Status> out = new java.util.TreeMap<>();
+    caches.values().forEach(e -> out.put(e.cacher.groupResource() + (e.cacher.codecs().protobuf() ? "#protobuf" : ""),
+        e.cacher.health().status()));
+    return out;
   }
 
   @Override

@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  *   <li>{@code breakwater_freshness_wait_seconds{resource}} — how long consistent reads waited for
  *       the cache (histogram);
  *   <li>{@code breakwater_cache_watchers{resource}}, {@code breakwater_cache_objects{resource}};
+ *   <li>{@code breakwater_cache_upstream_available{resource}},
+ *       {@code breakwater_cache_upstream_outage_seconds_total{resource}} — the cache's upstream feed;
  *   <li>JVM memory, GC, threads and CPU.
  * </ul>
  * Thread-safe (Micrometer meters are).
@@ -56,6 +58,22 @@ public final class ProxyMetrics {
   public void cacheGauges(String resource, Supplier<Number> watchers, Supplier<Number> objects) {
     Gauge.builder("breakwater_cache_watchers", watchers).tag("resource", resource).register(registry);
     Gauge.builder("breakwater_cache_objects", objects).tag("resource", resource).register(registry);
+  }
+
+  /**
+   * {@code breakwater_cache_upstream_available{resource}} (1/0) and
+   * {@code breakwater_cache_upstream_outage_seconds_total{resource}} (time the cache's upstream feed was
+   * failing, the current outage included). {@code status} answers null once the cache is gone (then 0).
+   */
+  public void upstreamHealth(String resource, Supplier<dev.breakwater.cache.reflector.UpstreamHealth.Status> status) {
+    Gauge.builder("breakwater_cache_upstream_available", () -> {
+      var s = status.get();
+      return s == null || s.available() ? 1 : 0;
+    }).tag("resource", resource).register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("breakwater_cache_upstream_outage_seconds_total", status, sup -> {
+      var s = sup.get();
+      return s == null ? 0 : s.totalOutage().toNanos() / 1e9;
+    }).tag("resource", resource).register(registry);
   }
 
   /**
