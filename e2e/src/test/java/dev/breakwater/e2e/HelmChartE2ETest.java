@@ -139,6 +139,10 @@ class HelmChartE2ETest {
         .hasMessageContaining("pullPolicy");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "replicas: 3\n"))
         .hasMessageContaining("replicas");
+    assertThatThrownBy(() -> Charts.template("bw", "breakwater", "tls: {enabled: false}\n"))
+        .hasMessageContaining("needs TLS");
+    assertThatThrownBy(() -> Charts.template("bw", "breakwater", "auth: {mode: none}\n"))
+        .hasMessageContaining("mode");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {resources: configmaps}}\n"))
         .hasMessageContaining("resources");
   }
