@@ -2,7 +2,7 @@ package dev.breakwater.cache.codec;
 
 import dev.breakwater.cache.golang.GoJson;
 import dev.breakwater.cache.object.CachedObject;
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 
@@ -12,6 +12,9 @@ import java.util.Iterator;
  * output can take more (back-pressure), so the extra memory of one response is one chunk plus
  * the largest object, whatever the list's size.
  *
+ * <p>Compact bodies are written without copying an object: each chunk is the stored bytes' read-only
+ * slices between small envelope and separator buffers ({@link BodyChunks}).
+ *
  * <p>Bytes are those of the apiserver's encoder: compact
  * {@code {"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"…","remainingItemCount":3},"items":[…]}\n}
  * (ListMeta fields in Go's order, omitted when empty), or with {@code pretty} the same document
@@ -20,7 +23,7 @@ import java.util.Iterator;
  *
  * <p>Single-threaded: one encoder per response, driven from one thread at a time.
  */
-public final class JsonListEncoder {
+public final class JsonListEncoder implements BodyChunks {
 
   public static final int CHUNK_BYTES = 64 * 1024;
   private static final byte[] NEWLINE = {'\n'};
@@ -53,61 +56,107 @@ public final class JsonListEncoder {
     }
   }
 
+  /**
+   * How one item's compact JSON goes into a chunk: as read-only views of bytes that are stored or
+   * memoized (no copy), or of bytes made for this item.
+   */
+  @FunctionalInterface
+  public interface Item {
+    void addTo(Slices.Chunk chunk, CachedObject o);
+  }
+
+  /** The object's stored bytes, as a fresh read-only slice of its storage. */
+  public static final Item STORED = (chunk, o) -> chunk.addFresh(o.jsonBuffer());
+
+  private static final ByteBuffer COMMA = Slices.of(new byte[] {','});
+
   private final Envelope envelope;
   private final Iterator<CachedObject> items;
   private final boolean pretty;
-  private final java.util.function.Function<CachedObject, byte[]> item;
+  private final Item item;
   private boolean headerWritten;
   private boolean done;
   private boolean first = true;
 
   public JsonListEncoder(Envelope envelope, Iterator<CachedObject> items, boolean pretty) {
-    this(envelope, items, pretty, CachedObject::copyJson);
+    this(envelope, items, pretty, STORED);
   }
 
-  /** A list whose items are {@code item(object)} (e.g. PartialObjectMetadata) rather than the stored bytes. */
+  /** A list whose items are {@code item(object)} (made per item) rather than the stored bytes. */
   public JsonListEncoder(Envelope envelope, Iterator<CachedObject> items, boolean pretty,
       java.util.function.Function<CachedObject, byte[]> item) {
+    this(envelope, items, pretty, (chunk, o) -> chunk.add(item.apply(o)));
+  }
+
+  /** A list whose items {@code item} adds to each chunk (e.g. PartialObjectMetadata around stored metadata). */
+  public JsonListEncoder(Envelope envelope, Iterator<CachedObject> items, boolean pretty, Item item) {
     this.envelope = envelope;
     this.items = items;
     this.pretty = pretty;
     this.item = item;
   }
 
-  /** The next chunk of the body, or null when the body is complete. */
-  public byte[] nextChunk() {
+  /**
+   * The next chunk, or null when the body is complete. Compact: the envelope's bytes, then each
+   * item's read-only views separated by shared {@code ,} views, until the chunk holds
+   * {@link #CHUNK_BYTES} or the items end (no per-item copy). Pretty: each item re-indented into
+   * one buffer per chunk, as before.
+   */
+  @Override
+  public ByteBuffer[] nextSlices() {
     if (done) {
       return null;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(CHUNK_BYTES + 1024, 8 * 1024));
+    if (pretty) {
+      return new ByteBuffer[] {nextPretty()};
+    }
+    Slices.Chunk out = new Slices.Chunk();
     if (!headerWritten) {
       headerWritten = true;
       if (envelope.nullWhenEmpty() && !items.hasNext()) {
         done = true;
         String head = typedHeader();
-        out.writeBytes(ascii(head.substring(0, head.length() - 1) + (pretty ? "null\n}" : "null}\n")));
-        return out.toByteArray();
+        return out.add(ascii(head.substring(0, head.length() - 1) + "null}\n")).toArray();
       }
-      out.writeBytes(header());
+      out.add(header());
     }
-    while (out.size() < CHUNK_BYTES && items.hasNext()) {
-      byte[] json = item.apply(items.next());
-      if (pretty) {
-        out.writeBytes(ascii(first ? "\n    " : ",\n    "));
-        out.writeBytes(GoJson.indent(json, "    ", "  "));
-      } else {
-        if (!first) {
-          out.write(',');
-        }
-        out.writeBytes(json);
+    while (out.bytes() < CHUNK_BYTES && items.hasNext()) {
+      if (!first) {
+        out.add(COMMA);
       }
+      item.addTo(out, items.next());
       first = false;
     }
     if (!items.hasNext()) {
       done = true;
-      out.writeBytes(trailer());
+      out.add(trailer());
     }
-    return out.toByteArray();
+    return out.toArray();
+  }
+
+  private ByteBuffer nextPretty() {
+    Slices.Sink out = new Slices.Sink(CHUNK_BYTES + 8 * 1024);
+    if (!headerWritten) {
+      headerWritten = true;
+      if (envelope.nullWhenEmpty() && !items.hasNext()) {
+        done = true;
+        String head = typedHeader();
+        return out.write(ascii(head.substring(0, head.length() - 1) + "null\n}")).toBuffer();
+      }
+      out.write(header());
+    }
+    while (out.size() < CHUNK_BYTES && items.hasNext()) {
+      Slices.Chunk one = new Slices.Chunk();
+      item.addTo(one, items.next());
+      out.write(ascii(first ? "\n    " : ",\n    "));
+      out.write(GoJson.indent(Slices.concat(one.toArray()), "    ", "  "));
+      first = false;
+    }
+    if (!items.hasNext()) {
+      done = true;
+      out.write(trailer());
+    }
+    return out.toBuffer();
   }
 
   private byte[] header() {

@@ -3,6 +3,7 @@ package dev.breakwater.cache.codec;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.breakwater.cache.object.CachedObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,6 +44,30 @@ public final class PartialObjectMetadataCodec {
             return ObjectMetaCodec.typedJson(json, x.metadataStart(), x.metadataEnd());
         });
     }
+
+    /**
+     * The object's metadata as typed ObjectMeta JSON, as a fresh read-only view: of the stored bytes
+     * themselves for a built-in object, of the memo for a custom resource (no copy either way).
+     */
+    public ByteBuffer metadataSlice(CachedObject o) {
+        if (!unstructured) {
+            return o.jsonBuffer().slice(o.metadataStart(), o.metadataEnd() - o.metadataStart());
+        }
+        return Slices.of(metadataJson(o));
+    }
+
+    /**
+     * PartialObjectMetadataList items at {@code apiVersion} for {@link JsonListEncoder}: the
+     * {@link #json} document as three views (a shared head, the stored or memoized metadata, {@code }}),
+     * without copying the metadata.
+     */
+    public JsonListEncoder.Item jsonListItem(String apiVersion) {
+        ByteBuffer head = Slices.of(("{\"kind\":\"" + KIND + "\",\"apiVersion\":\"" + apiVersion + "\",\"metadata\":")
+            .getBytes(StandardCharsets.UTF_8));
+        return (chunk, o) -> chunk.add(head).addFresh(metadataSlice(o)).add(CLOSE);
+    }
+
+    private static final ByteBuffer CLOSE = Slices.of(new byte[] {'}'});
 
     /** The object's PartialObjectMetadata protobuf message ({@code metadata = 1}: its ObjectMeta). */
     public byte[] protoMessage(CachedObject o) {

@@ -2,6 +2,7 @@ package dev.breakwater.cache.codec;
 
 import dev.breakwater.cache.object.CachedObject;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
@@ -22,7 +23,7 @@ import java.util.function.Function;
  *
  * <p>Single-threaded: one encoder per response.
  */
-public final class ProtobufListEncoder {
+public final class ProtobufListEncoder implements BodyChunks {
 
     private final byte[] head;
     private final byte[] tail;
@@ -32,20 +33,22 @@ public final class ProtobufListEncoder {
     private boolean headWritten;
     private boolean done;
 
-    /** Where an item's message bytes come from: its size, and writing it. */
+    /** Where an item's message bytes come from: its size, and a read-only view of them (stored or memoized: no copy). */
     public interface ItemSource {
         int size(CachedObject o);
 
-        void write(CachedObject o, ByteArrayOutputStream out);
+        /** A read-only view of the message's {@link #size} bytes that nobody else holds (a fresh slice or duplicate). */
+        ByteBuffer slice(CachedObject o);
 
+        /** Messages from {@code message}, which is expected to be a memo (it is asked twice per item). */
         static ItemSource of(Function<CachedObject, byte[]> message) {
             return new ItemSource() {
                 public int size(CachedObject o) {
                     return message.apply(o).length;
                 }
 
-                public void write(CachedObject o, ByteArrayOutputStream out) {
-                    out.writeBytes(message.apply(o));
+                public ByteBuffer slice(CachedObject o) {
+                    return Slices.of(message.apply(o));
                 }
             };
         }
@@ -57,12 +60,8 @@ public final class ProtobufListEncoder {
             return o.jsonLength();
         }
 
-        public void write(CachedObject o, ByteArrayOutputStream out) {
-            try {
-                o.writeJsonTo(out);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+        public ByteBuffer slice(CachedObject o) {
+            return o.jsonBuffer();
         }
     };
 
@@ -110,28 +109,50 @@ public final class ProtobufListEncoder {
         this.tail = t.toByteArray();
     }
 
-    /** The next chunk of the body, or null when the body is complete. */
-    public byte[] nextChunk() {
+    /**
+     * The next chunk, or null when the body is complete: the envelope's head, then per item its
+     * field key and length (a few bytes in a small per-chunk array) and a read-only view of its
+     * message, until the chunk holds {@link JsonListEncoder#CHUNK_BYTES}; then the tail.
+     */
+    @Override
+    public ByteBuffer[] nextSlices() {
         if (done) {
             return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024);
+        Slices.Chunk out = new Slices.Chunk();
         if (!headWritten) {
             headWritten = true;
-            out.writeBytes(head);
+            out.add(head);
         }
-        while (out.size() < JsonListEncoder.CHUNK_BYTES && items.hasNext()) {
+        byte[] keys = new byte[KEYS_BYTES];
+        int at = 0;
+        while (out.bytes() < JsonListEncoder.CHUNK_BYTES && items.hasNext()) {
             CachedObject o = items.next();
-            ProtoWriter tag = new ProtoWriter(8);
-            tag.tag(itemsField, 2);
-            tag.varint(itemSource.size(o));
-            out.writeBytes(tag.toByteArray());
-            itemSource.write(o, out);
+            if (at + 16 > keys.length) {
+                keys = new byte[KEYS_BYTES]; // the views of the old array stay valid; nothing is copied
+                at = 0;
+            }
+            int start = at;
+            at = varint(keys, at, (long) itemsField << 3 | 2);
+            at = varint(keys, at, itemSource.size(o));
+            out.addFresh(ByteBuffer.wrap(keys, start, at - start).asReadOnlyBuffer());
+            out.addFresh(itemSource.slice(o));
         }
         if (!items.hasNext()) {
             done = true;
-            out.writeBytes(tail);
+            out.add(tail);
         }
-        return out.toByteArray();
+        return out.toArray();
+    }
+
+    private static final int KEYS_BYTES = 512;
+
+    private static int varint(byte[] b, int at, long v) {
+        while ((v & ~0x7FL) != 0) {
+            b[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[at++] = (byte) v;
+        return at;
     }
 }

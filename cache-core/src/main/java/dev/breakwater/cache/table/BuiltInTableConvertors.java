@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 
 /**
  * Ports of the apiserver's built-in printers ({@code pkg/printers/internalversion/printers.go},
@@ -42,10 +41,10 @@ public final class BuiltInTableConvertors {
     return (major + "." + m).equals(PORTED_FROM);
   }
 
-  /** A ported printer; {@code bookmarkTail}: the kind's zero-value fields a converted bookmark gains (see {@link #withZeroValues}). */
-  private record Printer(List<Column> columns, BiFunction<JsonNode, Instant, List<Object>> row,
+  /** A ported printer; {@code metadata}: the conversion's edit of PartialObjectMetadata, null for none; {@code bookmarkTail}: the kind's zero-value fields a converted bookmark gains (see {@link #withZeroValues}). */
+  private record Printer(List<Column> columns, java.util.function.Function<JsonNode, List<Object>> row,
       java.util.function.UnaryOperator<byte[]> metadata, String bookmarkTail, boolean daemonSet) implements TableConvertor {
-    Printer(List<Column> columns, BiFunction<JsonNode, Instant, List<Object>> row, java.util.function.UnaryOperator<byte[]> metadata,
+    Printer(List<Column> columns, java.util.function.Function<JsonNode, List<Object>> row, java.util.function.UnaryOperator<byte[]> metadata,
         String bookmarkTail) {
       this(columns, row, metadata, bookmarkTail, false);
     }
@@ -64,13 +63,18 @@ public final class BuiltInTableConvertors {
     }
 
     @Override
-    public List<Object> cells(JsonNode object, Instant now) {
-      return row.apply(object, now);
+    public List<Object> cells(JsonNode object) {
+      return row.apply(object);
     }
 
     @Override
     public byte[] partialObjectMetadata(byte[] json) {
-      return metadata.apply(json);
+      return metadata == null ? json : metadata.apply(json);
+    }
+
+    @Override
+    public boolean editsPartialObjectMetadata() {
+      return metadata != null;
     }
   }
 
@@ -134,8 +138,8 @@ public final class BuiltInTableConvertors {
     }
   }
 
-  private static Printer printer(String resource, BiFunction<JsonNode, Instant, List<Object>> row) {
-    return new Printer(Column.resource(resource), row, json -> json, "");
+  private static Printer printer(String resource, java.util.function.Function<JsonNode, List<Object>> row) {
+    return new Printer(Column.resource(resource), row, null, "");
   }
 
   /**
@@ -151,23 +155,23 @@ public final class BuiltInTableConvertors {
 
   // ---- printers ----
 
-  static List<Object> configMap(JsonNode o, Instant now) {
-    return List.of(name(o), (long) (o.path("data").size() + o.path("binaryData").size()), age(o, now));
+  static List<Object> configMap(JsonNode o) {
+    return List.of(name(o), (long) (o.path("data").size() + o.path("binaryData").size()), age(o));
   }
 
-  static List<Object> secret(JsonNode o, Instant now) {
-    return List.of(name(o), str(o.path("type")), (long) o.path("data").size(), age(o, now));
+  static List<Object> secret(JsonNode o) {
+    return List.of(name(o), str(o.path("type")), (long) o.path("data").size(), age(o));
   }
 
-  static List<Object> namespace(JsonNode o, Instant now) {
-    return List.of(name(o), str(o.path("status").path("phase")), age(o, now));
+  static List<Object> namespace(JsonNode o) {
+    return List.of(name(o), str(o.path("status").path("phase")), age(o));
   }
 
-  static List<Object> lease(JsonNode o, Instant now) {
-    return List.of(name(o), str(o.path("spec").path("holderIdentity")), age(o, now));
+  static List<Object> lease(JsonNode o) {
+    return List.of(name(o), str(o.path("spec").path("holderIdentity")), age(o));
   }
 
-  static List<Object> service(JsonNode o, Instant now) {
+  static List<Object> service(JsonNode o) {
     JsonNode spec = o.path("spec");
     String internalIp = spec.path("clusterIPs").size() > 0 ? str(spec.path("clusterIPs").get(0)) : "<none>";
     List<String> ports = new ArrayList<>();
@@ -177,7 +181,7 @@ public final class BuiltInTableConvertors {
           : p.path("port").asLong(0) + "/" + str(p.path("protocol")));
     }
     String svcPorts = ports.isEmpty() ? "<none>" : String.join(",", ports);
-    return List.of(name(o), str(spec.path("type")), internalIp, externalIp(o), svcPorts, age(o, now), formatLabels(spec.path("selector")));
+    return List.of(name(o), str(spec.path("type")), internalIp, externalIp(o), svcPorts, age(o), formatLabels(spec.path("selector")));
   }
 
   private static String externalIp(JsonNode o) {
@@ -217,7 +221,7 @@ public final class BuiltInTableConvertors {
     }
   }
 
-  static List<Object> job(JsonNode o, Instant now) {
+  static List<Object> job(JsonNode o) {
     JsonNode spec = o.path("spec");
     JsonNode status = o.path("status");
     long succeeded = status.path("succeeded").asLong(0);
@@ -230,9 +234,9 @@ public final class BuiltInTableConvertors {
     }
     Instant start = time(status.path("startTime"));
     Instant completion = time(status.path("completionTime"));
-    String duration = "";
+    Object duration = "";
     if (start != null) {
-      duration = completion == null ? HumanDuration.since(start, now) : HumanDuration.of(java.time.Duration.between(start, completion));
+      duration = completion == null ? Since.of(start) : HumanDuration.of(java.time.Duration.between(start, completion));
     }
     JsonNode conditions = status.path("conditions");
     String jobStatus;
@@ -252,7 +256,7 @@ public final class BuiltInTableConvertors {
       jobStatus = "Running";
     }
     String[] containers = containerCells(spec.path("template").path("spec").path("containers"));
-    return List.of(name(o), jobStatus, completions, duration, age(o, now), containers[0], containers[1],
+    return List.of(name(o), jobStatus, completions, duration, age(o), containers[0], containers[1],
         formatLabelSelector(spec.path("selector"), "<none>"));
   }
 
@@ -266,15 +270,15 @@ public final class BuiltInTableConvertors {
     return false;
   }
 
-  static List<Object> event(JsonNode o, Instant now) {
+  static List<Object> event(JsonNode o) {
     Instant first = time(o.path("firstTimestamp"));
-    String firstTimestamp = first != null ? HumanDuration.since(first, now) : HumanDuration.since(time(o.path("eventTime")), now);
+    Since firstTimestamp = Since.of(first != null ? first : time(o.path("eventTime")));
     Instant last = time(o.path("lastTimestamp"));
-    String lastTimestamp = last != null ? HumanDuration.since(last, now) : firstTimestamp;
+    Since lastTimestamp = last != null ? Since.of(last) : firstTimestamp;
     long count = o.path("count").asLong(0);
     JsonNode series = o.path("series");
     if (series.isObject()) {
-      lastTimestamp = HumanDuration.since(time(series.path("lastObservedTime")), now);
+      lastTimestamp = Since.of(time(series.path("lastObservedTime")));
       count = series.path("count").asLong(0);
     } else if (count == 0) {
       count = 1;
@@ -303,41 +307,41 @@ public final class BuiltInTableConvertors {
     return a.isEmpty() ? b : a;
   }
 
-  static List<Object> deployment(JsonNode o, Instant now) {
+  static List<Object> deployment(JsonNode o) {
     JsonNode spec = o.path("spec");
     JsonNode status = o.path("status");
     String[] containers = containerCells(spec.path("template").path("spec").path("containers"));
     return List.of(name(o), status.path("readyReplicas").asLong(0) + "/" + spec.path("replicas").asLong(0),
-        status.path("updatedReplicas").asLong(0), status.path("availableReplicas").asLong(0), age(o, now),
+        status.path("updatedReplicas").asLong(0), status.path("availableReplicas").asLong(0), age(o),
         containers[0], containers[1], formatLabelSelector(spec.path("selector"), ""));
   }
 
-  static List<Object> replicaSet(JsonNode o, Instant now) {
+  static List<Object> replicaSet(JsonNode o) {
     JsonNode spec = o.path("spec");
     JsonNode status = o.path("status");
     String[] containers = containerCells(spec.path("template").path("spec").path("containers"));
     return List.of(name(o), spec.path("replicas").asLong(0), status.path("replicas").asLong(0), status.path("readyReplicas").asLong(0),
-        age(o, now), containers[0], containers[1], formatLabelSelector(spec.path("selector"), "<none>"));
+        age(o), containers[0], containers[1], formatLabelSelector(spec.path("selector"), "<none>"));
   }
 
-  static List<Object> statefulSet(JsonNode o, Instant now) {
+  static List<Object> statefulSet(JsonNode o) {
     JsonNode spec = o.path("spec");
     String[] containers = containerCells(spec.path("template").path("spec").path("containers"));
-    return List.of(name(o), o.path("status").path("readyReplicas").asLong(0) + "/" + spec.path("replicas").asLong(0), age(o, now),
+    return List.of(name(o), o.path("status").path("readyReplicas").asLong(0) + "/" + spec.path("replicas").asLong(0), age(o),
         containers[0], containers[1]);
   }
 
-  static List<Object> daemonSet(JsonNode o, Instant now) {
+  static List<Object> daemonSet(JsonNode o) {
     JsonNode spec = o.path("spec");
     JsonNode status = o.path("status");
     String[] containers = containerCells(spec.path("template").path("spec").path("containers"));
     return List.of(name(o), status.path("desiredNumberScheduled").asLong(0), status.path("currentNumberScheduled").asLong(0),
         status.path("numberReady").asLong(0), status.path("updatedNumberScheduled").asLong(0), status.path("numberAvailable").asLong(0),
-        formatLabels(spec.path("template").path("spec").path("nodeSelector")), age(o, now), containers[0], containers[1],
+        formatLabels(spec.path("template").path("spec").path("nodeSelector")), age(o), containers[0], containers[1],
         formatLabelSelector(spec.path("selector"), "<none>"));
   }
 
-  static List<Object> node(JsonNode o, Instant now) {
+  static List<Object> node(JsonNode o) {
     JsonNode status = o.path("status");
     // conditionMap: the last condition of a type wins; only Ready is shown.
     String ready = null;
@@ -378,7 +382,7 @@ public final class BuiltInTableConvertors {
     if (!str(info.path("architecture")).isEmpty()) {
       kernelVersion += " (" + str(info.path("architecture")) + ")";
     }
-    return List.of(name(o), String.join(",", statuses), roles.isEmpty() ? "<none>" : String.join(",", roles), age(o, now),
+    return List.of(name(o), String.join(",", statuses), roles.isEmpty() ? "<none>" : String.join(",", roles), age(o),
         str(info.path("kubeletVersion")), nodeAddress(o, "InternalIP"), nodeAddress(o, "ExternalIP"), osImage, kernelVersion, crVersion);
   }
 
@@ -397,8 +401,9 @@ public final class BuiltInTableConvertors {
     return str(o.path("metadata").path("name"));
   }
 
-  static String age(JsonNode o, Instant now) {
-    return HumanDuration.since(time(o.path("metadata").path("creationTimestamp")), now);
+  /** AGE: the time since {@code metadata.creationTimestamp}, printed per request. */
+  static Since age(JsonNode o) {
+    return Since.of(time(o.path("metadata").path("creationTimestamp")));
   }
 
   /** A string field, "" when absent or null (Go's zero value). */

@@ -77,7 +77,7 @@ public final class CustomResourceTableConvertor implements TableConvertor {
   }
 
   @Override
-  public List<Object> cells(JsonNode object, Instant now) {
+  public List<Object> cells(JsonNode object) {
     List<Object> cells = new ArrayList<>(columns.size());
     cells.add(object.path("metadata").path("name").asText(""));
     for (int i = 0; i < paths.size(); i++) {
@@ -92,12 +92,19 @@ public final class CustomResourceTableConvertor implements TableConvertor {
         cells.add(null);
         continue;
       }
-      cells.add(cell(columns.get(i + 1).type(), results.get(0), now));
+      cells.add(cell(columns.get(i + 1).type(), results.get(0)));
     }
     return cells;
   }
 
+  /** A column's cell printed at {@code now}. */
   static Object cell(String type, JsonNode value, Instant now) {
+    Object c = cell(type, value);
+    return c instanceof Since s ? s.at(now) : c;
+  }
+
+  /** A column's cell; a {@code date} is a {@link Since}, printed per request. */
+  static Object cell(String type, JsonNode value) {
     if (type.equals("string")) {
       return print(value);
     }
@@ -129,7 +136,7 @@ public final class CustomResourceTableConvertor implements TableConvertor {
             return "<unknown>";
           }
           Instant t = parseRfc3339(s);
-          return t == null ? "<invalid>" : HumanDuration.since(t, now);
+          return t == null ? "<invalid>" : Since.of(t);
         }
       }
       default -> { }

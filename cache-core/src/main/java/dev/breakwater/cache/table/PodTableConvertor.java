@@ -47,7 +47,7 @@ final class PodTableConvertor implements TableConvertor {
   }
 
   @Override
-  public List<Object> cells(JsonNode pod, Instant now) {
+  public List<Object> cells(JsonNode pod) {
     JsonNode spec = pod.path("spec");
     JsonNode status = pod.path("status");
     long restarts = 0;
@@ -173,9 +173,9 @@ final class PodTableConvertor implements TableConvertor {
       reason = "Terminating";
     }
 
-    String restartsStr = String.valueOf(restarts);
+    Object restartsStr = String.valueOf(restarts);
     if (restarts != 0 && lastRestartDate != null) {
-      restartsStr = restarts + " (" + HumanDuration.since(lastRestartDate, now) + " ago)";
+      restartsStr = new Since(lastRestartDate, restarts + " (", " ago)");
     }
 
     String nodeName = str(spec.path("nodeName"));
@@ -213,7 +213,7 @@ final class PodTableConvertor implements TableConvertor {
     cells.add(readyContainers + "/" + totalContainers);
     cells.add(reason);
     cells.add(restartsStr);
-    cells.add(age(pod, now));
+    cells.add(age(pod));
     cells.add(podIp);
     cells.add(nodeName);
     cells.add(nominatedNodeName);

@@ -15,9 +15,16 @@ public interface TableConvertor {
 
   /**
    * The cells of {@code object}'s row (as the apiserver has decoded it: missing fields are Go's
-   * zero values), times relative to {@code now}. Values: String, Long, Double, Boolean or null.
+   * zero values), with every cell that depends on the time of the request left as a {@link Since}:
+   * what a row depends on besides "now", extracted once per object version. Values: String, Long,
+   * Double, Boolean, {@link Since} or null.
    */
-  List<Object> cells(JsonNode object, Instant now);
+  List<Object> cells(JsonNode object);
+
+  /** The cells as the apiserver prints them at {@code now}: {@link #cells(JsonNode)} with each {@link Since} printed. */
+  default List<Object> cells(JsonNode object, Instant now) {
+    return Since.resolve(cells(object), now);
+  }
 
   /**
    * A row's PartialObjectMetadata ({@code includeObject=Metadata}) as the apiserver builds it:
@@ -26,6 +33,11 @@ public interface TableConvertor {
    */
   default byte[] partialObjectMetadata(byte[] json) {
     return json;
+  }
+
+  /** Whether {@link #partialObjectMetadata} may change its input (false: a row's metadata is the stored bytes as they are). */
+  default boolean editsPartialObjectMetadata() {
+    return false;
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.breakwater.cache.table;
 
+import dev.breakwater.cache.codec.BodyChunks;
 import dev.breakwater.cache.codec.JsonListEncoder;
+import dev.breakwater.cache.codec.Slices;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakwater.cache.golang.GoJson;
@@ -8,6 +10,7 @@ import dev.breakwater.cache.object.CachedObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
@@ -26,7 +29,7 @@ import java.util.function.Function;
  *
  * <p>Single-threaded: one encoder per response.
  */
-public final class TableEncoder {
+public final class TableEncoder implements BodyChunks {
 
   /** {@code TableOptions.includeObject}: what each row's {@code object} holds. */
   public enum IncludeObject {
@@ -50,11 +53,26 @@ public final class TableEncoder {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** A row's {@code object}, written into the chunk (compact JSON; the {@code null} literal for None). */
+  @FunctionalInterface
+  public interface RowObject {
+    void writeTo(Slices.Sink out, CachedObject o);
+
+    /** The bytes {@code object} returns. */
+    static RowObject of(Function<CachedObject, byte[]> object) {
+      return (out, o) -> out.write(object.apply(o));
+    }
+  }
+
+  /** One whole row, {@code {"cells":…,"object":…}} (compact). */
+  private interface RowWriter {
+    void writeTo(Slices.Sink out, CachedObject o);
+  }
+
   private final TableConvertor convertor;
   private final String apiVersion;
   private final Iterator<CachedObject> items;
-  private final Function<CachedObject, byte[]> rowCells;
-  private final Function<CachedObject, byte[]> rowObject;
+  private final RowWriter rows;
   private final boolean pretty;
   private final String listMeta;
   private boolean headerWritten;
@@ -64,17 +82,38 @@ public final class TableEncoder {
   /**
    * @param apiVersion {@code meta.k8s.io/v1} or {@code meta.k8s.io/v1beta1}
    * @param listMeta   the compact ListMeta members ({@link #listMeta})
-   * @param rowCells   each object's row up to its {@code object} ({@link #rowCells}; a {@link TableRowCells} memo)
+   * @param rowCells   each object's row up to its {@code object} ({@link #rowCells})
    * @param rowObject  the row's {@code object} bytes (compact JSON; {@code null} literal for None)
    */
   public TableEncoder(TableConvertor convertor, String apiVersion, String listMeta, Iterator<CachedObject> items,
       Function<CachedObject, byte[]> rowCells, Function<CachedObject, byte[]> rowObject, boolean pretty) {
+    this(convertor, apiVersion, listMeta, items, pretty, (out, o) -> {
+      out.write(rowCells.apply(o));
+      out.write(rowObject.apply(o));
+      out.write('}');
+    });
+  }
+
+  /**
+   * Rows from memoized templates ({@link TableRowCells#template}), their time-relative cells
+   * printed at {@code now}: per object only durations are formatted, nothing is parsed twice.
+   */
+  public TableEncoder(TableConvertor convertor, String apiVersion, String listMeta, Iterator<CachedObject> items,
+      Function<CachedObject, RowTemplate> templates, Instant now, RowObject rowObject, boolean pretty) {
+    this(convertor, apiVersion, listMeta, items, pretty, (out, o) -> {
+      templates.apply(o).writeTo(out, now);
+      rowObject.writeTo(out, o);
+      out.write('}');
+    });
+  }
+
+  private TableEncoder(TableConvertor convertor, String apiVersion, String listMeta, Iterator<CachedObject> items, boolean pretty,
+      RowWriter rows) {
     this.convertor = convertor;
     this.apiVersion = apiVersion;
     this.listMeta = listMeta;
     this.items = items;
-    this.rowCells = rowCells;
-    this.rowObject = rowObject;
+    this.rows = rows;
     this.pretty = pretty;
   }
 
@@ -91,35 +130,51 @@ public final class TableEncoder {
     return sb.toString();
   }
 
-  /** The next chunk of the body, or null when the body is complete. */
-  public byte[] nextChunk() {
+  /**
+   * The next chunk (one buffer: rows are small, so each is written once into a chunk-sized array
+   * rather than handed out as many tiny views), or null when the body is complete.
+   */
+  @Override
+  public ByteBuffer[] nextSlices() {
     if (done) {
       return null;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024);
+    Slices.Sink out = new Slices.Sink(JsonListEncoder.CHUNK_BYTES + 8 * 1024);
     if (!headerWritten) {
       headerWritten = true;
-      out.writeBytes(head(convertor.columns(), apiVersion, listMeta, pretty));
+      out.write(head(convertor.columns(), apiVersion, listMeta, pretty));
     }
     while (out.size() < JsonListEncoder.CHUNK_BYTES && items.hasNext()) {
       CachedObject o = items.next();
-      byte[] row = row(rowCells.apply(o), rowObject.apply(o));
       if (pretty) {
-        out.writeBytes(ascii(first ? "\n    " : ",\n    "));
-        out.writeBytes(GoJson.indent(row, "    ", "  "));
+        Slices.Sink row = new Slices.Sink(1024);
+        rows.writeTo(row, o);
+        out.write(ascii(first ? "\n    " : ",\n    "));
+        out.write(GoJson.indent(Slices.concat(row.toBuffer()), "    ", "  "));
       } else {
         if (!first) {
           out.write(',');
         }
-        out.writeBytes(row);
+        rows.writeTo(out, o);
       }
       first = false;
     }
     if (!items.hasNext()) {
       done = true;
-      out.writeBytes(ascii(pretty ? (first ? "]\n}" : "\n  ]\n}") : "]}\n"));
+      out.write(ascii(pretty ? (first ? "]\n}" : "\n  ]\n}") : "]}\n"));
     }
-    return out.toByteArray();
+    return new ByteBuffer[] {out.toBuffer()};
+  }
+
+  /** A GET's one-row Table (with column definitions) from {@code o}'s template printed at {@code now}; compact, no newline. */
+  public static byte[] single(TableConvertor convertor, String apiVersion, CachedObject o, RowTemplate template, Instant now,
+      RowObject rowObject) {
+    Slices.Sink out = new Slices.Sink(2048);
+    out.write(head(convertor.columns(), apiVersion, listMeta(o.resourceVersion(), null, null), false));
+    template.writeTo(out, now);
+    rowObject.writeTo(out, o);
+    out.write(ascii("}]}"));
+    return Slices.concat(out.toBuffer());
   }
 
   /** A whole one-row Table (GET, a watch event's object), compact, no newline. */
@@ -155,22 +210,7 @@ public final class TableEncoder {
    * printer computes from the object at {@code now}.
    */
   public static byte[] rowCells(TableConvertor convertor, JsonNode object, Instant now) {
-    List<Object> cells = convertor.cells(object, now);
-    StringBuilder sb = new StringBuilder(64 + 16 * cells.size());
-    sb.append("{\"cells\":[");
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      GoValues.cell(sb, cells.get(i));
-    }
-    sb.append(']');
-    String conditions = convertor.conditions(object);
-    if (conditions != null) {
-      sb.append(",\"conditions\":").append(conditions);
-    }
-    sb.append(",\"object\":");
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    return RowTemplate.of(convertor, object).at(now);
   }
 
   /** {@code {"cells":[…],"conditions":…,"object":…}} (compact). */

@@ -6,21 +6,25 @@ import dev.breakwater.cache.object.CachedObject;
 import java.time.Instant;
 
 /**
- * Each cached object's Table row cells for one convertor ({@link TableEncoder#rowCells}), memoized
- * weakly by object identity for the wall-clock second they were computed in. Printing a row means
- * parsing the whole object; without the memo ten concurrent Table LISTs parse every object ten
- * times. Cells can depend on "now" (AGE, "5m ago"), whose finest unit is the second, so a row is
- * reused only within its second; the next second prints it afresh. A CRD change yields a new
- * convertor, hence a new memo.
+ * Each cached object's Table row for one convertor, extracted once per object version
+ * ({@link RowTemplate}: everything but the time-relative cells) and memoized weakly by object
+ * identity — a new resourceVersion is a new {@link CachedObject}, so an entry lives exactly as long
+ * as its object is cached (store, window or snapshot), like the PartialObjectMetadata memo, and
+ * costs nothing for objects no Table was asked of. Printing a row means parsing the whole object;
+ * with the memo a request parses only objects not printed before and formats only AGE-like cells.
+ * A CRD change yields a new convertor, hence a new memo.
  *
- * <p>Thread-safe.
+ * <p>Bad input: an object the printer cannot read (never seen from a real apiserver) throws
+ * (UncheckedIOException or IllegalArgumentException) and nothing is memoized; the caller resets or
+ * goes upstream.
+ *
+ * <p>Thread-safe: two requests printing the same new object at once may both parse it; either
+ * template is the same.
  */
 public final class TableRowCells {
 
-  private record Row(long epochSecond, byte[] cells) {}
-
   private final TableConvertor convertor;
-  private final Cache<CachedObject, Row> rows = Caffeine.newBuilder().weakKeys().build();
+  private final Cache<CachedObject, RowTemplate> rows = Caffeine.newBuilder().weakKeys().build();
 
   public TableRowCells(TableConvertor convertor) {
     this.convertor = convertor;
@@ -30,15 +34,18 @@ public final class TableRowCells {
     return convertor;
   }
 
-  /** {@code o}'s row up to its object, as printed at {@code now} (or earlier within the same second). */
-  public byte[] of(CachedObject o, Instant now) {
-    long second = now.getEpochSecond();
-    Row r = rows.getIfPresent(o);
-    if (r != null && r.epochSecond() == second) {
-      return r.cells();
+  /** {@code o}'s row template: extracted on first use, then shared. */
+  public RowTemplate template(CachedObject o) {
+    RowTemplate t = rows.getIfPresent(o);
+    if (t == null) {
+      t = RowTemplate.of(convertor, TableEncoder.parseJson(o.copyJson()));
+      rows.put(o, t);
     }
-    byte[] cells = TableEncoder.rowCells(convertor, TableEncoder.parseJson(o.copyJson()), now);
-    rows.put(o, new Row(second, cells));
-    return cells;
+    return t;
+  }
+
+  /** {@code o}'s row up to its object, as printed at {@code now}. */
+  public byte[] of(CachedObject o, Instant now) {
+    return template(o).at(now);
   }
 }

@@ -27,7 +27,7 @@ class TableEncoderTest {
     }
 
     @Override
-    public List<Object> cells(JsonNode object, Instant now) {
+    public List<Object> cells(JsonNode object) {
       return java.util.Arrays.asList(object.path("metadata").path("name").asText(), null);
     }
   };
@@ -95,7 +95,7 @@ class TableEncoderTest {
         .isEqualTo(only.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A convertor whose single cell is the second of "now" it printed at, counting its calls. */
+  /** A convertor with a name cell and an AGE cell (a {@link Since} of the creation time), counting its calls. */
   static final class Clocked implements dev.breakwater.cache.table.TableConvertor {
     final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -105,25 +105,49 @@ class TableEncoderTest {
     }
 
     @Override
-    public List<Object> cells(com.fasterxml.jackson.databind.JsonNode object, Instant now) {
+    public List<Object> cells(com.fasterxml.jackson.databind.JsonNode object) {
       calls.incrementAndGet();
-      return List.of(object.path("metadata").path("name").asText(), now.getEpochSecond());
+      return List.of(object.path("metadata").path("name").asText(), BuiltInTableConvertors.age(object));
     }
   }
 
   @Test
-  void rowCellsAreMemoizedPerObjectWithinTheirSecond() {
+  void rowsAreExtractedOncePerObjectVersionAndOnlyTheAgeIsReprinted() {
     Clocked clocked = new Clocked();
     TableRowCells memo = new TableRowCells(clocked);
-    CachedObject a = JsonListEncoderTest.obj("{\"metadata\":{\"name\":\"a\"}}");
-    Instant t = Instant.ofEpochSecond(100);
-    byte[] first = memo.of(a, t);
-    assertThat(memo.of(a, t.plusMillis(999))).isSameAs(first);
-    assertThat(clocked.calls).hasValue(1);
-    assertThat(new String(memo.of(a, t.plusSeconds(1)), StandardCharsets.UTF_8)).isEqualTo("{\"cells\":[\"a\",101],\"object\":");
+    CachedObject a = JsonListEncoderTest.obj("{\"metadata\":{\"name\":\"a\",\"creationTimestamp\":\"2026-11-22T08:00:00Z\"}}");
+    Instant t = Instant.parse("2026-11-22T08:00:30Z");
+    assertThat(new String(memo.of(a, t), StandardCharsets.UTF_8)).isEqualTo("{\"cells\":[\"a\",\"30s\"],\"object\":");
+    assertThat(new String(memo.of(a, t.plusSeconds(3600 * 30)), StandardCharsets.UTF_8))
+        .isEqualTo("{\"cells\":[\"a\",\"30h\"],\"object\":");
+    assertThat(memo.template(a)).isSameAs(memo.template(a));
+    assertThat(clocked.calls).as("parsed and printed once, whatever the time").hasValue(1);
+    // A new version of the object (a new CachedObject, even with the same bytes) is extracted on its own.
+    memo.of(JsonListEncoderTest.obj("{\"metadata\":{\"name\":\"a\",\"creationTimestamp\":\"2026-11-22T08:00:00Z\"}}"), t);
     assertThat(clocked.calls).hasValue(2);
-    // Another object (even with the same bytes) is printed on its own.
-    memo.of(JsonListEncoderTest.obj("{\"metadata\":{\"name\":\"a\"}}"), t.plusSeconds(1));
-    assertThat(clocked.calls).hasValue(3);
+    // Printed from the template at any time = printed from the object at that time.
+    for (long s : new long[] {-5, 0, 59, 119, 600, 36_000, 86_400 * 3, 86_400 * 400}) {
+      Instant now = Instant.parse("2026-11-22T08:00:00Z").plusSeconds(s);
+      assertThat(memo.of(a, now)).as("at +%ds", s)
+          .isEqualTo(TableEncoder.rowCells(clocked, TableEncoder.parseJson(a.copyJson()), now));
+    }
+  }
+
+  @Test
+  void templatedListEqualsTheRowByRowList() {
+    TableRowCells memo = new TableRowCells(new Clocked());
+    List<CachedObject> items = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) { // several chunks
+      items.add(JsonListEncoderTest.obj("{\"metadata\":{\"name\":\"o" + i + "-" + "x".repeat(i % 300)
+          + "\",\"creationTimestamp\":\"2026-11-22T0" + (i % 10) + ":00:00Z\"}}"));
+    }
+    Instant now = Instant.parse("2026-11-23T00:00:00Z");
+    for (boolean pretty : new boolean[] {false, true}) {
+      TableEncoder templated = new TableEncoder(memo.convertor(), "meta.k8s.io/v1", TableEncoder.listMeta(7, null, null), items.iterator(),
+          memo::template, now, (out, o) -> out.write(TableEncoder.NULL), pretty);
+      TableEncoder direct = new TableEncoder(memo.convertor(), "meta.k8s.io/v1", TableEncoder.listMeta(7, null, null), items.iterator(),
+          o -> TableEncoder.rowCells(memo.convertor(), TableEncoder.parseJson(o.copyJson()), now), o -> TableEncoder.NULL, pretty);
+      assertThat(drain(templated)).as("pretty=%s", pretty).isEqualTo(drain(direct)).contains("\"16h\"");
+    }
   }
 }

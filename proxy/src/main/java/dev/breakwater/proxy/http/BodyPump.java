@@ -1,14 +1,23 @@
 package dev.breakwater.proxy.http;
 
+import dev.breakwater.cache.codec.BodyChunks;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Streams a body chunk by chunk with the response's back-pressure: pulls the next chunk only while
  * the write queue has room, resumes on drain, ends the response after the last chunk (null). Never
  * buffers the whole body.
+ *
+ * <p>Zero-copy: a chunk's read-only buffers (a cached object's stored bytes among them) are wrapped
+ * for the socket as they are ({@link Unpooled#wrappedBuffer(ByteBuffer...)}, a composite of
+ * read-only views, in a Vert.x buffer that shares it); the only copy left is the transport's own
+ * into its direct buffer (or TLS's encryption). The views are the encoder's own, so nothing the
+ * transport does to them (reading advances a view's own position) reaches the stored bytes.
  *
  * <p>Bad input: an encoder that throws (an object it cannot transform; never seen from a real
  * apiserver) resets the response rather than ending it, so that a truncated body is never taken for
@@ -18,11 +27,11 @@ final class BodyPump {
 
   private BodyPump() {}
 
-  static void pump(HttpServerResponse resp, Supplier<byte[]> chunks, Consumer<RuntimeException> onFailure) {
+  static void pump(HttpServerResponse resp, BodyChunks chunks, Consumer<RuntimeException> onFailure) {
     while (!resp.writeQueueFull()) {
-      byte[] chunk;
+      ByteBuffer[] chunk;
       try {
-        chunk = chunks.get();
+        chunk = chunks.nextSlices();
       } catch (RuntimeException e) {
         onFailure.accept(e);
         resp.reset();
@@ -32,8 +41,13 @@ final class BodyPump {
         resp.end();
         return;
       }
-      resp.write(Buffer.buffer(chunk));
+      resp.write(wrap(chunk));
     }
     resp.drainHandler(v -> pump(resp, chunks, onFailure));
+  }
+
+  /** The chunk as one Vert.x buffer over the same bytes (no copy). */
+  static Buffer wrap(ByteBuffer[] chunk) {
+    return BufferInternal.buffer(chunk.length == 1 ? Unpooled.wrappedBuffer(chunk[0]) : Unpooled.wrappedBuffer(chunk));
   }
 }

@@ -1,6 +1,7 @@
 package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.codec.BodyChunks;
 import dev.breakwater.cache.cacher.CacheReads;
 import dev.breakwater.cache.delegator.ListQuery;
 import dev.breakwater.cache.delegator.ListRead;
@@ -15,7 +16,7 @@ import dev.breakwater.proxy.table.TableBodies;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Optional;
-import java.util.function.Supplier;
+
 
 /**
  * A LIST from the cache: {@link ReadParams#list} + {@link ReadRouting#list}, then one page of the
@@ -65,7 +66,7 @@ final class ListExchange extends ReadExchange<ListRead> {
       status(token.error());
       return;
     }
-    Supplier<byte[]> body;
+    BodyChunks body;
     try {
       body = Representations.list(rep, cache.codecs(), table, page, token.value().orElse(null), pretty);
     } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.cacher.ResourceCodecs;
+import dev.breakwater.cache.codec.BodyChunks;
 import dev.breakwater.cache.codec.JsonListEncoder;
 import dev.breakwater.cache.codec.JsonWatchEncoder;
 import dev.breakwater.cache.codec.PartialObjectMetadataCodec;
@@ -15,7 +16,6 @@ import dev.breakwater.cache.negotiation.Negotiation.Kind;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.proxy.table.TableBodies;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
 
 /**
  * The one place a negotiated representation becomes its encoders: a LIST page's body (streamed
@@ -33,23 +33,27 @@ final class Representations {
 
   private Representations() {}
 
-  /** The body of a LIST page, chunk by chunk (null after the last). {@code token}: the next page's, or null. */
-  static Supplier<byte[]> list(Negotiation.Representation rep, ResourceCodecs c, TableBodies table, WatchCache.ListResult lrs,
+  /**
+   * The body of a LIST page, chunk by chunk as read-only slices: compact JSON, protobuf and
+   * PartialObjectMetadata lists hand out the stored (or memoized) bytes without a copy.
+   * {@code token}: the next page's, or null.
+   */
+  static BodyChunks list(Negotiation.Representation rep, ResourceCodecs c, TableBodies table, WatchCache.ListResult lrs,
       String token, boolean pretty) {
     var pom = c.partialObjectMetadata();
     var page = lrs.page();
     return switch (rep.kind()) {
       case TABLE -> table.list(lrs, token, pretty);
       case PROTOBUF -> new ProtobufListEncoder(c.apiVersion(), c.kind() + "List", lrs.resourceVersion(), token,
-          page.remainingItemCount(), page.items(), ProtobufListEncoder.STORED, 1, 2)::nextChunk;
+          page.remainingItemCount(), page.items(), ProtobufListEncoder.STORED, 1, 2);
       case PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> new ProtobufListEncoder(rep.metaApiVersion(), PartialObjectMetadataCodec.LIST_KIND,
           lrs.resourceVersion(), token, page.remainingItemCount(), page.items(), pom::protoMessage,
-          rep.metaVersion().equals("v1") ? 1 : 2, rep.metaVersion().equals("v1") ? 2 : 1)::nextChunk;
+          rep.metaVersion().equals("v1") ? 1 : 2, rep.metaVersion().equals("v1") ? 2 : 1);
       case JSON_PARTIAL_OBJECT_METADATA_LIST -> new JsonListEncoder(JsonListEncoder.Envelope.partialObjectMetadataList(
           rep.metaApiVersion(), lrs.resourceVersion(), token, page.remainingItemCount()), page.items().iterator(), pretty,
-          o -> PartialObjectMetadataCodec.json(rep.metaApiVersion(), pom.metadataJson(o)))::nextChunk;
+          pom.jsonListItem(rep.metaApiVersion()));
       default -> new JsonListEncoder(new JsonListEncoder.Envelope(c.kind() + "List", c.apiVersion(), lrs.resourceVersion(), token,
-          page.remainingItemCount(), !c.builtIn()), page.items().iterator(), pretty)::nextChunk;
+          page.remainingItemCount(), !c.builtIn()), page.items().iterator(), pretty);
     };
   }
 

@@ -1,6 +1,7 @@
 package dev.breakwater.proxy.table;
 
 import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.codec.BodyChunks;
 import dev.breakwater.cache.codec.JsonListEncoder;
 import dev.breakwater.cache.codec.JsonWatchEncoder;
 import dev.breakwater.cache.codec.PartialObjectMetadataCodec;
@@ -14,7 +15,6 @@ import dev.breakwater.cache.cacher.ResourceCodecs;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Table response bodies for the caching read handler: a LIST page (streamed), a GET (one row)
@@ -43,19 +43,36 @@ public final class TableBodies {
     this.clock = clock;
   }
 
-  /** A LIST page as a Table, chunk by chunk. */
-  public Supplier<byte[]> list(WatchCache.ListResult lrs, String continueToken, boolean pretty) {
+  /**
+   * A LIST page as a Table, chunk by chunk: each row from its object's memoized template
+   * ({@link dev.breakwater.cache.table.TableRowCells#template}, parsed once per object version),
+   * only its time-relative cells printed at this request's "now".
+   */
+  public BodyChunks list(WatchCache.ListResult lrs, String continueToken, boolean pretty) {
     java.time.Instant now = clock.instant();
     return new TableEncoder(convertor, apiVersion,
         TableEncoder.listMeta(lrs.resourceVersion(), continueToken, lrs.page().remainingItemCount()),
-        lrs.page().items().iterator(), o -> rowCells.of(o, now), rowObject(), pretty)::nextChunk;
+        lrs.page().items().iterator(), rowCells::template, now, rowObjectWriter(), pretty);
   }
 
-  /** A GET as a one-row Table: the table's resourceVersion is the object's. */
+  /** A GET as a one-row Table: the table's resourceVersion is the object's; the row from the memo, as a LIST's. */
   public byte[] get(CachedObject o, boolean pretty) {
-    byte[] table = TableEncoder.single(convertor, apiVersion, o.resourceVersion(), true,
-        TableEncoder.parseJson(o.copyJson()), rowObject().apply(o), clock.instant());
-    return JsonListEncoder.document(table, pretty);
+    return JsonListEncoder.document(TableEncoder.single(convertor, apiVersion, o, rowCells.template(o), clock.instant(),
+        rowObjectWriter()), pretty);
+  }
+
+  /**
+   * The row's object: for {@code Metadata} with a convertor that does not edit it, PartialObjectMetadata
+   * around the stored (built-ins) or memoized (custom resources) metadata bytes, copied once into the chunk.
+   */
+  private TableEncoder.RowObject rowObjectWriter() {
+    if (include == TableEncoder.IncludeObject.METADATA && !convertor.editsPartialObjectMetadata()) {
+      byte[] head = ("{\"kind\":\"" + PartialObjectMetadataCodec.KIND + "\",\"apiVersion\":\"" + apiVersion + "\",\"metadata\":")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      var pom = rc.partialObjectMetadata();
+      return (out, o) -> out.write(head).write(pom.metadataSlice(o)).write('}');
+    }
+    return TableEncoder.RowObject.of(rowObject());
   }
 
   /** A new encoder for one watch (it tracks the first event, which alone carries the columns). */
