@@ -4,6 +4,7 @@ import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.cacher.CacheReads;
 import dev.breakwater.cache.delegator.GetQuery;
 import dev.breakwater.cache.delegator.GetRead;
+import dev.breakwater.cache.delegator.Parsed;
 import dev.breakwater.cache.delegator.ReadParams;
 import dev.breakwater.cache.delegator.ReadPlan;
 import dev.breakwater.cache.delegator.ReadRouting;
@@ -24,7 +25,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class GetExchange extends ReadExchange<GetRead> {
 
-  private final GetQuery query;
+  private final Parsed<GetQuery> query;
 
   GetExchange(HttpServerRequest req, Context ctx, RequestInfo info, CacheReads cache, ReadEdge edge,
       Negotiation.Representation rep, TableBodies table, long arrival, boolean waited) {
@@ -34,12 +35,12 @@ final class GetExchange extends ReadExchange<GetRead> {
 
   @Override
   ReadPlan<GetRead> start() {
-    return plan(false);
+    return query.ok() ? plan(false) : query.failure();
   }
 
   @Override
   ReadPlan<GetRead> plan(boolean waitedForReady) {
-    return ReadRouting.get(query, cache.state(), cache.path(), waitedForReady);
+    return ReadRouting.get(query.value(), cache.state(), cache.path(), waitedForReady);
   }
 
   @Override
