@@ -36,6 +36,11 @@ import java.util.function.DoubleSupplier;
  * {@link WatchCache}). {@link #close} stops the reflector, the cache (ending every watcher) and the
  * executor.
  *
+ * <p>Refusal: while the upstream refuses the reflector's LIST (401/403/404, {@link Reflector.Listener#onRefused})
+ * and no sync has succeeded since, {@link #state()} says {@code refused} and {@link #whenReady()} completes, so
+ * readers waiting for the cache re-plan and go upstream at once (the upstream's answer is exact); the reflector
+ * retries on its long refusal backoff, and a later sync clears it.
+ *
  * <p>Readiness: Pending until the first sync is in the cache, then Ready until closed. A relist (410)
  * keeps it Ready: the reflector's relist turns the difference into events and watchers survive, so
  * the cache stays a valid state at its RV (which never goes backwards) — consistent reads wait for the
@@ -71,6 +76,10 @@ public final class Cacher implements CacheReads, AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Freshness freshness;
   private final Observer observer;
+  /** Set by the reflector's thread on a refused sync, cleared by its next sync; read from any thread. */
+  private volatile boolean refused;
+  /** Completed at a refusal (readers waiting for readiness re-plan); replaced by the sync after it. */
+  private volatile CompletableFuture<Void> refusal = new CompletableFuture<>();
 
   private Cacher(Spec spec, ListerWatcher lw, UpstreamRevision upstream, InstantSource clock, DoubleSupplier random,
       Observer observer, String threadName) {
@@ -78,7 +87,21 @@ public final class Cacher implements CacheReads, AutoCloseable {
     this.observer = observer;
     this.cache = new WatchCache(clock);
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
-    this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, null, random, true, 0);
+    this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, new Reflector.Listener() {
+      @Override
+      public void onSynced(long resourceVersion) {
+        if (refused) {
+          refused = false;
+          refusal = new CompletableFuture<>();
+        }
+      }
+
+      @Override
+      public void onRefused(dev.breakwater.cache.reflector.UpstreamStatusException status) {
+        refused = true;
+        refusal.complete(null);
+      }
+    }, random, true, 0);
     this.freshness = new Freshness(cache, upstream, reflector::requestProgress, executor);
   }
 
@@ -141,10 +164,16 @@ public final class Cacher implements CacheReads, AutoCloseable {
   public CacheState state() {
     boolean ready = cache.ready().state() == Ready.State.READY;
     long rv = cache.resourceVersion();
+    boolean refusedNow = refused;
     return new CacheState() {
       @Override
       public boolean ready() {
         return ready;
+      }
+
+      @Override
+      public boolean refused() {
+        return refusedNow;
       }
 
       @Override
@@ -166,7 +195,7 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   @Override
   public CompletableFuture<?> whenReady() {
-    return cache.ready().whenReady();
+    return CompletableFuture.anyOf(cache.ready().whenReady(), refusal);
   }
 
   @Override

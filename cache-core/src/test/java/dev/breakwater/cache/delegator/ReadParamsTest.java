@@ -147,8 +147,39 @@ class ReadParamsTest {
     assertThat(got == null ? null : got.name()).isEqualTo(include);
   }
 
-  static {
-    // keeps the import honest: a Status the cases above compare by message
-    ApiStatus.badRequest("");
+  /** A cache whose upstream LIST is refused: every read goes upstream, even one the edge would reject. */
+  record Refused(boolean ready) implements CacheState {
+    @Override
+    public long resourceVersion() {
+      return 0;
+    }
+
+    @Override
+    public boolean hasSnapshotAtOrBelow(long rv) {
+      return false;
+    }
+
+    @Override
+    public ApiStatus unreadyStatus() {
+      return ReadRoutingTest.UNREADY;
+    }
+
+    @Override
+    public boolean refused() {
+      return true;
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRefusedCacheSendsEveryReadUpstreamAtOnce() {
+    for (Parsed<?> p : java.util.List.of(ReadParams.list("", "default", CM), ReadParams.list("limit=abc", "default", CM),
+        ReadParams.get("", "default", "a"), ReadParams.watch("watch=1", "default", CM, CLOCK, () -> 0.5))) {
+      assertThat(ReadRouting.<Object>admit(p, new Refused(false))).isInstanceOf(ReadPlan.Delegate.class);
+    }
+    // a cache that synced since is served as usual; a parse failure is the parse's
+    assertThat(ReadRouting.<Object>admit(ReadParams.list("", "default", CM), new Refused(true))).isNull();
+    assertThat(ReadRouting.<Object>admit(ReadParams.list("limit=abc", "default", CM), new Refused(true)))
+        .isEqualTo(new ReadPlan.Reject<>(ApiStatus.badRequest("strconv.ParseInt: parsing \"abc\": invalid syntax")));
+    assertThat(ReadRouting.<Object>admit(ReadParams.list("", "default", CM), ReadPlanTest.PENDING)).isNull();
   }
 }

@@ -2,6 +2,7 @@ package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.delegator.CacheState;
 import dev.breakwater.cache.delegator.GetQuery;
 import dev.breakwater.cache.delegator.GetRead;
 import dev.breakwater.cache.delegator.Parsed;
@@ -35,12 +36,14 @@ final class GetExchange extends ReadExchange<GetRead> {
 
   @Override
   ReadPlan<GetRead> start() {
-    return query.ok() ? plan(false) : query.failure();
+    return plan(false);
   }
 
   @Override
   ReadPlan<GetRead> plan(boolean waitedForReady) {
-    return ReadRouting.get(query.value(), cache.state(), cache.path(), waitedForReady);
+    CacheState state = cache.state();
+    ReadPlan<GetRead> admitted = ReadRouting.admit(query, state);
+    return admitted != null ? admitted : ReadRouting.get(query.value(), state, cache.path(), waitedForReady);
   }
 
   @Override
