@@ -234,6 +234,14 @@ public final class LocalCluster implements AutoCloseable {
     return apiServerPort;
   }
 
+  /**
+   * etcd's client URL (plain HTTP on loopback), e.g. for its gRPC gateway ({@code POST /v3/kv/compaction})
+   * in fault-injection tests.
+   */
+  public URI etcdClientUrl() {
+    return URI.create("http://127.0.0.1:" + etcdPort);
+  }
+
   public Path workDir() {
     return workDir;
   }

@@ -239,6 +239,18 @@ public final class Cacher implements CacheReads, AutoCloseable {
     return cache.eventsSince(resourceVersion);
   }
 
+  /**
+   * Drops the snapshots older than the upstream's compacted {@code revision} ({@link Compactor}), on
+   * the cacher's thread (the snapshotter's one writer). Safe from any thread.
+   */
+  public void compact(long revision) {
+    try {
+      executor.execute(() -> cache.compact(revision));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: nothing left to compact
+    }
+  }
+
   @Override
   public void close() {
     reflector.stop();
