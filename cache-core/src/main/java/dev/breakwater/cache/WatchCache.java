@@ -360,9 +360,14 @@ public final class WatchCache implements ReflectorStore {
         completeWaiters(published.resourceVersion());
     }
 
-    /** {@code Compact(rev)}: drops snapshots older than the upstream's compaction revision. */
+    /** {@code Compact(rev)}: drops snapshots older than the upstream's compaction revision. Safe from any thread. */
     public void compact(long compactedRevision) {
         snapshots.removeLess(compactedRevision);
+    }
+
+    /** The RV of the oldest snapshot held, or empty (the compactor's probe point). Safe from any thread. */
+    public Optional<Long> oldestSnapshot() {
+        return snapshots.oldestResourceVersion();
     }
 
     /** Stops the cache: readiness Stopped, every watcher's stream ended. */

@@ -40,7 +40,10 @@ public interface CacheReads {
   /** The apiserver's 404 for object {@code name} of this resource. */
   ApiStatus notFound(String name);
 
-  /** Completes when the cache is ready (never if it stops first; callers bound the wait). */
+  /**
+   * Completes when the cache is ready, or when the upstream refuses its sync ({@link CacheState#refused});
+   * never if it stops first; callers bound the wait and plan again.
+   */
   CompletableFuture<?> whenReady();
 
   /**

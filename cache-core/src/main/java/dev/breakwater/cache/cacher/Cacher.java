@@ -37,6 +37,11 @@ import java.util.function.DoubleSupplier;
  * {@link WatchCache}). {@link #close} stops the reflector, the cache (ending every watcher) and the
  * executor.
  *
+ * <p>Refusal: while the upstream refuses the reflector's LIST (401/403/404, {@link Reflector.Listener#onRefused})
+ * and no sync has succeeded since, {@link #state()} says {@code refused} and {@link #whenReady()} completes, so
+ * readers waiting for the cache re-plan and go upstream at once (the upstream's answer is exact); the reflector
+ * retries on its long refusal backoff, and a later sync clears it.
+ *
  * <p>Readiness: Pending until the first sync is in the cache, then Ready until closed. A relist (410)
  * keeps it Ready: the reflector's relist turns the difference into events and watchers survive, so
  * the cache stays a valid state at its RV (which never goes backwards) — consistent reads wait for the
@@ -74,6 +79,10 @@ public final class Cacher implements CacheReads, AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Freshness freshness;
   private final Observer observer;
+  /** Set by the reflector's thread on a refused sync, cleared by its next sync; read from any thread. */
+  private volatile boolean refused;
+  /** Completed at a refusal (readers waiting for readiness re-plan); replaced by the sync after it. */
+  private volatile CompletableFuture<Void> refusal = new CompletableFuture<>();
 
   private Cacher(Spec spec, ListerWatcher lw, UpstreamRevision upstream, InstantSource clock, DoubleSupplier random,
       Observer observer, String threadName) {
@@ -82,7 +91,38 @@ public final class Cacher implements CacheReads, AutoCloseable {
     this.cache = new WatchCache(clock);
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
     this.health = new UpstreamHealth(clock);
-    this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, health, random, true, 0);
+    UpstreamHealth h = this.health;
+    this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, new Reflector.Listener() {
+      @Override
+      public void onSynced(long resourceVersion) {
+        h.onSynced(resourceVersion);
+        if (refused) {
+          refused = false;
+          refusal = new CompletableFuture<>();
+        }
+      }
+
+      @Override
+      public void onRefused(dev.breakwater.cache.reflector.UpstreamStatusException status) {
+        refused = true;
+        refusal.complete(null);
+      }
+
+      @Override
+      public void onUpstreamFailure(String cause) {
+        h.onUpstreamFailure(cause);
+      }
+
+      @Override
+      public void onDelivering() {
+        h.onDelivering();
+      }
+
+      @Override
+      public void onRelist(long resourceVersion) {
+        h.onRelist(resourceVersion);
+      }
+    }, random, true, 0);
     this.freshness = new Freshness(cache, upstream, reflector::requestProgress, executor);
   }
 
@@ -150,10 +190,16 @@ public final class Cacher implements CacheReads, AutoCloseable {
   public CacheState state() {
     boolean ready = cache.ready().state() == Ready.State.READY;
     long rv = cache.resourceVersion();
+    boolean refusedNow = refused;
     return new CacheState() {
       @Override
       public boolean ready() {
         return ready;
+      }
+
+      @Override
+      public boolean refused() {
+        return refusedNow;
       }
 
       @Override
@@ -175,7 +221,7 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   @Override
   public CompletableFuture<?> whenReady() {
-    return cache.ready().whenReady();
+    return CompletableFuture.anyOf(cache.ready().whenReady(), refusal);
   }
 
   @Override
@@ -217,6 +263,18 @@ public final class Cacher implements CacheReads, AutoCloseable {
   @Override
   public Result<List<WatchEvent>> eventsSince(long resourceVersion) {
     return cache.eventsSince(resourceVersion);
+  }
+
+  /**
+   * Drops the snapshots older than the upstream's compacted {@code revision} ({@link Compactor}), on
+   * the cacher's thread (the snapshotter's one writer). Safe from any thread.
+   */
+  public void compact(long revision) {
+    try {
+      executor.execute(() -> cache.compact(revision));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: nothing left to compact
+    }
   }
 
   @Override

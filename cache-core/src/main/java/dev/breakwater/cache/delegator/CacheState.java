@@ -17,6 +17,15 @@ public interface CacheState {
   /** A point-in-time snapshot at or below {@code rv} is held (getLessOrEqual would answer). */
   boolean hasSnapshotAtOrBelow(long rv);
 
+  /**
+   * The upstream refused the cache's own LIST (401/403/404) and it has not synced since: the upstream
+   * answers readers (its 403 is theirs too when they read as Breakwater, and it authorizes before it
+   * parses a query).
+   */
+  default boolean refused() {
+    return false;
+  }
+
   /** The apiserver's answer for an unready cache ({@code 429 storage is (re)initializing}, Retry-After). */
   ApiStatus unreadyStatus();
 }

@@ -2,8 +2,8 @@ package dev.breakwater.cache.delegator;
 
 /**
  * The read-relevant parameters of one LIST request, as the edge parsed them from the query:
- * strings as sent ("" when absent), {@code limit} already parsed (≤ 0 = no limit; the edge
- * delegates unparsable limits, so the apiserver words the error), selector emptiness, and
+ * strings as sent ("" when absent), {@code limit} already parsed (≤ 0 = no limit; an
+ * unparsable one is {@link ReadParams}' 400), selector emptiness, and
  * whether {@code sendInitialEvents} was given at all.
  *
  * @param listKey the collection's storage key as the apiserver forms it, e.g.

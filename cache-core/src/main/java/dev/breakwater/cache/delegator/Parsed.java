@@ -22,6 +22,14 @@ public record Parsed<T>(T value, ApiStatus reject, String delegate) {
     return new Parsed<>(null, null, why);
   }
 
+  /** {@code other}'s failure, retyped. */
+  public static <T> Parsed<T> failed(Parsed<?> other) {
+    if (other.ok()) {
+      throw new IllegalStateException("parsed");
+    }
+    return new Parsed<>(null, other.reject(), other.delegate());
+  }
+
   public boolean ok() {
     return value != null;
   }

@@ -1,37 +1,139 @@
 package dev.breakwater.cache.delegator;
 
 import dev.breakwater.cache.WatchCache;
-import dev.breakwater.cache.request.RequestInfo;
+import dev.breakwater.cache.golang.GoStrconv;
+import dev.breakwater.cache.request.GoQuery;
 import dev.breakwater.cache.selector.FieldSelector;
 import dev.breakwater.cache.selector.LabelSelector;
 import dev.breakwater.cache.selector.SelectionPredicate;
+import dev.breakwater.cache.status.ApiStatus;
+import dev.breakwater.cache.status.FieldError;
 import dev.breakwater.cache.status.Result;
 import dev.breakwater.cache.store.OrderedStore;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
 
 /**
- * Parses a read's query string as the apiserver does before routing — {@code limit}, selectors
- * (label, then field, then the field labels' conversion), namespace pinning by field selector,
- * {@code sendInitialEvents}, {@code timeoutSeconds} and its random default — into the
- * {@link ListQuery}, {@link GetQuery} or {@link WatchQuery} that {@link ReadRouting} plans.
+ * Parses a read's query string as the apiserver does before routing, into the {@link ListQuery},
+ * {@link GetQuery} or {@link WatchQuery} that {@link ReadRouting} plans. The apiserver's steps, in
+ * its order (k8s.io/apiserver@v0.36.3 endpoints/filters/request_deadline.go, handlers/get.go
+ * {@code listOpts}/{@code GetResource}; apimachinery meta/v1 {@code Convert_url_Values_To_v1_ListOptions},
+ * internalversion conversion, defaults and validation):
+ * <ol>
+ *   <li>the query as Go's {@code url.ParseQuery} reads it ({@link GoQuery}: the first value of each
+ *       parameter; pairs with {@code ;} or a bad escape dropped);
+ *   <li>LIST and GET only (not long-running): {@code timeout} ({@code time.ParseDuration}) — its
+ *       400 comes before authentication, so an invalid one goes upstream; a valid one under
+ *       {@link #SHORT_TIMEOUT_NANOS} too (the apiserver could time out while a cache read would wait);
+ *   <li>ListOptions conversion: {@code timeoutSeconds} then {@code limit} ({@code strconv.ParseInt}:
+ *       400 {@code strconv.ParseInt: parsing "abc": invalid syntax} / {@code value out of range});
+ *       the bools {@code watch}, {@code allowWatchBookmarks}, {@code sendInitialEvents} (false only for
+ *       {@code 0} and any case of {@code false}; "", "yes", "abc" are true; never an error); then the
+ *       label and field selectors (400 with the parser's text);
+ *   <li>WATCH: the WatchList defaults and {@code validateWatchOptions} (422 Invalid ListOptions); LIST:
+ *       {@code ValidateListOptions} is {@link ReadRouting#listDecision}'s;
+ *   <li>field label conversion (unknown labels: 400 worded per kind and CRD → upstream);
+ *   <li>GET: {@code export} other than false → 400 {@code the export parameter, deprecated since
+ *       v1.14, is no longer supported}; GetOptions has only {@code resourceVersion}.
+ * </ol>
+ * Then upstream, never guessed: a parameter the cache reads whose value is not UTF-8 (the apiserver
+ * quotes its bytes), a non-empty {@code shardSelector} (ignored with the gate off, applied with it on:
+ * only the upstream knows), {@code sendInitialEvents=false}, a watch's {@code timeoutSeconds} that makes
+ * a negative Go duration ({@code context deadline exceeded}), RVs that are not uint64s (400 on LIST,
+ * 500 on GET and WATCH, worded by the apiserver).
  *
- * <p>Bad input never throws: it becomes {@link Parsed#rejected} with the apiserver's Status where
- * the cache words it exactly (selector syntax: 400), else {@link Parsed#delegated} so the
- * apiserver answers (strconv texts, unknown field labels, whose wording differs by kind and CRD,
- * and the watch options' 422s).
- *
- * <p>Pure but for the injected clock and randomness (a watch's deadline); safe from any thread.
+ * <p>Bad input never throws: it becomes {@link Parsed#rejected} with the apiserver's Status or
+ * {@link Parsed#delegated}. Pure but for the injected clock and randomness (a watch's deadline); safe
+ * from any thread.
  */
 public final class ReadParams {
+
+  /** A {@code timeout} (Go duration) at or above which a read is served from the cache: longer than a freshness wait. */
+  public static final long SHORT_TIMEOUT_NANOS = 4_000_000_000L;
+
+  /** Parameters whose value the cache interprets: a non-UTF-8 value among them sends the read upstream. */
+  private static final Set<String> READ_PARAMS = Set.of("labelSelector", "fieldSelector", "watch", "allowWatchBookmarks",
+      "resourceVersion", "resourceVersionMatch", "timeoutSeconds", "limit", "continue", "sendInitialEvents", "shardSelector",
+      "timeout", "export", "pretty", "includeObject", "-");
 
   private ReadParams() {}
 
   /** A query parameter's first value, "" when absent. */
   static String param(String query, String name) {
-    String v = RequestInfo.firstParam(query, name);
-    return v == null ? "" : v;
+    return GoQuery.parse(query).firstOrEmpty(name);
+  }
+
+  /** ListOptions as decoded and converted ({@code DecodeParameters}), before defaults and validation. */
+  record ListOptions(Long timeoutSeconds, long limit, LabelSelector label, FieldSelector field) {}
+
+  /**
+   * Steps 1–3 for LIST and WATCH; {@code longRunning}: a watch ({@code timeout} is not read).
+   * {@code Parsed.ok} carries the options.
+   */
+  static Parsed<ListOptions> decode(GoQuery q, boolean longRunning) {
+    for (String p : READ_PARAMS) {
+      if (q.invalidUtf8(p)) {
+        return Parsed.delegated(p + " is not UTF-8: the apiserver quotes its bytes");
+      }
+    }
+    if (!longRunning) {
+      String why = requestDeadline(q);
+      if (why != null) {
+        return Parsed.delegated(why);
+      }
+    }
+    Long timeoutSeconds = null;
+    if (q.has("timeoutSeconds")) {
+      GoStrconv.Parsed t = GoStrconv.parseInt(q.first("timeoutSeconds"));
+      if (!t.ok()) {
+        return Parsed.rejected(ApiStatus.badRequest(t.error()));
+      }
+      timeoutSeconds = t.value();
+    }
+    long limit = 0;
+    if (q.has("limit")) {
+      GoStrconv.Parsed l = GoStrconv.parseInt(q.first("limit"));
+      if (!l.ok()) {
+        return Parsed.rejected(ApiStatus.badRequest(l.error()));
+      }
+      limit = l.value();
+    }
+    Result<LabelSelector> label = LabelSelector.parse(q.firstOrEmpty("labelSelector"));
+    if (!label.isOk()) {
+      return Parsed.rejected(label.error());
+    }
+    Result<FieldSelector> field = FieldSelector.parse(q.firstOrEmpty("fieldSelector"));
+    if (!field.isOk()) {
+      return Parsed.rejected(field.error());
+    }
+    if (!q.firstOrEmpty("shardSelector").isEmpty()) {
+      return Parsed.delegated("shardSelector: applied or ignored by the upstream's ShardedListAndWatch gate");
+    }
+    return Parsed.ok(new ListOptions(timeoutSeconds, limit, label.value(), field.value()));
+  }
+
+  /**
+   * {@code WithRequestDeadline}'s {@code timeout}: null when the cache may serve, else why not (an
+   * invalid duration — the apiserver's 400 precedes authentication — or one shorter than a wait the
+   * cache could make).
+   */
+  static String requestDeadline(GoQuery q) {
+    String t = q.firstOrEmpty("timeout");
+    if (t.isEmpty()) {
+      return null;
+    }
+    GoStrconv.Parsed d = GoStrconv.parseDuration(t);
+    if (!d.ok()) {
+      return "invalid timeout: the apiserver's 400 comes before authentication";
+    }
+    if (d.value() > 0 && d.value() < SHORT_TIMEOUT_NANOS) {
+      return "timeout shorter than a cache wait: the apiserver's deadline decides";
+    }
+    return null;
   }
 
   /**
@@ -43,94 +145,136 @@ public final class ReadParams {
    * apiserver's page-1-only narrowing, SEMANTICS.md "Quirk").
    */
   public static Parsed<ListQuery> list(String query, String namespace, ResourceScope scope) {
-    long limit = 0;
-    String limitParam = param(query, "limit");
-    if (!limitParam.isEmpty()) {
-      try {
-        limit = Long.parseLong(limitParam);
-      } catch (NumberFormatException e) {
-        return Parsed.delegated("limit is not an int64: the apiserver words strconv errors");
-      }
+    GoQuery q = GoQuery.parse(query);
+    Parsed<ListOptions> decoded = decode(q, false);
+    if (!decoded.ok()) {
+      return Parsed.failed(decoded);
     }
-    Result<LabelSelector> label = LabelSelector.parse(param(query, "labelSelector"));
-    if (!label.isOk()) {
-      return Parsed.rejected(label.error());
-    }
-    Result<FieldSelector> field = FieldSelector.parse(param(query, "fieldSelector"));
-    if (!field.isOk()) {
-      return Parsed.rejected(field.error());
-    }
-    Result<FieldSelector> converted = field.value().transform(scope.fieldLabels());
+    ListOptions o = decoded.value();
+    Result<FieldSelector> converted = o.field().transform(scope.fieldLabels());
     if (!converted.isOk()) {
       return Parsed.delegated("unknown field label: texts differ by kind and CRD, upstream words them");
     }
-    SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), scope.fieldLabels(), scope.extractor());
-    String cont = param(query, "continue");
+    SelectionPredicate predicate = SelectionPredicate.of(o.label(), converted.value(), scope.fieldLabels(), scope.extractor());
+    String cont = q.firstOrEmpty("continue");
     String runIn = namespace;
     if (runIn.isEmpty() && scope.namespaced() && cont.isEmpty()) {
       runIn = converted.value().requiresExactMatch("metadata.namespace").filter(ReadParams::validNamespace).orElse("");
     }
-    ListParams p = new ListParams(scope.listKey(namespace), param(query, "resourceVersion"), param(query, "resourceVersionMatch"),
-        cont, limit, label.value().isEmpty(), converted.value().isEmpty(), RequestInfo.firstParam(query, "sendInitialEvents") != null);
+    ListParams p = new ListParams(scope.listKey(namespace), q.firstOrEmpty("resourceVersion"), q.firstOrEmpty("resourceVersionMatch"),
+        cont, o.limit(), o.label().isEmpty(), converted.value().isEmpty(), q.has("sendInitialEvents"));
     return Parsed.ok(new ListQuery(p, predicate, scope, runIn));
   }
 
-  /** A GET of {@code name} in {@code namespace} ("" for cluster-scoped objects). Never fails. */
-  public static GetQuery get(String query, String namespace, String name) {
+  /**
+   * A GET of {@code name} in {@code namespace} ("" for cluster-scoped objects): the request
+   * deadline, then {@code export} (400 unless false), then GetOptions ({@code resourceVersion}).
+   */
+  public static Parsed<GetQuery> get(String query, String namespace, String name) {
+    GoQuery q = GoQuery.parse(query);
+    if (q.invalidUtf8("timeout") || q.invalidUtf8("export") || q.invalidUtf8("resourceVersion")) {
+      return Parsed.delegated("a parameter is not UTF-8: the apiserver quotes its bytes");
+    }
+    String why = requestDeadline(q);
+    if (why != null) {
+      return Parsed.delegated(why);
+    }
+    if (q.has("export") && GoStrconv.queryBool(q.first("export"))) {
+      return Parsed.rejected(ApiStatus.badRequest("the export parameter, deprecated since v1.14, is no longer supported"));
+    }
     String key = namespace.isEmpty() ? name : namespace + "/" + name;
-    return new GetQuery(key, name, param(query, "resourceVersion"));
+    return Parsed.ok(new GetQuery(key, name, q.firstOrEmpty("resourceVersion")));
   }
 
   /**
-   * A WATCH of {@code scope} in {@code namespace}. {@code timeoutSeconds} unset or 0 is the
-   * apiserver's 1800 s × [1, 2) ({@code random} gives the [0, 1) draw); the deadline is
-   * {@code clock}'s now plus the timeout.
+   * A WATCH of {@code scope} in {@code namespace}. The deadline is Go's: {@code timeoutSeconds} ×
+   * 1 s as an int64 of nanoseconds (wrapping as Go's multiplication does); 0 or unset is the
+   * apiserver's 1800 s × [1, 2) ({@code random} gives the [0, 1) draw); a negative one goes upstream
+   * (an ERROR {@code context deadline exceeded}). The deadline is {@code clock}'s now plus it.
    *
-   * <p>Delegated (the apiserver answers): {@code sendInitialEvents} that is not a Go bool or comes
-   * without {@code resourceVersionMatch=NotOlderThan}, {@code resourceVersionMatch} without it (422s),
-   * {@code sendInitialEvents=false}, an RV or {@code timeoutSeconds} that is not a uint64 (or a
-   * timeout ≤ 0), and any selector the cache cannot evaluate.
+   * <p>Rejected here, as the apiserver words them: the decoding 400s and {@code validateWatchOptions}'
+   * 422s. Delegated: {@code sendInitialEvents=false}, an RV that is not a uint64, a negative deadline,
+   * and any selector the cache cannot evaluate.
    */
   public static Parsed<WatchQuery> watch(String query, String namespace, ResourceScope scope, InstantSource clock,
       DoubleSupplier random) {
-    String rv = param(query, "resourceVersion");
-    String rvm = param(query, "resourceVersionMatch");
-    String sieParam = RequestInfo.firstParam(query, "sendInitialEvents");
-    Boolean sie = sieParam == null ? null : switch (sieParam) {
-      case "true", "1", "t", "T", "TRUE", "True" -> Boolean.TRUE;
-      case "false", "0", "f", "F", "FALSE", "False" -> Boolean.FALSE;
-      default -> null;
-    };
-    if ((sieParam != null && (sie == null || !rvm.equals("NotOlderThan"))) || (sieParam == null && !rvm.isEmpty())) {
-      return Parsed.delegated("invalid watch options: the apiserver's 422");
+    GoQuery q = GoQuery.parse(query);
+    Parsed<ListOptions> decoded = decode(q, true);
+    if (!decoded.ok()) {
+      return Parsed.failed(decoded);
+    }
+    ListOptions o = decoded.value();
+    String rv = q.firstOrEmpty("resourceVersion");
+    String rvm = q.firstOrEmpty("resourceVersionMatch");
+    Boolean sie = q.has("sendInitialEvents") ? GoStrconv.queryBool(q.first("sendInitialEvents")) : null;
+    // SetListOptionsDefaults (WatchList on): RV unset or "0", neither sendInitialEvents nor RVM given.
+    if (sie == null && rvm.isEmpty() && (rv.isEmpty() || rv.equals("0"))) {
+      sie = Boolean.TRUE;
+      rvm = "NotOlderThan";
+    }
+    List<FieldError> invalid = validateWatchOptions(sie, rvm, q.firstOrEmpty("continue"));
+    if (!invalid.isEmpty()) {
+      return Parsed.rejected(ApiStatus.invalidListOptions(invalid));
     }
     if (Boolean.FALSE.equals(sie)) {
       return Parsed.delegated("sendInitialEvents=false");
     }
-    boolean watchList = Boolean.TRUE.equals(sie) || rv.isEmpty() || rv.equals("0");
+    boolean watchList = Boolean.TRUE.equals(sie);
     long since = rv.isEmpty() ? 0 : ReadRouting.parseResourceVersion(rv);
-    long timeout;
-    String timeoutParam = param(query, "timeoutSeconds");
-    if (timeoutParam.isEmpty() || timeoutParam.equals("0")) {
-      timeout = (long) (1800 * (1 + random.getAsDouble()));
-    } else {
-      timeout = ReadRouting.parseResourceVersion(timeoutParam);
+    if (since < 0) {
+      return Parsed.delegated("resourceVersion is not a uint64: the apiserver's 500");
     }
-    if (since < 0 || timeout <= 0) {
-      return Parsed.delegated("resourceVersion or timeoutSeconds is not a positive uint64: the apiserver words it");
+    // time.Duration(*TimeoutSeconds) * time.Second: int64 nanoseconds, wrapping.
+    long timeoutNanos = o.timeoutSeconds() == null ? 0 : o.timeoutSeconds() * 1_000_000_000L;
+    if (timeoutNanos == 0) {
+      timeoutNanos = (long) (1800e9 * (1 + random.getAsDouble()));
     }
-    Result<LabelSelector> label = LabelSelector.parse(param(query, "labelSelector"));
-    Result<FieldSelector> field = FieldSelector.parse(param(query, "fieldSelector"));
-    Result<FieldSelector> converted = field.isOk() ? field.value().transform(scope.fieldLabels()) : field;
-    if (!label.isOk() || !converted.isOk()) {
-      return Parsed.delegated("selector the cache does not evaluate: the apiserver words it");
+    if (timeoutNanos < 0) {
+      return Parsed.delegated("timeoutSeconds makes a negative deadline: the apiserver's context deadline exceeded");
     }
-    SelectionPredicate predicate = SelectionPredicate.of(label.value(), converted.value(), scope.fieldLabels(), scope.extractor());
-    String bookmarks = param(query, "allowWatchBookmarks");
-    Instant deadline = clock.instant().plusSeconds(timeout);
+    Result<FieldSelector> converted = o.field().transform(scope.fieldLabels());
+    if (!converted.isOk()) {
+      return Parsed.delegated("unknown field label: the apiserver words it");
+    }
+    SelectionPredicate predicate = SelectionPredicate.of(o.label(), converted.value(), scope.fieldLabels(), scope.extractor());
+    boolean bookmarks = q.has("allowWatchBookmarks") && GoStrconv.queryBool(q.first("allowWatchBookmarks"));
+    Instant deadline = clock.instant().plusNanos(timeoutNanos);
     WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(namespace), since,
-        watchList ? Boolean.TRUE : null, bookmarks.equals("true") || bookmarks.equals("1"), predicate, deadline);
-    return Parsed.ok(new WatchQuery(wr, !param(query, "continue").isEmpty(), watchList, watchList && rv.isEmpty()));
+        watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);
+    return Parsed.ok(new WatchQuery(wr, q.has("continue") && !q.first("continue").isEmpty(), watchList, watchList && rv.isEmpty()));
+  }
+
+  /** apimachinery's {@code validateWatchOptions} (WatchList on), after the defaults, in its order. */
+  static List<FieldError> validateWatchOptions(Boolean sendInitialEvents, String match, String cont) {
+    List<FieldError> errs = new ArrayList<>();
+    if (sendInitialEvents != null && !match.equals("NotOlderThan")) {
+      errs.add(FieldError.forbidden("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+    }
+    if (!match.isEmpty()) {
+      if (sendInitialEvents == null) {
+        errs.add(FieldError.forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+      }
+      if (!match.equals("NotOlderThan")) {
+        errs.add(FieldError.notSupported("resourceVersionMatch", match, List.of("NotOlderThan")));
+      }
+      if (!cont.isEmpty()) {
+        errs.add(FieldError.forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+      }
+    }
+    return errs;
+  }
+
+  /**
+   * A Table's options ({@code TableOptions}: {@code includeObject}, and {@code -}, which is
+   * {@code noHeaders}): the include policy when the cache can write the Table, else null (an
+   * unknown {@code includeObject} — the apiserver's 400 comes after its read — or headers turned off).
+   */
+  public static dev.breakwater.cache.table.TableEncoder.IncludeObject tableOptions(String query) {
+    GoQuery q = GoQuery.parse(query);
+    if (q.invalidUtf8("includeObject") || (q.has("-") && GoStrconv.queryBool(q.first("-")))) {
+      return null;
+    }
+    return dev.breakwater.cache.table.TableEncoder.IncludeObject.parse(q.first("includeObject"));
   }
 
   /** A DNS-1123 label, as ValidateNamespaceName requires. */

@@ -54,6 +54,19 @@ public final class ReadRouting {
 
   private ReadRouting() {}
 
+  /**
+   * What comes before a verb's plan: a cache whose upstream LIST is refused (401/403/404) and that has
+   * not synced since sends every read upstream at once — the upstream's answer is the exact one, and it
+   * authorizes before it parses, so even a query the edge would reject goes there; then a failed parse's
+   * Reject or Delegate. Null: make the verb's plan ({@link #list}, {@link #get}, {@link #watch}).
+   */
+  public static <R> ReadPlan<R> admit(Parsed<?> parsed, CacheState cache) {
+    if (!cache.ready() && cache.refused()) {
+      return new ReadPlan.Delegate<>("the upstream refuses this cache's LIST: it answers the reader");
+    }
+    return parsed.ok() ? null : parsed.failure();
+  }
+
   /** The LIST routing table above: the apiserver's delegation decision, before readiness and the serving path's rules. */
   public static ListDecision listDecision(ListParams p, CacheState cache, ServingPath path) {
     List<FieldError> invalid = validateListOptions(p);

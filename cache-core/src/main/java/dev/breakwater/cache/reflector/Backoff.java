@@ -14,21 +14,34 @@ final class Backoff {
   static final Duration INITIAL = Duration.ofMillis(800);
   static final Duration MAX = Duration.ofSeconds(30);
 
+  /** The schedule after the upstream refused the sync (401/403/404): 10 s doubling to 5 min. */
+  static final Duration REFUSED_INITIAL = Duration.ofSeconds(10);
+  static final Duration REFUSED_MAX = Duration.ofMinutes(5);
+
   private final DoubleSupplier random;
-  private Duration next = INITIAL;
+  private final Duration initial;
+  private final Duration max;
+  private Duration next;
 
   Backoff(DoubleSupplier random) {
+    this(random, INITIAL, MAX);
+  }
+
+  Backoff(DoubleSupplier random, Duration initial, Duration max) {
     this.random = random;
+    this.initial = initial;
+    this.max = max;
+    this.next = initial;
   }
 
   /** The next delay to wait, jittered; grows the base for the time after. */
   Duration nextDelay() {
     Duration base = next;
-    next = base.multipliedBy(2).compareTo(MAX) > 0 ? MAX : base.multipliedBy(2);
+    next = base.multipliedBy(2).compareTo(max) > 0 ? max : base.multipliedBy(2);
     return base.plusMillis((long) (base.toMillis() * random.getAsDouble()));
   }
 
   void reset() {
-    next = INITIAL;
+    next = initial;
   }
 }

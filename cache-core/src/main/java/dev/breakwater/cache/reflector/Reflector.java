@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  *   watch ends cleanly (timeout) ───────────────► WATCH again from the last RV, at once
  *   watch fails (connection, 5xx, 429) ─────────► WATCH again from the last RV after a jittered backoff
  *   410 Gone (watch ERROR or expired continue) ─► relist: the store turns the difference into events
+ *   sync LIST refused (401, 403, 404) ──────────► Listener.onRefused, then sync again after a long
+ *                                                  backoff (10 s doubling to 5 min): the upstream will
+ *                                                  not give this identity the resource; readers go upstream
  * </pre>
  *
  * <p>Resource versions only move forward: events and bookmarks older than the last one seen
@@ -58,6 +61,12 @@ public final class Reflector {
 
     /** The upstream delivered an event or a bookmark on the reflector's watch (called for each). */
     default void onDelivering() {}
+
+    /**
+     * The upstream refused the sync's LIST with {@code status} (401 Unauthorized, 403 Forbidden, 404:
+     * a resource that vanished): it will answer readers itself. The reflector tries again later.
+     */
+    default void onRefused(UpstreamStatusException status) {}
   }
 
   private final String name;
@@ -67,6 +76,8 @@ public final class Reflector {
   private final Listener listener;
   private final DoubleSupplier random;
   private final Backoff backoff;
+  /** Backoff after refusals; reset by a successful sync. */
+  private final Backoff refusedBackoff;
   private final boolean useWatchList;
 
   // Owned by the executor thread.
@@ -103,6 +114,7 @@ public final class Reflector {
     this.listener = listener == null ? new Listener() {} : listener;
     this.random = random;
     this.backoff = new Backoff(random);
+    this.refusedBackoff = new Backoff(random, Backoff.REFUSED_INITIAL, Backoff.REFUSED_MAX);
     this.useWatchList = useWatchList;
     this.lastResourceVersion = resumeFrom;
   }
@@ -231,6 +243,12 @@ public final class Reflector {
       }
       if (err != null) {
         Throwable cause = unwrap(err);
+        if (cause instanceof UpstreamStatusException status && refusal(status.code())) {
+          LOG.warn("{}: LIST refused ({}); readers go upstream, retrying later", name, status.toString());
+          listener.onRefused(status);
+          retryLater(this::sync, refusedBackoff, status.toString());
+          return;
+        }
         LOG.info("{}: LIST failed ({}); retrying", name, cause.toString());
         retryLater(this::sync, cause.toString());
         return;
@@ -250,6 +268,7 @@ public final class Reflector {
     lastResourceVersion = Math.max(lastResourceVersion, resourceVersion);
     lastSyncResourceVersion = lastResourceVersion;
     backoff.reset();
+    refusedBackoff.reset();
     listener.onSynced(lastResourceVersion);
   }
 
@@ -387,11 +406,20 @@ public final class Reflector {
     }
   }
 
+  /** 401, 403, 404: the upstream will not list this resource for this identity (until RBAC or the API changes). */
+  static boolean refusal(int code) {
+    return code == 401 || code == 403 || code == 404;
+  }
+
   private void retryLater(Runnable action, String cause) {
+    retryLater(action, backoff, cause);
+  }
+
+  private void retryLater(Runnable action, Backoff schedule, String cause) {
     listener.onUpstreamFailure(cause);
     phase = Phase.BACKOFF;
     generation++;
-    Duration delay = backoff.nextDelay();
+    Duration delay = schedule.nextDelay();
     lastBackoff = delay;
     executor.schedule(() -> {
       if (phase == Phase.BACKOFF) {

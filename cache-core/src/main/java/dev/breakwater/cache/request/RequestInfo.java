@@ -1,7 +1,5 @@
 package dev.breakwater.cache.request;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -122,39 +120,18 @@ public record RequestInfo(
     return own ? new RequestInfo(true, verb, apiPrefix, group, version, "", resource, name, subresource, verbViaPath) : this;
   }
 
-  /** {@code watch} as ListOptions decodes it: any first value but false/0 (a bool parse). */
+  /**
+   * {@code watch} as ListOptions decodes it ({@code runtime.Convert_Slice_string_To_bool}): present
+   * with any first value but {@code 0} or a case of {@code false} — "", "yes", "True" included.
+   */
   static boolean watchParam(String query) {
     String v = firstParam(query, "watch");
-    if (v == null) {
-      return false;
-    }
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "1", "t", "true" -> true;
-      default -> false;
-    };
+    return v != null && dev.breakwater.cache.golang.GoStrconv.queryBool(v);
   }
 
-  /** The first value of {@code name} in a raw query string, decoded; null when absent. */
+  /** The first value of {@code name} in a raw query string, decoded as Go's url.ParseQuery does ({@link GoQuery}); null when absent. */
   public static String firstParam(String query, String name) {
-    if (query == null || query.isEmpty()) {
-      return null;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-      if (k.equals(name)) {
-        return eq < 0 ? "" : decode(pair.substring(eq + 1));
-      }
-    }
-    return null;
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s;
-    }
+    return GoQuery.parse(query).first(name);
   }
 
   /** Go's splitPath: trim slashes, split on "/", an empty path is no parts. */

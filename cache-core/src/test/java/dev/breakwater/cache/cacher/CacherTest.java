@@ -139,4 +139,33 @@ class CacherTest {
       executor.shutdownNow();
     }
   }
+
+  /** Refuses every WatchList and LIST with 403, as the apiserver answers an identity without list rights. */
+  static final class ForbiddenUpstream implements ListerWatcher {
+    final java.util.concurrent.atomic.AtomicInteger lists = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public CompletableFuture<UpstreamListPage> list(UpstreamListOptions request) {
+      lists.incrementAndGet();
+      return CompletableFuture.failedFuture(new dev.breakwater.cache.reflector.UpstreamStatusException(403, "Forbidden",
+          "configmaps is forbidden: User \"bw\" cannot list resource \"configmaps\" in API group \"\" at the cluster scope"));
+    }
+
+    @Override
+    public WatchStream watch(UpstreamWatchOptions request, WatchHandler handler) {
+      handler.onError(new dev.breakwater.cache.reflector.UpstreamStatusException(403, "Forbidden", "forbidden"));
+      return () -> { };
+    }
+  }
+
+  @Test
+  void aRefusedSyncWakesReadersWaitingForReadinessAndSaysRefused() throws Exception {
+    ForbiddenUpstream up = new ForbiddenUpstream();
+    cacher = Cacher.start(spec(), up, arrival -> new CompletableFuture<>(), Clock.systemUTC(), () -> 0.5, null, "cache-test");
+    // completes (not ready: refused), so a reader's AwaitReady re-plans at once instead of timing out
+    cacher.whenReady().get(10, TimeUnit.SECONDS);
+    assertThat(cacher.state().ready()).isFalse();
+    assertThat(cacher.state().refused()).isTrue();
+    assertThat(up.lists.get()).isEqualTo(1); // WatchList refused → one LIST, refused → long backoff, no hot retry
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.cache.TestObjects;
 import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.WatchCache.ListRequest;
 import dev.breakwater.cache.continuation.ContinueToken;
 import dev.breakwater.cache.delegator.ReadPlan.AwaitFresh;
@@ -127,7 +128,8 @@ class ReadPlanTest {
 
   @Test
   void listParsingRejectsAndDelegatesAsTheApiserverWords() {
-    assertThat(ReadParams.list("limit=abc", "default", CM).failure()).isInstanceOf(Delegate.class);
+    assertThat(ReadParams.list("limit=abc", "default", CM).<ListRead>failure())
+        .isEqualTo(new Reject<>(ApiStatus.badRequest("strconv.ParseInt: parsing \"abc\": invalid syntax")));
     assertThat(ReadParams.list("limit=-1", "default", CM).ok()).isTrue(); // -1 = no limit
     Parsed<ListQuery> badLabel = ReadParams.list("labelSelector=a%20in", "default", CM);
     assertThat(badLabel.reject().code()).isEqualTo(400);
@@ -191,13 +193,13 @@ class ReadPlanTest {
   @ParameterizedTest(name = "[{index}] GET ?{0} ready={1} on {2} waited={3}")
   @MethodSource("gets")
   void getPlans(String query, ReadRoutingTest.Cache cache, ServingPath path, boolean waited, ReadPlan<GetRead> expected) {
-    assertThat(ReadRouting.get(ReadParams.get(query, "default", "a"), cache, path, waited)).isEqualTo(expected);
+    assertThat(ReadRouting.get(ReadParams.get(query, "default", "a").value(), cache, path, waited)).isEqualTo(expected);
   }
 
   @Test
   void getKeys() {
-    assertThat(ReadParams.get("", "default", "a").key()).isEqualTo("default/a");
-    assertThat(ReadParams.get("", "", "node-1").key()).isEqualTo("node-1");
+    assertThat(ReadParams.get("", "default", "a").value().key()).isEqualTo("default/a");
+    assertThat(ReadParams.get("", "", "node-1").value().key()).isEqualTo("node-1");
   }
 
   // ---- WATCH ----
@@ -229,7 +231,8 @@ class ReadPlanTest {
     assertThat(ReadRouting.watch(listAt, READY, WC, false)).isEqualTo(new Serve<>(listAt.request()));
     // the etcd path, continue, readiness
     assertThat(ReadRouting.watch(zero, READY, ETCD, false)).isInstanceOf(Delegate.class);
-    assertThat(ReadRouting.watch(wq("watch=1&continue=x", 0.5), READY, WC, false)).isInstanceOf(Delegate.class);
+    assertThat(ReadRouting.watch(wq("watch=1&resourceVersion=5&continue=x", 0.5), READY, WC, false)).isInstanceOf(Delegate.class);
+    assertThat(ReadParams.watch("watch=1&continue=x", "default", CM, CLOCK, () -> 0.5).reject().code()).isEqualTo(422);
     assertThat(ReadRouting.watch(zero, PENDING, WC, false)).isEqualTo(new AwaitReady<>());
     assertThat(ReadRouting.watch(zero, PENDING, WC, true)).isEqualTo(new Reject<>(ReadRoutingTest.UNREADY));
   }
@@ -248,7 +251,12 @@ class ReadPlanTest {
     assertThat(from.resourceVersion()).isEqualTo(50);
     assertThat(from.allowBookmarks()).isTrue();
     assertThat(wq("watch=1&allowWatchBookmarks=1", 0).request().allowBookmarks()).isTrue();
-    assertThat(wq("watch=1&allowWatchBookmarks=True", 0).request().allowBookmarks()).isFalse();
+    // Convert_Slice_string_To_bool: only 0 and any case of false are false
+    assertThat(wq("watch=1&allowWatchBookmarks=True", 0).request().allowBookmarks()).isTrue();
+    assertThat(wq("watch=1&allowWatchBookmarks=yes", 0).request().allowBookmarks()).isTrue();
+    assertThat(wq("watch=1&allowWatchBookmarks=", 0).request().allowBookmarks()).isTrue();
+    assertThat(wq("watch=1&allowWatchBookmarks=FALSE", 0).request().allowBookmarks()).isFalse();
+    assertThat(wq("watch=1&allowWatchBookmarks=0", 0).request().allowBookmarks()).isFalse();
     // timeoutSeconds: unset or 0 → 1800 s × [1, 2) from the injected draw; else as given
     assertThat(wq("watch=1", 0.5).request().deadline()).isEqualTo(NOW.plusSeconds(2700));
     assertThat(wq("watch=1&timeoutSeconds=0", 0).request().deadline()).isEqualTo(NOW.plusSeconds(1800));
@@ -256,11 +264,22 @@ class ReadPlanTest {
   }
 
   @Test
-  void invalidWatchOptionsGoUpstreamWhoseAnswerIsExact() {
-    for (String q : List.of("watch=1&sendInitialEvents=true", "watch=1&sendInitialEvents=yes&resourceVersionMatch=NotOlderThan",
-        "watch=1&resourceVersionMatch=NotOlderThan", "watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan",
-        "watch=1&resourceVersion=abc", "watch=1&timeoutSeconds=-1", "watch=1&timeoutSeconds=abc", "watch=1&labelSelector=a%20in",
-        "watch=1&fieldSelector=spec.foo%3Dx")) {
+  void invalidWatchOptionsAreRejectedAsTheApiserverWordsThemOrGoUpstream() {
+    for (String q : List.of("watch=1&sendInitialEvents=true", "watch=1&resourceVersionMatch=NotOlderThan",
+        "watch=1&resourceVersion=5&sendInitialEvents=true&resourceVersionMatch=Exact")) {
+      Parsed<WatchQuery> p = ReadParams.watch(q, "default", CM, CLOCK, () -> 0.5);
+      assertThat(p.reject()).as(q).isNotNull();
+      assertThat(p.reject().code()).as(q).isEqualTo(422);
+    }
+    for (String q : List.of("watch=1&timeoutSeconds=abc", "watch=1&labelSelector=a%20in", "watch=1&limit=")) {
+      Parsed<WatchQuery> p = ReadParams.watch(q, "default", CM, CLOCK, () -> 0.5);
+      assertThat(p.reject()).as(q).isNotNull();
+      assertThat(p.reject().code()).as(q).isEqualTo(400);
+    }
+    assertThat(ReadParams.watch("watch=1&sendInitialEvents=yes&resourceVersionMatch=NotOlderThan", "default", CM, CLOCK, () -> 0.5)
+        .value().watchList()).isTrue();
+    for (String q : List.of("watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan",
+        "watch=1&resourceVersion=abc", "watch=1&timeoutSeconds=-1", "watch=1&fieldSelector=spec.foo%3Dx")) {
       Parsed<WatchQuery> p = ReadParams.watch(q, "default", CM, CLOCK, () -> 0.5);
       assertThat(p.ok()).as(q).isFalse();
       assertThat(p.<WatchCache.WatchRequest>failure()).as(q).isInstanceOf(Delegate.class);

@@ -273,4 +273,65 @@ class ReflectorTest {
     assertThat(up.watchRequests.get(2).resourceVersion()).isEqualTo(20);
     assertThat(r.progressWatches()).isEqualTo(2);
   }
+
+  /** Runs scheduled tasks at once, recording the delay each asked for (no timing in the test). */
+  static final class RecordingScheduler extends java.util.concurrent.ScheduledThreadPoolExecutor {
+    final List<Long> delaysMs = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    RecordingScheduler() {
+      super(1);
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      if (delay > 0) { // execute() schedules with delay 0
+        delaysMs.add(unit.toMillis(delay));
+      }
+      return super.schedule(command, 0, unit);
+    }
+  }
+
+  @Test
+  void refusedSyncIsReportedAndRetriedOnTheLongBackoffUntilItSucceeds() throws InterruptedException {
+    RecordingScheduler scheduler = new RecordingScheduler();
+    try {
+      ScriptedUpstream up = new ScriptedUpstream();
+      up.lists.add(CompletableFuture.failedFuture(new UpstreamStatusException(403, "Forbidden", "configmaps is forbidden")));
+      up.lists.add(CompletableFuture.failedFuture(new UpstreamStatusException(401, "Unauthorized", "Unauthorized")));
+      up.lists.add(CompletableFuture.failedFuture(new java.io.IOException("connection reset")));
+      up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "", List.of(obj("a", 3)))));
+      RecordingStore store = new RecordingStore();
+      List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+      Reflector r = new Reflector("test", up, store, scheduler, new Reflector.Listener() {
+        @Override
+        public void onSynced(long resourceVersion) {
+          events.add("synced @" + resourceVersion);
+        }
+
+        @Override
+        public void onRefused(UpstreamStatusException status) {
+          events.add("refused " + status.code());
+        }
+      }, () -> 0.0, false, 0);
+      r.start();
+      up.watcher(0);
+      assertThat(events).containsExactly("refused 403", "refused 401", "synced @10");
+      // refusals: 10 s, then 20 s; a connection failure keeps the ordinary 800 ms schedule
+      assertThat(scheduler.delaysMs).containsExactly(10_000L, 20_000L, 800L);
+      assertThat(store.calls).containsExactly("replace [a] @10");
+    } finally {
+      scheduler.shutdownNow();
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void notFoundIsARefusalButServerErrorsAreNot() {
+    assertThat(Reflector.refusal(404)).isTrue();
+    assertThat(Reflector.refusal(403)).isTrue();
+    assertThat(Reflector.refusal(401)).isTrue();
+    assertThat(Reflector.refusal(429)).isFalse();
+    assertThat(Reflector.refusal(500)).isFalse();
+    assertThat(Reflector.refusal(410)).isFalse();
+  }
 }

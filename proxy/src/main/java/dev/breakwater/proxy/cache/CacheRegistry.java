@@ -1,6 +1,7 @@
 package dev.breakwater.proxy.cache;
 
 import dev.breakwater.cache.cacher.Cacher;
+import dev.breakwater.cache.cacher.Compactor;
 import dev.breakwater.config.CachePolicy;
 import dev.breakwater.proxy.metrics.ProxyMetrics;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
@@ -29,9 +30,12 @@ final class CacheRegistry implements AutoCloseable {
   /** A running cacher and when a request last used it ({@link System#nanoTime}). */
   private static final class Entry {
     final Cacher cacher;
+    /** The compactor's view of this cache: its snapshots and the upstream's Exact-RV answer for its resource. */
+    final Compactor.Target target;
     volatile long lastUsedNanos = System.nanoTime();
 
-    Entry(Cacher cacher) {
+    Entry(Cacher cacher, Compactor.Target target) {
+      this.target = target;
       this.cacher = cacher;
     }
   }
@@ -43,11 +47,15 @@ final class CacheRegistry implements AutoCloseable {
       Thread.ofPlatform().daemon().name("cache-idle-sweeper").factory());
   private final ConcurrentHashMap<String, Entry> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  /** Drops snapshots the upstream compacted away (polled on the sweeper, as the apiserver polls etcd). */
+  private final Compactor compactor = new Compactor();
 
   CacheRegistry(Upstream upstream, ProxyMetrics metrics, CachePolicy policy) {
     this.upstream = upstream;
     this.metrics = metrics;
     this.policy = policy;
+    sweeper.scheduleWithFixedDelay(this::pollCompaction, Compactor.POLL_PERIOD_SECONDS, Compactor.POLL_PERIOD_SECONDS,
+        TimeUnit.SECONDS);
     if (!policy.idleTimeout().isZero()) {
       long period = Math.max(100, Math.min(30_000, policy.idleTimeout().toMillis() / 4));
       sweeper.scheduleWithFixedDelay(this::stopIdle, period, period, TimeUnit.MILLISECONDS);
@@ -66,6 +74,23 @@ final class CacheRegistry implements AutoCloseable {
     });
   }
 
+  /** One compaction poll over every running cache (see {@link Compactor}). Runs on the sweeper; never blocks it. */
+  void pollCompaction() {
+    long before = compactor.compactedRevision();
+    compactor.poll(caches.values().stream().map(e -> e.target).toList()).whenComplete((rev, err) -> {
+      if (err != null) {
+        LOG.debug("compaction poll failed: {}", err.toString());
+      } else if (rev > before) {
+        LOG.info("upstream compacted below revision {}: older snapshots dropped ({} probes so far)", rev, compactor.probes());
+      }
+    });
+  }
+
+  /** The compactor (tests). */
+  Compactor compactor() {
+    return compactor;
+  }
+
   /** The cacher of {@code r} in one representation, started on first use and marked used now. */
   Cacher cacheFor(Resource r, boolean protobuf) {
     if (closed) {
@@ -82,7 +107,8 @@ final class CacheRegistry implements AutoCloseable {
         Entry e = caches.get(key);
         return e == null ? null : e.cacher.health().status();
       });
-      return new Entry(UpstreamCachers.start(upstream, r, metrics, protobuf));
+      Cacher cacher = UpstreamCachers.start(upstream, r, metrics, protobuf);
+      return new Entry(cacher, new ExactRevisionProbe(upstream, r.collectionPath(), cacher, metrics));
     });
     entry.lastUsedNanos = System.nanoTime();
     return entry.cacher;

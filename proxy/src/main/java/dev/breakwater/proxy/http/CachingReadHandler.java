@@ -154,7 +154,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
       }
       // Table: served when the resource has a convertor (a custom resource's waits, bounded, for the
       // CRD cache) and includeObject is valid; else upstream.
-      var include = TableEncoder.IncludeObject.parse(RequestInfo.firstParam(req.query(), "includeObject"));
+      var include = dev.breakwater.cache.delegator.ReadParams.tableOptions(req.query());
       if (include == null) {
         passThrough.handle(req);
         return;

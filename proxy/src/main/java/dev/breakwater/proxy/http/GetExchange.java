@@ -2,8 +2,10 @@ package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.delegator.CacheState;
 import dev.breakwater.cache.delegator.GetQuery;
 import dev.breakwater.cache.delegator.GetRead;
+import dev.breakwater.cache.delegator.Parsed;
 import dev.breakwater.cache.delegator.ReadParams;
 import dev.breakwater.cache.delegator.ReadPlan;
 import dev.breakwater.cache.delegator.ReadRouting;
@@ -24,7 +26,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class GetExchange extends ReadExchange<GetRead> {
 
-  private final GetQuery query;
+  private final Parsed<GetQuery> query;
 
   GetExchange(HttpServerRequest req, Context ctx, RequestInfo info, CacheReads cache, ReadEdge edge,
       Negotiation.Representation rep, TableBodies table, long arrival, boolean waited) {
@@ -39,7 +41,9 @@ final class GetExchange extends ReadExchange<GetRead> {
 
   @Override
   ReadPlan<GetRead> plan(boolean waitedForReady) {
-    return ReadRouting.get(query, cache.state(), cache.path(), waitedForReady);
+    CacheState state = cache.state();
+    ReadPlan<GetRead> admitted = ReadRouting.admit(query, state);
+    return admitted != null ? admitted : ReadRouting.get(query.value(), state, cache.path(), waitedForReady);
   }
 
   @Override

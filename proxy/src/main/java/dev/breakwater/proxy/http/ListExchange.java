@@ -3,6 +3,7 @@ package dev.breakwater.proxy.http;
 import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.codec.BodyChunks;
 import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.delegator.CacheState;
 import dev.breakwater.cache.delegator.ListQuery;
 import dev.breakwater.cache.delegator.ListRead;
 import dev.breakwater.cache.delegator.Parsed;
@@ -36,12 +37,14 @@ final class ListExchange extends ReadExchange<ListRead> {
 
   @Override
   ReadPlan<ListRead> start() {
-    return query.ok() ? plan(false) : query.failure();
+    return plan(false);
   }
 
   @Override
   ReadPlan<ListRead> plan(boolean waitedForReady) {
-    return ReadRouting.list(query.value(), cache.state(), cache.path(), waitedForReady);
+    CacheState state = cache.state();
+    ReadPlan<ListRead> admitted = ReadRouting.admit(query, state);
+    return admitted != null ? admitted : ReadRouting.list(query.value(), state, cache.path(), waitedForReady);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.breakwater.proxy.http;
 import dev.breakwater.cache.CacheWatcher;
 import dev.breakwater.cache.WatchCache;
 import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.delegator.CacheState;
 import dev.breakwater.cache.codec.StatusProtobuf;
 import dev.breakwater.cache.delegator.Parsed;
 import dev.breakwater.cache.delegator.ReadParams;
@@ -46,12 +47,14 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
 
   @Override
   ReadPlan<WatchCache.WatchRequest> start() {
-    return query.ok() ? plan(false) : query.failure();
+    return plan(false);
   }
 
   @Override
   ReadPlan<WatchCache.WatchRequest> plan(boolean waitedForReady) {
-    return ReadRouting.watch(query.value(), cache.state(), cache.path(), waitedForReady);
+    CacheState state = cache.state();
+    ReadPlan<WatchCache.WatchRequest> admitted = ReadRouting.admit(query, state);
+    return admitted != null ? admitted : ReadRouting.watch(query.value(), state, cache.path(), waitedForReady);
   }
 
   @Override
