@@ -105,6 +105,78 @@ class ConsistentReadLatencyE2ETest {
     }
   }
 
+  /**
+   * The fact the progress supply is built on, checked on the apiserver itself: a watch with bookmarks
+   * and {@code timeoutSeconds=3} gets a timer bookmark (at deadline − 2 s, on the cacher's ~1–1.25 s
+   * jittered tick) before it ends, so watches opened every 800 ms put a due watcher in every one-second
+   * bookmark bucket. Prints the gaps between consecutive bookmark arrivals over all streams (the
+   * cadence a waiting read sees). A bookmark not above a watch's start RV is not sent, so, as
+   * consistent reads do, leases are written and the upstream's configmaps cache is pushed to the
+   * current RV ({@code LIST ?limit=1}) meanwhile.
+   */
+  @Test
+  void shortWatchesEachGetABookmarkBeforeTheirDeadline(LocalCluster cluster) throws Exception {
+    AtomicLong lastWrite = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    try (HttpClient http = RawHttp.direct(cluster); HttpClient writer = RawHttp.direct(cluster); HttpClient prober = RawHttp.direct(cluster)) {
+      Thread churn = Thread.ofPlatform().name("lease-churn").start(() -> renewLeases(cluster, writer, lastWrite, stop));
+      Thread push = Thread.ofPlatform().name("probe").start(() -> {
+        while (!stop.get()) {
+          try {
+            prober.send(HttpRequest.newBuilder(cluster.server().resolve("/api/v1/configmaps?limit=1")).build(),
+                HttpResponse.BodyHandlers.discarding());
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          } catch (Exception e) {
+            // keep pushing
+          }
+        }
+      });
+      try {
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(cluster.server().resolve("/api/v1/configmaps?limit=1")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        long rv = JSON.readTree(list.body()).path("metadata").path("resourceVersion").asLong();
+        int watches = 15;
+        List<java.util.concurrent.CompletableFuture<List<Long>>> streams = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < watches; i++) {
+          URI uri = cluster.server().resolve("/api/v1/namespaces/" + QUIET + "/configmaps?watch=1&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion=" + rv);
+          streams.add(http.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofLines()).thenApply(r -> {
+            List<Long> at = new ArrayList<>();
+            r.body().forEach(line -> {
+              if (line.contains("\"type\":\"BOOKMARK\"")) {
+                at.add(System.nanoTime() - start);
+              }
+            });
+            return at;
+          }));
+          Thread.sleep(800);
+        }
+        List<Long> all = new ArrayList<>();
+        for (int i = 0; i < watches; i++) {
+          List<Long> at = streams.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(at).as("watch %d (timeoutSeconds=3) got a bookmark before it ended", i).isNotEmpty();
+          all.addAll(at);
+        }
+        Collections.sort(all);
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < all.size(); i++) {
+          if (all.get(i) - all.get(i - 1) > 100_000_000L) { // bookmarks of one tick arrive together
+            gaps.add(all.get(i) - all.get(i - 1));
+          }
+        }
+        Collections.sort(gaps);
+        System.out.printf(Locale.ROOT, "bookmark-cadence: %d watches, %d bookmarks, %d ticks; gap between ticks p50=%.0fms max=%.0fms%n",
+            watches, all.size(), gaps.size() + 1, ms(percentile(gaps, 50)), ms(gaps.getLast()));
+      } finally {
+        stop.set(true);
+        churn.join();
+        push.join();
+      }
+    }
+  }
+
   /** {@link #READS} reads of {@code kind}; returns the figures line. Asserts that none was stale. */
   private String measure(LocalCluster cluster, HttpClient http, URI base, boolean viaBreakwater, Kind kind, AtomicLong lastWrite,
       Breakwater bw) throws Exception {
@@ -146,8 +218,9 @@ class ConsistentReadLatencyE2ETest {
     UpstreamMetrics after = UpstreamMetrics.scrape(cluster);
     Map<String, Long> upstream = UpstreamMetrics.delta(before.requestsByVerb("configmaps"), after.requestsByVerb("configmaps"));
     // The marker writes themselves are upstream requests of this phase: leave them out.
-    upstream.computeIfPresent("APPLY", (v, n) -> n - markerReads == 0 ? null : n - markerReads);
-    upstream.computeIfPresent("PATCH", (v, n) -> n - markerReads == 0 ? null : n - markerReads);
+    long writes = markerReads;
+    upstream.computeIfPresent("APPLY", (v, n) -> n - writes == 0 ? null : n - writes);
+    upstream.computeIfPresent("PATCH", (v, n) -> n - writes == 0 ? null : n - writes);
     long cacheLists = bw.server().readStats().orElseThrow().listsFromCache.get() - cacheListsBefore;
     if (viaBreakwater && kind == Kind.LIST) {
       // Unpaginated consistent LISTs wait for the proof and are served from the cache: the upstream
