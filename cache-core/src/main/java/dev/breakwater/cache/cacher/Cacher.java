@@ -8,6 +8,7 @@ import dev.breakwater.cache.delegator.CacheState;
 import dev.breakwater.cache.delegator.ResourceScope;
 import dev.breakwater.cache.delegator.ServingPath;
 import dev.breakwater.cache.reflector.ListerWatcher;
+import dev.breakwater.cache.reflector.ProgressSupply;
 import dev.breakwater.cache.reflector.Reflector;
 import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.Result;
@@ -27,8 +28,8 @@ import java.util.function.DoubleSupplier;
  * the {@link WatchCache} (current state, history, snapshots, watchers), the {@link Reflector} that
  * feeds it from one upstream LIST/WatchList + WATCH ({@link ListerWatcher}: the edge's adapter), the
  * single thread both run on and the one-second ticker (bookmarks, watch deadlines, slow watchers),
- * freshness for consistent reads ({@link UpstreamRevision}: the edge's probe; progress requests:
- * the reflector's), and the resource's codecs with the shared watch encoders. It is the
+ * freshness for consistent reads ({@link UpstreamRevision}: the edge's probe; bookmarks while they
+ * arrive: the {@link ProgressSupply}), and the resource's codecs with the shared watch encoders. It is the
  * {@link CacheReads} the edge plans against and serves from.
  *
  * <p>Concurrency: the reflector and the cache's writer side run on this cacher's own
@@ -69,6 +70,7 @@ public final class Cacher implements CacheReads, AutoCloseable {
   private final WatchCache cache;
   private final Reflector reflector;
   private final ScheduledExecutorService executor;
+  private final ProgressSupply progress;
   private final Freshness freshness;
   private final Observer observer;
 
@@ -79,7 +81,8 @@ public final class Cacher implements CacheReads, AutoCloseable {
     this.cache = new WatchCache(clock);
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
     this.reflector = new Reflector(spec.groupResource(), lw, cache, executor, null, random, true, 0);
-    this.freshness = new Freshness(cache, upstream, reflector::requestProgress, executor);
+    this.progress = new ProgressSupply(reflector, lw, executor, System::nanoTime);
+    this.freshness = new Freshness(cache, upstream, progress::demand);
   }
 
   /**
@@ -110,6 +113,11 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   public Reflector reflector() {
     return reflector;
+  }
+
+  /** The bookmark supply of consistent reads (for gauges and tests). */
+  public ProgressSupply progressSupply() {
+    return progress;
   }
 
   @Override
@@ -171,7 +179,12 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   @Override
   public CompletableFuture<Long> fresh(long arrivalNanos) {
-    CompletableFuture<Long> f = freshness.consistent(arrivalNanos);
+    return fresh(arrivalNanos, true);
+  }
+
+  @Override
+  public CompletableFuture<Long> fresh(long arrivalNanos, boolean progress) {
+    CompletableFuture<Long> f = freshness.consistent(arrivalNanos, progress);
     f.whenComplete((rv, err) -> {
       if (err == null) {
         observer.freshnessConfirmed(Duration.ofNanos(System.nanoTime() - arrivalNanos));
@@ -212,6 +225,7 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   @Override
   public void close() {
+    progress.stop();
     reflector.stop();
     cache.stop();
     executor.shutdown();
