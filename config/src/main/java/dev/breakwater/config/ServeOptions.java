@@ -69,7 +69,7 @@ public class ServeOptions {
       description = "stop a cache unused (no requests, no watchers) for this long; 0 = never (default: ${DEFAULT-VALUE})")
   Duration cacheIdleTimeout;
 
-  @Option(names = "--consistent-read-budget", paramLabel = "DURATION", defaultValue = "5ms", converter = DurationConverter.class,
+  @Option(names = "--consistent-read-budget", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
       description = "how long a small consistent read (GET, LIST with limit<=500) waits for the cache to be proven fresh "
           + "before it goes upstream; 0 = upstream at once (default: ${DEFAULT-VALUE})")
   Duration consistentReadBudget;

@@ -86,11 +86,11 @@ class ConsistentReadLatencyE2ETest {
     AtomicLong lastWrite = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     try (Breakwater bw = Breakwater.start(Breakwater.config(cluster.kubeconfig(), Optional.empty()).withCacheReads(true));
-         Breakwater noBudget = Breakwater.start(withoutBudget(Breakwater.config(cluster.kubeconfig(), Optional.empty()).withCacheReads(true)));
+         Breakwater budget = Breakwater.start(withBudget(Breakwater.config(cluster.kubeconfig(), Optional.empty()).withCacheReads(true)));
          HttpClient direct = RawHttp.direct(cluster); HttpClient plain = RawHttp.plain(); HttpClient writer = RawHttp.direct(cluster)) {
       Thread churn = Thread.ofPlatform().name("lease-churn").start(() -> renewLeases(cluster, writer, lastWrite, stop));
       try {
-        for (Breakwater b : List.of(bw, noBudget)) {
+        for (Breakwater b : List.of(bw, budget)) {
           await().atMost(Duration.ofSeconds(30)).until(() -> lastWrite.get() > 0 && plain.send(HttpRequest.newBuilder(URI.create(b.url()
               + "/api/v1/namespaces/" + QUIET + "/configmaps?resourceVersion=0")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         }
@@ -103,7 +103,7 @@ class ConsistentReadLatencyE2ETest {
           lines.add(measure(cluster, plain, URI.create(bw.url()), "breakwater", kind, lastWrite, bw));
         }
         for (Kind kind : List.of(Kind.GET, Kind.LIST_500)) {
-          lines.add(measure(cluster, plain, URI.create(noBudget.url()), "bw-budget0", kind, lastWrite, noBudget));
+          lines.add(measure(cluster, plain, URI.create(budget.url()), "bw-budget5", kind, lastWrite, budget));
         }
         lines.forEach(System.out::println);
       } finally {
@@ -245,8 +245,8 @@ class ConsistentReadLatencyE2ETest {
       // sees probes (LIST ?limit=1) and progress watches, never the collection.
       assertThat(cacheLists).as("unpaginated LISTs served from the cache").isEqualTo(READS);
     }
-    if (arm.equals("bw-budget0") && kind == Kind.GET) {
-      // No budget: each small consistent read is the apiserver's own, and costs no probe.
+    if (arm.equals("breakwater") && kind == Kind.GET) {
+      // No budget (the default): each small consistent read is the apiserver's own, and costs no probe.
       assertThat(upstream).as("upstream requests for %d GETs without a budget", READS).containsEntry("GET", (long) READS)
           .doesNotContainKey("LIST");
     }
@@ -258,10 +258,11 @@ class ConsistentReadLatencyE2ETest {
         perRead.isEmpty() ? " none" : perRead);
   }
 
-  /** The small-read budget off: small consistent reads go upstream at once. */
-  private static dev.breakwater.config.ServeConfig withoutBudget(dev.breakwater.config.ServeConfig c) {
+  /** {@code --consistent-read-budget=5ms}: small consistent reads are served from the cache when proven fresh within 5 ms. */
+  private static dev.breakwater.config.ServeConfig withBudget(dev.breakwater.config.ServeConfig c) {
     dev.breakwater.config.CachePolicy p = c.cachePolicy();
-    return c.withCachePolicy(new dev.breakwater.config.CachePolicy(p.include(), p.exclude(), p.warm(), p.idleTimeout(), Duration.ZERO));
+    return c.withCachePolicy(new dev.breakwater.config.CachePolicy(p.include(), p.exclude(), p.warm(), p.idleTimeout(),
+        Duration.ofMillis(5)));
   }
 
   private static JsonNode find(JsonNode items, String name) {
