@@ -47,6 +47,13 @@ class ProgressSupplyTest {
     return new Fixture(up, store, r, new ProgressSupply(r, up, executor, nanos::get));
   }
 
+  /** The watch requests so far (the supply adds to the list concurrently). */
+  static List<UpstreamWatchOptions> requests(ScriptedUpstream up) {
+    synchronized (up.watchRequests) {
+      return List.copyOf(up.watchRequests);
+    }
+  }
+
   @Test
   void demandOpensShortWatchesFromTheCacheRvWhoseBookmarksRaiseIt() {
     Fixture f = watching();
@@ -78,7 +85,7 @@ class ProgressSupplyTest {
     await(() -> f.up.cancelled == 2);
     assertThat(f.store.calls).hasSize(5);
     // later streams start from the raised RV
-    await(() -> f.up.watchRequests.stream().anyMatch(w -> w.resourceVersion() == 20));
+    await(() -> requests(f.up).stream().anyMatch(w -> w.resourceVersion() == 20));
   }
 
   @Test
@@ -123,10 +130,11 @@ class ProgressSupplyTest {
     drained.join();
     assertThat(f.store.calls).containsExactly("replace [a] @10", "replace [a] @30");
     // new streams belong to the new sync and count
-    await(() -> f.up.watchRequests.stream().anyMatch(w -> w.resourceVersion() == 30 && w.timeoutSeconds() == 3));
+    await(() -> requests(f.up).stream().anyMatch(w -> w.resourceVersion() == 30 && w.timeoutSeconds() == 3));
     int idx = 0;
-    for (int i = 0; i < f.up.watchRequests.size(); i++) {
-      if (f.up.watchRequests.get(i).resourceVersion() == 30 && f.up.watchRequests.get(i).timeoutSeconds() == 3) {
+    List<UpstreamWatchOptions> requests = requests(f.up);
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i).resourceVersion() == 30 && requests.get(i).timeoutSeconds() == 3) {
         idx = i;
         break;
       }
