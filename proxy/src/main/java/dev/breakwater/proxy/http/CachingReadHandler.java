@@ -51,7 +51,12 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final Clock clock = Clock.systemUTC();
   private final ReadEdge edge;
 
-  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics) {
+  /**
+   * @param consistentReadBudget how long a small consistent read waits for the cache's proof of
+   *     freshness before it goes upstream ({@code --consistent-read-budget})
+   */
+  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics,
+      java.time.Duration consistentReadBudget) {
     this.vertx = vertx;
     this.caches = caches;
     this.metrics = metrics;
@@ -64,7 +69,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     this.coalescer = new ListCoalescer(vertx, upstream.upstream(), upstream.forwardsClientCredentials());
     this.tables = new TableConvertors(caches);
     this.edge = new ReadEdge(this::forward, stats, metrics, passThrough.inFlight(), clock,
-        () -> ThreadLocalRandom.current().nextDouble());
+        () -> ThreadLocalRandom.current().nextDouble(), consistentReadBudget.toMillis());
   }
 
   /**
