@@ -39,7 +39,9 @@ class BenchSmokeTest {
       assertThat(r.failure(s)).as("%s failed", s).isEmpty();
       List<Figure> figures = r.figures(s);
       assertThat(figures).as("%s figures", s).isNotEmpty();
-      List<Arm> arms = s.equals("S7") ? List.of(Arm.BREAKWATER) : Arm.all();
+      List<Arm> arms = s.equals("S7") ? List.of(Arm.BREAKWATER)
+          : s.equals("S3") || s.equals("S5") ? Arm.all()
+          : Arm.all().stream().filter(a -> a != Arm.BREAKWATER_DELEGATED).toList();
       for (Arm a : arms) {
         assertThat(figures.stream().anyMatch(f -> !r.values(f, a).isEmpty())).as("%s has numbers for %s", s, a).isTrue();
       }
@@ -53,6 +55,14 @@ class BenchSmokeTest {
     for (String s : BenchConfig.ALL_SCENARIOS) {
       assertThat(report).contains("## " + s + " — ");
     }
+    // The delegated arm (S3 and S5 only) yields its review and added-latency figures.
+    for (String s : List.of("S3", "S5")) {
+      List<Figure> auth = r.figures(s).stream().filter(f -> f.key().startsWith("auth-")).toList();
+      assertThat(auth).as("%s auth figures", s).isNotEmpty()
+          .allSatisfy(f -> assertThat(r.values(f, Arm.BREAKWATER_DELEGATED)).as("%s %s", s, f.key()).isNotEmpty());
+    }
+    assertThat(r.figures().stream().filter(f -> !f.scenario().equals("S3") && !f.scenario().equals("S5")))
+        .allSatisfy(f -> assertThat(r.values(f, Arm.BREAKWATER_DELEGATED)).as(f.key()).isEmpty());
     assertThat(report).doesNotContain("The scenario failed").doesNotContain("Charts that could not be drawn");
     for (String png : List.of("s1-rss.png", "s1-pretty-rss.png", "s1-protobuf-rss.png", "s1-table-rss.png", "s2-rss-list-watch.png", "s2-rss-watch-list.png", "s4-delivery.png", "s5-get.png",
         "s6-other-resource.png")) {

@@ -13,6 +13,12 @@ public enum Arm {
   DIRECT("direct"),
   /** Clients → Breakwater {@code serve --cache} (plain HTTP on loopback) → kube-apiserver. */
   BREAKWATER("breakwater"),
+  /**
+   * Clients → Breakwater {@code serve --cache --auth=delegated} (TLS with the fixture's serving
+   * certificate; each request carries one of {@link BenchCluster#USERS} users' bearer tokens, in
+   * turn) → kube-apiserver. Only the scenarios that opt in run it (S3, S5).
+   */
+  BREAKWATER_DELEGATED("breakwater-delegated"),
   /** Clients → {@code kubectl proxy} (plain HTTP on loopback) → kube-apiserver: the pass-through everyone has. */
   KUBECTL_PROXY("kubectl-proxy");
 

@@ -15,9 +15,12 @@ import java.util.regex.Pattern;
 /** Starts an arm in front of the cluster: nothing for direct, a fresh Breakwater or kubectl proxy process otherwise. */
 public final class Arms {
 
-  static final Pattern BREAKWATER_SERVING = Pattern.compile("breakwater: serving on (http://\\S+)");
+  static final Pattern BREAKWATER_SERVING = Pattern.compile("breakwater: serving on (https?://\\S+)");
   static final Pattern BREAKWATER_ADMIN = Pattern.compile("breakwater: admin on (http://\\S+)");
   static final Pattern KUBECTL_SERVING = Pattern.compile("Starting to serve on (\\S+)");
+
+  /** The delegated arm's positive TokenReview / SubjectAccessReview cache TTL. */
+  public static final String DELEGATED_TTL = "5m";
 
   private final BenchCluster cluster;
   private final BreakwaterLaunch launch;
@@ -48,17 +51,29 @@ public final class Arms {
       case DIRECT -> {
         return new ArmHandle(arm, cluster.direct(), pids, Optional.empty(), Optional.empty());
       }
-      case BREAKWATER -> {
+      case BREAKWATER, BREAKWATER_DELEGATED -> {
         List<String> cmd = new ArrayList<>(launch.command());
         cmd.addAll(List.of("serve", "--kubeconfig", cluster.kubeconfig().toString(), "--listen", "127.0.0.1:0",
             "--admin-listen", "127.0.0.1:0", "--shutdown-grace", "1s", "--cache"));
+        if (arm == Arm.BREAKWATER_DELEGATED) {
+          // Bearer tokens only (no --client-ca-file: Breakwater then needs no impersonate right). The
+          // positive review TTLs are raised from their 10 s default so that the decision cache stays
+          // warm through a scenario (the figure is the warm cache's); at the default every user costs
+          // one TokenReview plus one SubjectAccessReview per distinct request kind per 10 s.
+          cmd.addAll(List.of("--auth=delegated", "--tls-cert", cluster.pki().resolve("apiserver.crt").toString(),
+              "--tls-key", cluster.pki().resolve("apiserver.key").toString(),
+              "--authentication-token-webhook-cache-ttl", DELEGATED_TTL, "--authorization-webhook-cache-authorized-ttl",
+              DELEGATED_TTL));
+        }
         cmd.addAll(breakwaterArgs);
         ChildProcess p = ChildProcess.start("breakwater", cmd, logDir.resolve(logName));
         try {
           Matcher serving = p.awaitLine(BREAKWATER_SERVING, Duration.ofSeconds(60));
           Matcher admin = p.awaitLine(BREAKWATER_ADMIN, Duration.ofSeconds(10));
           pids.put("breakwater", p.pid());
-          return new ArmHandle(arm, Endpoint.plain(arm, URI.create(serving.group(1))), pids, Optional.of(p),
+          URI url = URI.create(serving.group(1));
+          Endpoint ep = arm == Arm.BREAKWATER_DELEGATED ? cluster.delegated(url) : Endpoint.plain(arm, url);
+          return new ArmHandle(arm, ep, pids, Optional.of(p),
               Optional.of(URI.create(admin.group(1))));
         } catch (IOException | InterruptedException | RuntimeException e) {
           p.close();

@@ -45,13 +45,76 @@ public final class BenchCluster implements AutoCloseable {
   }
 
   public static BenchCluster start(FixtureBinaries binaries) throws IOException, InterruptedException {
-    LocalCluster c = LocalCluster.builder().binaries(binaries).build().start();
+    LocalCluster.Builder b = LocalCluster.builder().binaries(binaries);
+    for (int i = 0; i < USERS; i++) {
+      b.token(userToken(i), userName(i), "bench-uid-" + i);
+    }
+    LocalCluster c = b.build().start();
     try {
-      return new BenchCluster(c);
+      BenchCluster bc = new BenchCluster(c);
+      bc.bindUsers();
+      return bc;
     } catch (IOException | RuntimeException e) {
       c.close();
       throw e;
     }
+  }
+
+  /**
+   * Distinct users in the token file for the delegated-auth arm, no groups but
+   * system:authenticated; a ClusterRole binds each to get/list/watch on configmaps, all that S3
+   * and S5 read.
+   */
+  public static final int USERS = 50;
+
+  static String userToken(int i) {
+    return "bench-user-token-" + i;
+  }
+
+  static String userName(int i) {
+    return "bench-user-" + i;
+  }
+
+  /** The {@link #USERS} users' bearer tokens. */
+  public static List<String> userTokens() {
+    return java.util.stream.IntStream.range(0, USERS).mapToObj(BenchCluster::userToken).toList();
+  }
+
+  /** ClusterRole bench-configmap-reader (get/list/watch configmaps) bound to every bench user by name. */
+  private void bindUsers() throws IOException, InterruptedException {
+    String role = """
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"bench-configmap-reader"},
+         "rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list","watch"]}]}""";
+    StringBuilder subjects = new StringBuilder();
+    for (int i = 0; i < USERS; i++) {
+      subjects.append(i == 0 ? "" : ",").append("{\"kind\":\"User\",\"apiGroup\":\"rbac.authorization.k8s.io\",\"name\":\"")
+          .append(userName(i)).append("\"}");
+    }
+    String binding = """
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"bench-configmap-reader"},
+         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"bench-configmap-reader"},
+         "subjects":[%s]}""".formatted(subjects);
+    post("/apis/rbac.authorization.k8s.io/v1/clusterroles", role);
+    post("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", binding);
+  }
+
+  private void post(String path, String json) throws IOException, InterruptedException {
+    var r = admin.http().send(admin.request(path).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).timeout(java.time.Duration.ofSeconds(30)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201 && r.statusCode() != 409) {
+      throw new IOException("POST " + path + ": HTTP " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  /** A client of {@code base} (Breakwater's TLS listener, the fixture's serving certificate) sending the users' tokens in turn. */
+  public Endpoint delegated(java.net.URI base) {
+    return Endpoint.tlsUsers(Arm.BREAKWATER_DELEGATED, base, ssl, trust, userTokens());
+  }
+
+  /** The fixture's PKI directory (ca.crt, apiserver.crt/.key: the serving certificate, SANs 127.0.0.1 and localhost). */
+  public Path pki() {
+    return cluster.workDir().resolve("pki");
   }
 
   /** A new client straight to the apiserver (TLS, the fixture's admin token). */

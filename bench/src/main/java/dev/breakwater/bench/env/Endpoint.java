@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -12,7 +14,7 @@ import javax.net.ssl.TrustManager;
 /**
  * Where one arm's clients send their requests: a base URL, a JDK HTTP client (HTTP/1.1 in every
  * arm, one connection per in-flight request, so no arm gets HTTP/2 multiplexing the others lack)
- * and, for the direct arm, the fixture's bearer token.
+ * and, for the direct arm, the fixture's bearer token (for the delegated arm, 50 users' tokens in turn).
  */
 public final class Endpoint implements AutoCloseable {
 
@@ -21,13 +23,28 @@ public final class Endpoint implements AutoCloseable {
   private final HttpClient http;
   private final Optional<String> bearer;
   private final Optional<TrustManager> trust;
+  private final List<String> tokens;
+  private final AtomicInteger nextToken = new AtomicInteger();
 
   private Endpoint(Arm arm, URI base, HttpClient http, Optional<String> bearer, Optional<TrustManager> trust) {
+    this(arm, base, http, bearer, trust, bearer.map(List::of).orElse(List.of()));
+  }
+
+  private Endpoint(Arm arm, URI base, HttpClient http, Optional<String> bearer, Optional<TrustManager> trust, List<String> tokens) {
     this.arm = arm;
     this.base = base;
     this.http = http;
     this.bearer = bearer;
     this.trust = trust;
+    this.tokens = List.copyOf(tokens);
+  }
+
+  /**
+   * A TLS listener (trusting {@code ssl}'s CA) whose requests carry {@code tokens} in turn, one per
+   * request (round robin): many distinct users through one client, for the delegated-auth arm.
+   */
+  public static Endpoint tlsUsers(Arm arm, URI base, SSLContext ssl, TrustManager trust, List<String> tokens) {
+    return new Endpoint(arm, base, builder().sslContext(ssl).build(), Optional.of(tokens.getFirst()), Optional.of(trust), tokens);
   }
 
   /** The apiserver itself over TLS, trusting {@code ssl}'s CA ({@code trust} for other clients) and sending {@code token}. */
@@ -57,7 +74,7 @@ public final class Endpoint implements AutoCloseable {
     return http;
   }
 
-  /** The bearer token sent to the apiserver (direct arm only). */
+  /** The (first) bearer token this endpoint sends (direct and delegated arms). */
   public Optional<String> bearer() {
     return bearer;
   }
@@ -70,7 +87,9 @@ public final class Endpoint implements AutoCloseable {
   /** A request for {@code pathAndQuery} (starting with {@code /}), JSON accepted, credentials added. */
   public HttpRequest.Builder request(String pathAndQuery) {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Accept", "application/json");
-    bearer.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    if (!tokens.isEmpty()) {
+      b.header("Authorization", "Bearer " + tokens.get(Math.floorMod(nextToken.getAndIncrement(), tokens.size())));
+    }
     return b;
   }
 

@@ -39,6 +39,17 @@ public record UpstreamCounts(long lists, long gets, long watchesEnded, long watc
         (long) m.sum("apiserver_longrunning_requests", s -> mine(s, resource, "WATCH")));
   }
 
+  /**
+   * TokenReview + SubjectAccessReview requests the apiserver has answered (all verbs: Breakwater
+   * only creates them), from {@code apiserver_request_total{resource="tokenreviews"|"subjectaccessreviews"}}.
+   */
+  public static long reviews(Endpoint apiserver) throws IOException, InterruptedException {
+    PromText m = PromText.parse(apiserver.http().send(apiserver.request("/metrics").header("Accept", "text/plain")
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    return (long) m.sum("apiserver_request_total", s -> s.label("resource").equals("tokenreviews")
+        || s.label("resource").equals("subjectaccessreviews"));
+  }
+
   private static boolean mine(PromText.Sample s, String resource, String verb) {
     return s.label("resource").equals(resource) && s.label("subresource").isEmpty() && s.label("verb").equals(verb)
         && s.label("group").isEmpty();

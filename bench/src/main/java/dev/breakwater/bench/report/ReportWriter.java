@@ -93,9 +93,9 @@ public final class ReportWriter {
           var met = r.met(f);
           md.append(met.map(m -> m ? "met" : "**not met**").orElse(f.hasTarget() ? "n/a" : "")).append(" |\n");
           if (met.isPresent() && !met.get()) {
-            notMet.add(s + ": " + f.label() + " — target " + f.target().describe() + ", breakwater "
-                + Format.stats(r.stats(f, Arm.BREAKWATER)) + (f.unit().isEmpty() ? "" : " " + f.unit())
-                + (r.ratio(f, Arm.BREAKWATER).empty() ? "" : " (" + Format.stats(r.ratio(f, Arm.BREAKWATER)) + "× direct)"));
+            notMet.add(s + ": " + f.label() + " — target " + f.target().describe() + ", " + f.judged().label() + " "
+                + Format.stats(r.stats(f, f.judged())) + (f.unit().isEmpty() ? "" : " " + f.unit())
+                + (r.ratio(f, f.judged()).empty() ? "" : " (" + Format.stats(r.ratio(f, f.judged())) + "× direct)"));
           }
         }
         md.append("\n");

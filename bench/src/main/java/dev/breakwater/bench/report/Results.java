@@ -122,7 +122,7 @@ public final class Results {
   }
 
   public Optional<Boolean> met(Figure f) {
-    return f.target().met(stats(f, Arm.DIRECT), stats(f, Arm.BREAKWATER), ratio(f, Arm.BREAKWATER));
+    return f.target().met(stats(f, Arm.DIRECT), stats(f, f.judged()), ratio(f, f.judged()));
   }
 
   public List<RssChart> rssCharts() {

@@ -21,8 +21,17 @@ public record BenchContext(BenchConfig config, BenchCluster cluster, Arms arms, 
    * {@code passThroughApplies} false leaves kubectl proxy out.
    */
   public List<Arm> armsFor(int repeat, boolean passThroughApplies) {
+    return armsFor(repeat, passThroughApplies, false);
+  }
+
+  /**
+   * As {@link #armsFor(int, boolean)}; {@code delegatedApplies} keeps
+   * {@link Arm#BREAKWATER_DELEGATED} (only the scenarios that measure authentication run it).
+   */
+  public List<Arm> armsFor(int repeat, boolean passThroughApplies, boolean delegatedApplies) {
     List<Arm> arms = new ArrayList<>(config.arms().stream()
-        .filter(a -> passThroughApplies || a != Arm.KUBECTL_PROXY).toList());
+        .filter(a -> passThroughApplies || a != Arm.KUBECTL_PROXY)
+        .filter(a -> delegatedApplies || a != Arm.BREAKWATER_DELEGATED).toList());
     if (arms.isEmpty()) {
       return arms;
     }

@@ -31,6 +31,9 @@ public final class S3RelistStorm implements Scenario {
   static final Figure WATCHES_STORM = new Figure("S3", "upstream-watches-storm", "upstream WATCH requests opened during the restart", "");
   static final Figure CPU_STORM = new Figure("S3", "upstream-cpu-storm", "upstream CPU during the restart (kube-apiserver + etcd)", "CPU-s");
   static final Figure CPU_ALL_STORM = new Figure("S3", "cpu-storm", "CPU during the restart, all serving processes", "CPU-s");
+  static final Figure REVIEWS_STORM = new Figure("S3", "auth-reviews-per-request",
+      "delegated auth: upstream TokenReview + SubjectAccessReview per client request during the restart (warm decision cache, positive TTLs " + dev.breakwater.bench.env.Arms.DELEGATED_TTL + ")",
+      "", new Target.AtMost(0.05, ""), Arm.BREAKWATER_DELEGATED);
   static final Figure RESYNC = new Figure("S3", "resync", "time until all informers synced again", "s");
 
   @Override
@@ -52,10 +55,13 @@ public final class S3RelistStorm implements Scenario {
     ctx.results().note("S3", String.format("%d ConfigMaps of ~1 KB; %d reflectors (WatchListClient off: `LIST ?limit=500&"
         + "resourceVersion=0` + `WATCH`) sync, then all close their watches and list+watch again at once. Upstream counts "
         + "are for `configmaps` only: LIST = `apiserver_request_total{verb=\"LIST\"}` delta, WATCH opened = ended + "
-        + "still open. A fresh Breakwater per run (its cache starts on the first informer's LIST).", objects, informers));
+        + "still open. A fresh Breakwater per run (its cache starts on the first informer's LIST). breakwater-delegated: "
+        + "`--auth=delegated` over TLS, each request with one of " + dev.breakwater.bench.env.BenchCluster.USERS + " users' "
+        + "tokens in turn; reviews per request = TokenReview + SubjectAccessReview requests the apiserver counted during the "
+        + "restart ÷ the restart's 2 × informers client requests (the first sync warmed the decision cache).", objects, informers));
     try {
       for (int repeat = 1; repeat <= ctx.repeats(); repeat++) {
-        for (Arm arm : ctx.armsFor(repeat, true)) {
+        for (Arm arm : ctx.armsFor(repeat, true, true)) {
           runArm(ctx, arm, repeat, informers);
         }
       }
@@ -69,11 +75,13 @@ public final class S3RelistStorm implements Scenario {
       UpstreamCounts start = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps");
       Informers first = new Informers(h.endpoint(), COLLECTION, Reflector.Mode.LIST_WATCH, n);
       UpstreamCounts beforeStorm;
+      long reviewsBefore;
       ResourceSampler sampler;
       try {
         first.syncAll();
         BenchContext.sleep(Duration.ofSeconds(1));
         beforeStorm = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps");
+        reviewsBefore = UpstreamCounts.reviews(ctx.cluster().admin());
         sampler = ResourceSampler.begin(h.orderedPids(), Duration.ofMillis(100));
       } finally {
         first.close();
@@ -93,6 +101,12 @@ public final class S3RelistStorm implements Scenario {
         r.put(WATCHES_STORM, arm, repeat, storm.watchesOpened());
         r.put(CPU_STORM, arm, repeat, trace.cpuSeconds("kube-apiserver") + trace.cpuSeconds("etcd"));
         r.put(CPU_ALL_STORM, arm, repeat, trace.totalCpuSeconds());
+        if (arm == Arm.BREAKWATER_DELEGATED) {
+          // Client requests of the restart: each informer's LIST (one page: fewer than 500 objects) and WATCH.
+          long reviews = UpstreamCounts.reviews(ctx.cluster().admin()) - reviewsBefore;
+          r.put(REVIEWS_STORM, arm, repeat, reviews / (2.0 * n));
+          ctx.log().info("S3 %s #%d: %d TokenReview + SubjectAccessReview requests for %d client requests", arm, repeat, reviews, 2 * n);
+        }
         r.put(RESYNC, arm, repeat, syncs.stream().mapToLong(Informers.Sync::doneNanos).max().orElse(0) / 1e9);
         ctx.log().info("S3 %s #%d: %d informers; upstream whole run LIST %d WATCH %d, restart LIST %d WATCH %d, upstream CPU %.2f s",
             arm, repeat, n, total.lists(), total.watchesOpened(), storm.lists(), storm.watchesOpened(),

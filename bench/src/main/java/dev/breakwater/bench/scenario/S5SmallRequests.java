@@ -5,6 +5,7 @@ import dev.breakwater.bench.client.Lists;
 import dev.breakwater.bench.client.TestData;
 import dev.breakwater.bench.env.Arm;
 import dev.breakwater.bench.env.ArmHandle;
+import dev.breakwater.bench.env.BenchCluster;
 import dev.breakwater.bench.env.Endpoint;
 import dev.breakwater.bench.measure.FixedRate;
 import dev.breakwater.bench.measure.Latency;
@@ -39,6 +40,10 @@ public final class S5SmallRequests implements Scenario {
   static final Figure UPSTREAM_PER_REQUEST = new Figure("S5", "upstream-per-request",
       "upstream GET + LIST requests on configmaps per client request", "");
 
+  static final Figure REVIEWS_PER_REQUEST = new Figure("S5", "auth-reviews-per-request",
+      "delegated auth: upstream TokenReview + SubjectAccessReview per client request (warm decision cache, positive TTLs " + dev.breakwater.bench.env.Arms.DELEGATED_TTL + ")", "",
+      new Target.AtMost(0.05, ""), Arm.BREAKWATER_DELEGATED);
+
   /** A request kind of this scenario. */
   enum Kind {
     GET("GET one object, RV unset"),
@@ -54,6 +59,12 @@ public final class S5SmallRequests implements Scenario {
 
     Figure p50() {
       return new Figure("S5", "p50-" + name(), label + ", p50", "ms", new Target.DirectPlus(0.3, "ms"));
+    }
+
+    /** p50 of breakwater-delegated minus p50 of breakwater (--auth=none) in the same repeat. */
+    Figure authAdded() {
+      return new Figure("S5", "auth-p50-added-" + name(), label + ", p50 added by --auth=delegated over --auth=none", "ms",
+          new Target.AtMost(0.2, "ms"), Arm.BREAKWATER_DELEGATED);
     }
 
     Figure p99() {
@@ -80,12 +91,22 @@ public final class S5SmallRequests implements Scenario {
     ctx.results().note("S5", String.format("%d ConfigMaps of ~1 KB. For %d s at once: `GET …/configmaps/%s` at %.0f/s with "
         + "resourceVersion unset and %.0f/s with RV=0; page walks `?limit=500` (RV unset, then the continue tokens) at "
         + "%.0f/s. Open-loop: each request on its own virtual thread, latency from when it was due. No writes run "
-        + "(the apiserver writes its own leases every ~10 s).", objects, ctx.phase().toSeconds(), TestData.name(0), GET_RATE,
+        + "(the apiserver writes its own leases every ~10 s). breakwater-delegated: `--auth=delegated` over TLS, each "
+        + "request with one of " + dev.breakwater.bench.env.BenchCluster.USERS + " users' tokens in turn (the warm-up "
+        + "fills the decision cache); its added p50 is over the `breakwater` arm's (`--auth=none`, plain HTTP) in the same "
+        + "repeat, so it includes TLS.", objects, ctx.phase().toSeconds(), TestData.name(0), GET_RATE,
         GET_RATE, LIST_RATE));
     try {
       for (int repeat = 1; repeat <= ctx.repeats(); repeat++) {
-        for (Arm arm : ctx.armsFor(repeat, true)) {
+        for (Arm arm : ctx.armsFor(repeat, true, true)) {
           runArm(ctx, arm, repeat);
+        }
+        for (Kind k : Kind.values()) {
+          Double none = ctx.results().values(k.p50(), Arm.BREAKWATER).get(repeat);
+          Double delegated = ctx.results().values(k.p50(), Arm.BREAKWATER_DELEGATED).get(repeat);
+          if (none != null && delegated != null) {
+            ctx.results().put(k.authAdded(), Arm.BREAKWATER_DELEGATED, repeat, delegated - none);
+          }
         }
       }
     } finally {
@@ -99,14 +120,20 @@ public final class S5SmallRequests implements Scenario {
       Lists.untilOk(ep, COLLECTION + "?resourceVersion=0", Duration.ofSeconds(60));
       String one = COLLECTION + "/" + TestData.name(0);
       // Warm-up: a few of each, unmeasured (connections, JIT, the cache's first consistent read).
-      for (int i = 0; i < 20; i++) {
+      // The delegated arm's warm-up sends every user each kind of request (the tokens go round robin),
+      // so its decision cache is warm when the measurement starts.
+      boolean delegated = arm == Arm.BREAKWATER_DELEGATED;
+      for (int i = 0; i < (delegated ? BenchCluster.USERS : 20); i++) {
         get(ep, one);
         get(ep, one + "?resourceVersion=0");
       }
-      walk(ep, Latency.concurrent());
+      for (int i = 0; i < (delegated ? BenchCluster.USERS / 2 : 1); i++) { // at least 2 pages a walk
+        walk(ep, Latency.concurrent());
+      }
 
       ConcurrentHistogram next = Latency.concurrent();
       UpstreamCounts before = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps");
+      long reviewsBefore = UpstreamCounts.reviews(ctx.cluster().admin());
       List<Callable<FixedRate.Result>> loads = List.of(
           () -> FixedRate.run(GET_RATE, ctx.phase(), due -> get(ep, one)),
           () -> FixedRate.run(GET_RATE, ctx.phase(), due -> get(ep, one + "?resourceVersion=0")),
@@ -120,6 +147,7 @@ public final class S5SmallRequests implements Scenario {
         }
       }
       UpstreamCounts used = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps").minus(before);
+      long reviews = UpstreamCounts.reviews(ctx.cluster().admin()) - reviewsBefore;
       long clientRequests = res.get(0).sent() + res.get(1).sent() + next.getTotalCount() + res.get(2).sent();
       var r = ctx.results();
       record(ctx, arm, repeat, Kind.GET, res.get(0).latency());
@@ -127,6 +155,11 @@ public final class S5SmallRequests implements Scenario {
       record(ctx, arm, repeat, Kind.LIST_FIRST, res.get(2).latency());
       record(ctx, arm, repeat, Kind.LIST_NEXT, next);
       r.put(UPSTREAM_PER_REQUEST, arm, repeat, (used.lists() + used.gets()) / (double) clientRequests);
+      if (arm == Arm.BREAKWATER_DELEGATED) {
+        r.put(REVIEWS_PER_REQUEST, arm, repeat, reviews / (double) clientRequests);
+        ctx.log().info("S5 %s #%d: %d TokenReview + SubjectAccessReview requests for %d client requests", arm, repeat, reviews,
+            clientRequests);
+      }
       long failed = res.stream().mapToLong(FixedRate.Result::failed).sum();
       if (failed > 0) {
         r.note("S5", "**Warning:** " + failed + " requests via " + arm + " failed (repeat " + repeat + "), first: "
