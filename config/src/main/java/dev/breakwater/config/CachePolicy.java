@@ -12,21 +12,8 @@ import java.util.Set;
  * @param warm start these caches at launch instead of on first read
  * @param idleTimeout stop a cache no request has used for this long and that has no watchers
  *     ({@link Duration#ZERO}: never)
- * @param consistentReadBudget how long a small consistent read (a GET, a LIST first page with
- *     {@code limit ≤ 500}) waits for the proof that the cache is fresh before it goes upstream
- *     ({@link Duration#ZERO}: upstream at once, without probing); large LISTs and WatchLists always
- *     wait for the proof (up to 3 s)
  */
-public record CachePolicy(Set<String> include, Set<String> exclude, Set<String> warm, Duration idleTimeout,
-    Duration consistentReadBudget) {
-
-  /**
-   * {@code --consistent-read-budget}'s default: none. Measured (BENCHMARKS.md, "Consistent reads of a
-   * quiet resource"): on a quiet resource while others are written the proof is never there within a
-   * few ms (it comes with the upstream's ~1 s bookmark tick), so a 5 ms budget only added the budget
-   * and a probe to every small read (p50 +9 ms, 1.8 upstream requests per read instead of 1).
-   */
-  public static final Duration DEFAULT_CONSISTENT_READ_BUDGET = Duration.ZERO;
+public record CachePolicy(Set<String> include, Set<String> exclude, Set<String> warm, Duration idleTimeout) {
 
   public static final CachePolicy DEFAULT = new CachePolicy(Set.of(), Set.of(), Set.of(), Duration.ofMinutes(10));
 
@@ -34,12 +21,6 @@ public record CachePolicy(Set<String> include, Set<String> exclude, Set<String> 
     include = Set.copyOf(include);
     exclude = Set.copyOf(exclude);
     warm = Set.copyOf(warm);
-    java.util.Objects.requireNonNull(consistentReadBudget);
-  }
-
-  /** The default consistent-read budget. */
-  public CachePolicy(Set<String> include, Set<String> exclude, Set<String> warm, Duration idleTimeout) {
-    this(include, exclude, warm, idleTimeout, DEFAULT_CONSISTENT_READ_BUDGET);
   }
 
   /** Whether {@code groupResource} may be cached. */

@@ -116,7 +116,6 @@ class ConfigFileTest {
         Arguments.of("upstream-connect-timeout: 5 minutes",
             "upstream-connect-timeout: invalid duration \"5 minutes\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
         Arguments.of("cache-idle-timeout: {m: 1}", "cache-idle-timeout: expected accepted: DURATION, got a mapping"),
-        Arguments.of("consistent-read-budget: [5ms]", "consistent-read-budget: expected a single value (accepted: DURATION), got a list"),
         Arguments.of("cache: maybe", "cache: 'maybe' is not a boolean (accepted: true, false)"),
         Arguments.of("cache-resources: [configmaps, {a: 1}]", "cache-resources: expected a list of strings, got a mapping in it"),
         Arguments.of("cache-exclude: {secrets: true}", "cache-exclude: expected accepted: a list of RESOURCE or one comma-separated string, got a mapping"),
@@ -175,7 +174,7 @@ class ConfigFileTest {
             + "auth-review-timeout, authentication-audiences, authentication-token-webhook-cache-negative-ttl, "
             + "authentication-token-webhook-cache-ttl, authorization-webhook-cache-authorized-ttl, "
             + "authorization-webhook-cache-unauthorized-ttl, cache, cache-exclude, "
-            + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, consistent-read-budget, context, kubeconfig, listen, "
+            + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, context, kubeconfig, listen, "
             + "requestheader-allowed-names, requestheader-client-ca-file, requestheader-extra-headers-prefix, "
             + "requestheader-group-headers, requestheader-username-headers, shutdown-grace, "
             + "tls-cert, tls-key, upstream-connect-timeout)");

@@ -148,7 +148,7 @@ public final class BreakwaterServer implements AutoCloseable {
     if (config.cacheReads()) {
       caches = new CacheManager(upstream, metrics, config.cachePolicy());
       caches.start();
-      cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics, config.cachePolicy().consistentReadBudget());
+      cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics);
       handler = cachingHandler;
     }
     if (auth.delegated()) {

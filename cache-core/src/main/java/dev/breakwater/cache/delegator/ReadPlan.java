@@ -18,9 +18,7 @@ import java.util.Objects;
  *       change up to an RV — the upstream's current RV for a consistent read
  *       ({@link Freshness#CONSISTENT}: learned by a probe sent after the request arrived, and then
  *       bound into the read), or {@code resourceVersion} ({@link Freshness#AT_LEAST}) — then run
- *       {@code then}; on timeout, {@link OnTimeout}. A consistent read's {@link Budget} says how long:
- *       a small one ({@link Budget#SMALL}) only for the consistent-read budget (a few ms), then
- *       upstream; a large one for the proof.
+ *       {@code then}; on timeout, {@link OnTimeout}.
  *   <li>{@link Serve}: run {@code read} against the cache now.
  * </ul>
  *
@@ -41,26 +39,6 @@ public sealed interface ReadPlan<R> {
     AT_LEAST
   }
 
-  /** The largest {@code limit} of a LIST first page that counts as a {@link Budget#SMALL} read. */
-  long SMALL_LIST_LIMIT = 500;
-
-  /**
-   * How long a consistent read waits for the proof that the cache is fresh. On a quiet resource the
-   * proof is an upstream bookmark, due at the upstream's next ~1 s bookmark tick (see
-   * {@code reflector.ProgressSupply}); a small read costs the upstream about as much to answer as the
-   * probe itself does, so waiting a second to spare it is the wrong trade.
-   */
-  enum Budget {
-    /** Wait for the proof ({@link #FRESHNESS_TIMEOUT_MS}): large LISTs, WatchLists — the upstream never pays for them. */
-    PROOF,
-    /**
-     * A GET or a LIST first page with {@code 0 < limit ≤} {@link #SMALL_LIST_LIMIT}: served from the
-     * cache if proven fresh within the edge's consistent-read budget, else upstream (the apiserver's
-     * own answer, exact by construction).
-     */
-    SMALL
-  }
-
   /** What a timed-out {@link AwaitFresh} becomes. */
   enum OnTimeout {
     /** Pass upstream (consistent reads fall back to etcd; a watch's initial state). */
@@ -79,18 +57,11 @@ public sealed interface ReadPlan<R> {
 
   record AwaitReady<R>() implements ReadPlan<R> {}
 
-  record AwaitFresh<R>(Freshness freshness, long resourceVersion, OnTimeout onTimeout, Serve<R> then, Budget budget)
-      implements ReadPlan<R> {
+  record AwaitFresh<R>(Freshness freshness, long resourceVersion, OnTimeout onTimeout, Serve<R> then) implements ReadPlan<R> {
     public AwaitFresh {
       Objects.requireNonNull(freshness);
       Objects.requireNonNull(onTimeout);
       Objects.requireNonNull(then);
-      Objects.requireNonNull(budget);
-    }
-
-    /** A wait for the proof ({@link Budget#PROOF}). */
-    public AwaitFresh(Freshness freshness, long resourceVersion, OnTimeout onTimeout, Serve<R> then) {
-      this(freshness, resourceVersion, onTimeout, then, Budget.PROOF);
     }
   }
 

@@ -8,7 +8,6 @@ import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.WatchCache.ListRequest;
 import dev.breakwater.cache.continuation.ContinueToken;
 import dev.breakwater.cache.delegator.ReadPlan.AwaitFresh;
-import dev.breakwater.cache.delegator.ReadPlan.Budget;
 import dev.breakwater.cache.delegator.ReadPlan.AwaitReady;
 import dev.breakwater.cache.delegator.ReadPlan.Delegate;
 import dev.breakwater.cache.delegator.ReadPlan.Freshness;
@@ -75,11 +74,8 @@ class ReadPlanTest {
         // consistent: wait for the upstream's current RV (timeout → upstream); the etcd path goes upstream at once
         row("", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
             new Serve<>(read(q, p, null, 0, false, 0)))),
-        // a first page of at most 500: a small read (upstream after the consistent-read budget); above, or unpaginated: the proof
         row("limit=500", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
-            new Serve<>(read(q, p, null, 500, false, 0)), Budget.SMALL)),
-        row("limit=501", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
-            new Serve<>(read(q, p, null, 501, false, 0)), Budget.PROOF)),
+            new Serve<>(read(q, p, null, 500, false, 0)))),
         row("", READY, ETCD, false, (q, p) -> new Delegate<>("consistent read on the etcd path")),
         // RV=0: at once; the watch-cache path ignores limit, etcd honours it
         row("resourceVersion=0&limit=500", READY, WC, false, (q, p) -> new Serve<>(read(q, p, null, 0, false, 0))),
@@ -181,7 +177,7 @@ class ReadPlanTest {
   static Stream<Arguments> gets() {
     GetRead a = new GetRead("default/a", "a", 0);
     return Stream.of(
-        Arguments.of("", READY, WC, false, new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(a), Budget.SMALL)),
+        Arguments.of("", READY, WC, false, new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(a))),
         Arguments.of("", READY, ETCD, false, new Delegate<GetRead>("consistent read on the etcd path")),
         Arguments.of("resourceVersion=0", READY, WC, false, new Serve<>(a)),
         Arguments.of("resourceVersion=0", READY, ETCD, false, new Serve<>(a)),

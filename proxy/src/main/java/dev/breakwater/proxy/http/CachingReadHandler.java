@@ -51,12 +51,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final Clock clock = Clock.systemUTC();
   private final ReadEdge edge;
 
-  /**
-   * @param consistentReadBudget how long a small consistent read waits for the cache's proof of
-   *     freshness before it goes upstream ({@code --consistent-read-budget})
-   */
-  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics,
-      java.time.Duration consistentReadBudget) {
+  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics) {
     this.vertx = vertx;
     this.caches = caches;
     this.metrics = metrics;
@@ -69,7 +64,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     this.coalescer = new ListCoalescer(vertx, upstream.upstream(), upstream.forwardsClientCredentials());
     this.tables = new TableConvertors(caches);
     this.edge = new ReadEdge(this::forward, stats, metrics, passThrough.inFlight(), clock,
-        () -> ThreadLocalRandom.current().nextDouble(), consistentReadBudget.toMillis());
+        () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /**

@@ -12,11 +12,9 @@ import java.util.function.DoubleSupplier;
  * watch deadline's jitter (injected: tests fix them).
  *
  * @param upstream  sends a request upstream; {@code arrivalNanos} orders it for coalescing
- * @param consistentReadBudgetMs how long a small consistent read ({@code ReadPlan.Budget.SMALL})
- *     waits for the cache's proof of freshness before it goes upstream; 0: upstream at once
  */
 record ReadEdge(Upstreaming upstream, ReadStats stats, ProxyMetrics metrics, InFlight inFlight, InstantSource clock,
-    DoubleSupplier random, long consistentReadBudgetMs) {
+    DoubleSupplier random) {
 
   /** Hands a request upstream. Called on the request's context. */
   @FunctionalInterface

@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One read being served from a cache: carries out the {@link ReadPlan} that
  * {@code delegator.ReadRouting} makes for it — answer a Status, go upstream, wait for readiness or
- * freshness (bounded, then what the plan says: a small consistent read only for the edge's
- * consistent-read budget), serve — and writes the answer. The verbs
+ * freshness (bounded, then what the plan says), serve — and writes the answer. The verbs
  * ({@link ListExchange}, {@link GetExchange}, {@link WatchExchange}) say how to plan, how a
  * consistent read's RV binds into their read, and how to serve it.
  *
@@ -88,19 +87,11 @@ abstract class ReadExchange<R> {
           v -> run(plan(true)), () -> run(plan(true)));
       case ReadPlan.AwaitFresh<R> f -> {
         boolean consistent = f.freshness() == ReadPlan.Freshness.CONSISTENT;
-        boolean small = consistent && f.budget() == ReadPlan.Budget.SMALL;
-        if (small && edge.consistentReadBudgetMs() <= 0) {
-          delegate("small consistent read, no budget");
-          return;
-        }
-        // A small read waits only its budget (then the upstream answers it, exactly) and demands no
-        // bookmarks; everything else waits for the proof.
-        await(consistent ? cache.fresh(arrival, !small) : cache.whenFresh(f.resourceVersion()),
-            small ? edge.consistentReadBudgetMs() : ReadPlan.FRESHNESS_TIMEOUT_MS,
+        await(consistent ? cache.fresh(arrival) : cache.whenFresh(f.resourceVersion()), ReadPlan.FRESHNESS_TIMEOUT_MS,
             current -> serve(consistent ? bind(f.then().read(), current) : f.then().read()),
             () -> {
               if (f.onTimeout() == ReadPlan.OnTimeout.DELEGATE) {
-                delegate(small ? "small consistent read not proven fresh within the budget" : "not fresh in time");
+                delegate("not fresh in time");
               } else {
                 status(cache.tooLargeResourceVersion(f.resourceVersion()));
               }

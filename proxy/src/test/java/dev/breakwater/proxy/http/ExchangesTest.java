@@ -63,8 +63,6 @@ class ExchangesTest {
   final ReadStats stats = new ReadStats();
   /** URIs handed upstream. */
   final ConcurrentLinkedQueue<String> delegated = new ConcurrentLinkedQueue<>();
-  /** The edge's consistent-read budget. */
-  long budgetMs = 5;
 
   /** The port over a real WatchCache; waits the cache could not satisfy at once fail at once. */
   static final class FakeCache implements CacheReads {
@@ -72,8 +70,6 @@ class ExchangesTest {
     final ServingPath path;
     /** What a consistent read's freshness wait gives. */
     volatile CompletableFuture<Long> fresh = CompletableFuture.failedFuture(new TimeoutException("no probe"));
-    /** The {@code progress} argument of each consistent read's {@link #fresh(long, boolean)}, in order. */
-    final ConcurrentLinkedQueue<Boolean> freshCalls = new ConcurrentLinkedQueue<>();
 
     FakeCache(ServingPath path) {
       this.path = path;
@@ -136,12 +132,6 @@ class ExchangesTest {
 
     @Override
     public CompletableFuture<Long> fresh(long arrivalNanos) {
-      return fresh(arrivalNanos, true);
-    }
-
-    @Override
-    public CompletableFuture<Long> fresh(long arrivalNanos, boolean progress) {
-      freshCalls.add(progress);
       return fresh;
     }
 
@@ -207,7 +197,7 @@ class ExchangesTest {
     ReadEdge edge = new ReadEdge((req, arrival) -> {
       delegated.add(req.uri());
       req.response().setStatusCode(299).end("upstream");
-    }, stats, new ProxyMetrics(), new InFlight(), clock, () -> 0.5, budgetMs);
+    }, stats, new ProxyMetrics(), new InFlight(), clock, () -> 0.5);
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       RequestInfo info = RequestInfo.parse("GET", req.path(), req.query());
       var rep = Negotiation.negotiate(req.getHeader("Accept"), true, info.verb().equals("watch"));
@@ -252,41 +242,6 @@ class ExchangesTest {
     // confirmed: served
     cache.fresh = CompletableFuture.completedFuture(10L);
     assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(200);
-    assertThat(delegated).hasSize(2);
-  }
-
-  @Test
-  void smallConsistentReadsNotProvenWithinTheBudgetGoUpstreamLargeOnesWaitForTheProof() throws Exception {
-    start(new FakeCache(ServingPath.WATCH_CACHE), true);
-    cache.fresh = new CompletableFuture<>(); // never proven
-    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(299);
-    assertThat(get("/api/v1/namespaces/default/configmaps?limit=500").statusCode()).isEqualTo(299);
-    // small reads wait only their budget and demand no upstream bookmarks
-    assertThat(cache.freshCalls).containsExactly(false, false);
-    assertThat(delegated).containsExactly("/api/v1/namespaces/default/configmaps/a", "/api/v1/namespaces/default/configmaps?limit=500");
-    // proven within the budget: served from the cache
-    cache.fresh = CompletableFuture.completedFuture(10L);
-    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(200);
-    assertThat(get("/api/v1/namespaces/default/configmaps?limit=500").statusCode()).isEqualTo(200);
-    // large reads (unpaginated, limit above 500) wait for the proof, demanding bookmarks
-    cache.freshCalls.clear();
-    assertThat(get("/api/v1/namespaces/default/configmaps").statusCode()).isEqualTo(200);
-    assertThat(get("/api/v1/namespaces/default/configmaps?limit=501").statusCode()).isEqualTo(200);
-    assertThat(cache.freshCalls).containsExactly(true, true);
-    assertThat(delegated).hasSize(2);
-  }
-
-  @Test
-  void withoutABudgetSmallConsistentReadsGoUpstreamWithoutProbing() throws Exception {
-    budgetMs = 0;
-    start(new FakeCache(ServingPath.WATCH_CACHE), true);
-    cache.fresh = CompletableFuture.completedFuture(10L);
-    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(299);
-    assertThat(get("/api/v1/namespaces/default/configmaps?limit=5").statusCode()).isEqualTo(299);
-    assertThat(cache.freshCalls).isEmpty();
-    // RV=0 and large consistent reads are still the cache's
-    assertThat(get("/api/v1/namespaces/default/configmaps/a?resourceVersion=0").statusCode()).isEqualTo(200);
-    assertThat(get("/api/v1/namespaces/default/configmaps").statusCode()).isEqualTo(200);
     assertThat(delegated).hasSize(2);
   }
 
