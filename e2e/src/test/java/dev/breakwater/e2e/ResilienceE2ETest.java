@@ -219,11 +219,15 @@ class ResilienceE2ETest {
         return true;
       });
       Thread.sleep(500);
+      double probesBefore = bw.server().metrics().upstreamRequests("compaction-probe");
       UpstreamMetrics atRelist = UpstreamMetrics.scrape(cluster);
       long opensAfter = watchers.opens();
       // Every watcher's stream ends within 8 s (timeoutSeconds 3..8) and is reopened from its RV, twice.
       await().atMost(Duration.ofSeconds(30)).until(() -> watchers.opens() >= opensAfter + 2L * 20);
       UpstreamMetrics m = UpstreamMetrics.scrape(cluster);
+      // Breakwater's own compaction probes (an Exact LIST ?limit=1 per cache every 15 s) are LISTs of configmaps
+      // too; counted around both scrapes, so they may include one just outside the window.
+      long ownProbes = (long) (bw.server().metrics().upstreamRequests("compaction-probe") - probesBefore);
       Map<String, Long> delta = UpstreamMetrics.delta(atRelist.requestsByVerb("configmaps"), m.requestsByVerb("configmaps"));
       LOG.info("after restart: upstream configmaps requests since restart {} (of which after the feeds' relists {}), "
           + "open watches {} (at relist {}), relists {}, downstream 410s {}, errors {}",
@@ -233,7 +237,8 @@ class ResilienceE2ETest {
         assertThat(caches.get(i).reflector().relists() - relistsBefore[i]).as("relists of feed " + i).isEqualTo(1);
         assertThat(caches.get(i).reflector().lists()).as("feed " + i + " relists with a WatchList, not a LIST").isZero();
       }
-      assertThat(delta.getOrDefault("LIST", 0L)).as("upstream LISTs of configmaps caused by 20 resuming clients").isZero();
+      assertThat(delta.getOrDefault("LIST", 0L) - ownProbes).as("upstream LISTs of configmaps caused by 20 resuming clients "
+          + "(beyond Breakwater's own " + ownProbes + " compaction probes)").isLessThanOrEqualTo(0);
       assertThat(m.longRunning("configmaps", "WATCH")).as("open upstream WATCHes of configmaps")
           .isEqualTo(atRelist.longRunning("configmaps", "WATCH"));
       assertThat(watchers.gone410()).as("downstream 410s").isZero();

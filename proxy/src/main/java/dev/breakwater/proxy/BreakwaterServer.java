@@ -238,6 +238,11 @@ public final class BreakwaterServer implements AutoCloseable {
     return (config.tls() ? "https://" : "http://") + host + ":" + port();
   }
 
+  /** Breakwater's own metrics; for tests. */
+  public dev.breakwater.proxy.metrics.ProxyMetrics metrics() {
+    return metrics;
+  }
+
   public Upstream upstream() {
     return upstream;
   }

@@ -49,6 +49,12 @@ public final class ProxyMetrics {
     Counter.builder("breakwater_upstream_requests_total").tag("kind", kind).register(registry).increment();
   }
 
+  /** How many upstream requests of {@code kind} Breakwater has made itself (0 before the first); for tests. */
+  public double upstreamRequests(String kind) {
+    Counter c = registry.find("breakwater_upstream_requests_total").tag("kind", kind).counter();
+    return c == null ? 0 : c.count();
+  }
+
   public void freshnessWait(String resource, Duration waited) {
     Timer.builder("breakwater_freshness_wait_seconds").tag("resource", resource).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
