@@ -142,6 +142,20 @@ class QueryParameterDifferentialE2ETest {
       CMS     | ?watch=false&limit=abc                              | edge
       CMS     | ?watch=False                                        | cache
       CMS     | ?resourceVersionMatch=Exact                         | edge
+      # first values, empties and non-ASCII in the string parameters
+      CMS     | ?resourceVersionMatch=&resourceVersion=0            | cache
+      CMS     | ?resourceVersionMatch=Exact&resourceVersionMatch=Foo&resourceVersion=5 | upstream
+      THINGS  | ?resourceVersionMatch=exact&resourceVersion=5       | edge
+      CMS     | ?resourceVersion=0&resourceVersion=abc              | cache
+      CMS     | ?resourceVersion=%C3%A9                             | upstream
+      CMS     | ?continue=%C3%A9                                    | edge
+      THINGS  | ?continue=ab%C3%A9cd                                | edge
+      CMS     | ?continue=&limit=2                                  | cache
+      CMS     | ?labelSelector=%C3%A9                               | edge
+      THINGS  | ?labelSelector=a%3D%C3%A9                           | edge
+      CMS     | ?labelSelector=&labelSelector=a%20in                | cache
+      CMS     | ?fieldSelector=metadata.name%3D%C3%A9               | cache
+      CMS     | ?fieldSelector=metadata.name%3D%3Dx%3Dy             | edge
       # WATCH: the same decoding; then the WatchList defaults and validateWatchOptions' 422s
       CMS     | ?watch=1&timeoutSeconds=abc                         | edge
       THINGS  | ?watch=yes&timeoutSeconds=abc                       | edge
