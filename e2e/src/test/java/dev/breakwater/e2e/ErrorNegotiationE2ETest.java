@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.ClusterExtension;
 import dev.breakwater.e2e.support.Differential;
-import dev.breakwater.e2e.support.Kubectl;
 import dev.breakwater.e2e.support.RawHttp;
+import dev.breakwater.e2e.support.Things;
 import dev.breakwater.local.LocalCluster;
 import dev.breakwater.proxy.http.ReadStats;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,27 +38,9 @@ class ErrorNegotiationE2ETest {
 
   static final String NS = "errneg";
   static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
-  static final String THINGS = "/apis/errors.e2e.breakwater.dev/v1/namespaces/" + NS + "/things";
+  static final String GROUP = "errors.e2e.breakwater.dev";
+  static final String THINGS = Things.path(GROUP, NS);
   static final String PB = "application/vnd.kubernetes.protobuf";
-  static final String CRD = """
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata: {name: things.errors.e2e.breakwater.dev}
-      spec:
-        group: errors.e2e.breakwater.dev
-        scope: Namespaced
-        names: {plural: things, singular: thing, kind: Thing}
-        versions:
-        - name: v1
-          served: true
-          storage: true
-          schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-      ---
-      apiVersion: errors.e2e.breakwater.dev/v1
-      kind: Thing
-      metadata: {name: t1, namespace: errneg}
-      spec: {a: 1}
-      """;
 
   static LocalCluster cluster;
   static Breakwater bw;
@@ -72,16 +53,12 @@ class ErrorNegotiationE2ETest {
     k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
     k.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("cm1").endMetadata().build())
         .serverSideApply();
-    Kubectl kubectl = new Kubectl(c.kubeconfig());
-    kubectl.run(CRD.substring(0, CRD.indexOf("---")), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
-    kubectl.run(null, Duration.ofSeconds(60), "wait", "--for=condition=Established", "crd/things.errors.e2e.breakwater.dev")
-        .assertOk();
-    kubectl.run(CRD.substring(CRD.indexOf("---")), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
+    Things.apply(c, GROUP, NS);
     bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
     for (String path : new String[] {CMS, THINGS}) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> send(plain, URI.create(bw.url() + path + "?resourceVersion=0"),
+      await().atMost(Duration.ofSeconds(60)).until(() -> Differential.send(plain, URI.create(bw.url() + path + "?resourceVersion=0"),
           "application/json", "breakwater-e2e").statusCode() == 200);
     }
   }
@@ -90,18 +67,6 @@ class ErrorNegotiationE2ETest {
   static void tearDown() {
     if (bw != null) {
       bw.close();
-    }
-  }
-
-  static HttpResponse<byte[]> send(HttpClient http, URI uri, String accept, String userAgent) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("User-Agent", userAgent).timeout(Duration.ofSeconds(30));
-    if (accept != null) {
-      b.header("Accept", accept);
-    }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -143,8 +108,8 @@ class ErrorNegotiationE2ETest {
     AtomicLong edge = stats.errorsAtEdge;
     long edgeBefore = edge.get();
     long upstreamBefore = stats.passedUpstream.get();
-    HttpResponse<byte[]> u = send(direct, cluster.server().resolve(query), accept, userAgent);
-    HttpResponse<byte[]> t = send(plain, URI.create(bw.url() + query), accept, userAgent);
+    HttpResponse<byte[]> u = Differential.send(direct, cluster.server().resolve(query), accept, userAgent);
+    HttpResponse<byte[]> t = Differential.send(plain, URI.create(bw.url() + query), accept, userAgent);
     assertThat(u.statusCode()).as("the apiserver answers this with an error").isGreaterThanOrEqualTo(400);
     Differential.assertSame(query + " (" + userAgent + ")", accept, u, t);
     assertThat(t.headers().firstValue("Cache-Control")).isEqualTo(u.headers().firstValue("Cache-Control"));

@@ -3,11 +3,12 @@ package dev.breakwater.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.breakwater.e2e.support.Answered;
 import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.ClusterExtension;
 import dev.breakwater.e2e.support.Differential;
-import dev.breakwater.e2e.support.Kubectl;
 import dev.breakwater.e2e.support.RawHttp;
+import dev.breakwater.e2e.support.Things;
 import dev.breakwater.local.LocalCluster;
 import dev.breakwater.proxy.http.ReadStats;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,26 +38,8 @@ class QueryParameterDifferentialE2ETest {
 
   static final String NS = "qparams";
   static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
-  static final String THINGS = "/apis/qparams.e2e.breakwater.dev/v1/namespaces/" + NS + "/things";
-  static final String CRD = """
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata: {name: things.qparams.e2e.breakwater.dev}
-      spec:
-        group: qparams.e2e.breakwater.dev
-        scope: Namespaced
-        names: {plural: things, singular: thing, kind: Thing}
-        versions:
-        - name: v1
-          served: true
-          storage: true
-          schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-      ---
-      apiVersion: qparams.e2e.breakwater.dev/v1
-      kind: Thing
-      metadata: {name: t1, namespace: qparams}
-      spec: {a: 1}
-      """;
+  static final String GROUP = "qparams.e2e.breakwater.dev";
+  static final String THINGS = Things.path(GROUP, NS);
 
   static LocalCluster cluster;
   static Breakwater bw;
@@ -70,11 +52,7 @@ class QueryParameterDifferentialE2ETest {
     k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
     k.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("t1").endMetadata().build())
         .serverSideApply();
-    Kubectl kubectl = new Kubectl(c.kubeconfig());
-    kubectl.run(CRD.substring(0, CRD.indexOf("---")), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
-    kubectl.run(null, Duration.ofSeconds(60), "wait", "--for=condition=Established", "crd/things.qparams.e2e.breakwater.dev")
-        .assertOk();
-    kubectl.run(CRD.substring(CRD.indexOf("---")), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
+    Things.apply(c, GROUP, NS);
     bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
@@ -91,13 +69,7 @@ class QueryParameterDifferentialE2ETest {
   }
 
   static HttpResponse<byte[]> send(HttpClient http, URI uri) {
-    HttpRequest req = HttpRequest.newBuilder(uri).header("Accept", "application/json").header("User-Agent", "breakwater-e2e")
-        .timeout(Duration.ofSeconds(30)).build();
-    try {
-      return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (Exception e) {
-      throw new IllegalStateException(uri + ": " + e, e);
-    }
+    return Differential.send(http, uri, "application/json", "breakwater-e2e");
   }
 
   @ParameterizedTest(name = "[{index}] {0}{1} → {2}")
@@ -185,19 +157,14 @@ class QueryParameterDifferentialE2ETest {
   void eachParameterIsAnsweredAsTheApiserverAnswersIt(String path, String query, String answered) {
     String uri = path.replace("CMS", CMS).replace("THINGS", THINGS) + query;
     ReadStats stats = bw.server().readStats().orElseThrow();
-    long edge = stats.errorsAtEdge.get();
-    long upstream = stats.passedUpstream.get() + stats.coalesced.get();
-    long cache = stats.listsFromCache.get() + stats.getsFromCache.get() + stats.watchesFromCache.get();
+    Answered before = Answered.count(stats);
     HttpResponse<byte[]> u = send(direct, cluster.server().resolve(uri));
     HttpResponse<byte[]> t = send(plain, URI.create(bw.url() + uri));
     assertThat(t.statusCode()).as(uri).isEqualTo(u.statusCode());
     if (u.statusCode() >= 400) {
       Differential.assertSame(uri, "application/json", u, t);
     }
-    long edgeNow = stats.errorsAtEdge.get() - edge;
-    long upstreamNow = stats.passedUpstream.get() + stats.coalesced.get() - upstream;
-    long cacheNow = stats.listsFromCache.get() + stats.getsFromCache.get() + stats.watchesFromCache.get() - cache;
-    String who = edgeNow == 1 ? "edge" : upstreamNow == 1 ? "upstream" : cacheNow == 1 ? "cache" : "?";
-    assertThat(who).as("%s answered by (edge %d, upstream %d, cache %d)", uri, edgeNow, upstreamNow, cacheNow).isEqualTo(answered);
+    Answered now = Answered.since(stats, before);
+    assertThat(now.who()).as("%s answered by (%s)", uri, now).isEqualTo(answered);
   }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,12 +33,28 @@ public final class Differential {
     return new String(b, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e\\n]", ".");
   }
 
+  /** A GET with {@code accept}, as user agent {@code breakwater-e2e}, with no timeout (watches end by their own). */
   public static HttpResponse<byte[]> send(HttpClient http, URI uri, String accept) {
+    return send(http, uri, accept, "breakwater-e2e", null);
+  }
+
+  /** A GET with {@code accept} (no Accept header if null) and {@code userAgent}, answered within 30 s. */
+  public static HttpResponse<byte[]> send(HttpClient http, URI uri, String accept, String userAgent) {
+    return send(http, uri, accept, userAgent, Duration.ofSeconds(30));
+  }
+
+  private static HttpResponse<byte[]> send(HttpClient http, URI uri, String accept, String userAgent, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("User-Agent", userAgent);
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    if (timeout != null) {
+      b.timeout(timeout);
+    }
     try {
-      return http.send(HttpRequest.newBuilder(uri).header("Accept", accept).header("User-Agent", "breakwater-e2e").build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (Exception e) {
-      throw new IllegalStateException(e);
+      throw new IllegalStateException(uri + ": " + e, e);
     }
   }
 
