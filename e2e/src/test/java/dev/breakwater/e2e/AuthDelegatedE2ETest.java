@@ -12,15 +12,15 @@ import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.ClusterExtension;
 import dev.breakwater.e2e.support.Clusters;
 import dev.breakwater.e2e.support.Differential;
+import dev.breakwater.e2e.support.Pki;
+import dev.breakwater.e2e.support.Rbac;
 import dev.breakwater.local.LocalCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,7 +38,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +102,7 @@ class AuthDelegatedE2ETest {
 
     Path pki = cluster.workDir().resolve("pki");
     Path certDir = Files.createTempDirectory(cluster.workDir(), "client-cert-");
-    Path cert = signClientCert(pki, certDir, "cert-user", "cert-group");
+    Path cert = Pki.signClientCert(certDir, "client", "cert-user", "cert-group", pki.resolve("ca.crt"), pki.resolve("ca.key"));
     SSLContext caOnly = ssl(new ConfigBuilder(Config.empty()).withCaCertFile(pki.resolve("ca.crt").toString()).build());
     SSLContext withCert = ssl(new ConfigBuilder(Config.empty()).withCaCertFile(pki.resolve("ca.crt").toString())
         .withClientCertFile(cert.toString()).withClientKeyFile(certDir.resolve("client.key").toString()).withClientKeyAlgo("EC").build());
@@ -151,36 +150,7 @@ class AuthDelegatedE2ETest {
   }
 
   static void bind(String role, String kind, String subject) {
-    var s = new SubjectBuilder().withKind(kind).withName(subject);
-    if (kind.equals("ServiceAccount")) {
-      s.withNamespace("auth-a");
-    } else {
-      s.withApiGroup("rbac.authorization.k8s.io");
-    }
-    admin.rbac().roleBindings().inNamespace("auth-a").resource(new RoleBindingBuilder().withNewMetadata().withName(role + "-" + subject)
-        .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
-        .withSubjects(s.build()).build()).serverSideApply();
-  }
-
-  static Path signClientCert(Path pki, Path dir, String cn, String org) throws Exception {
-    Path key = dir.resolve("client.key");
-    Path csr = dir.resolve("client.csr");
-    Path crt = dir.resolve("client.crt");
-    Path ext = dir.resolve("ext.cnf");
-    Files.writeString(ext, "extendedKeyUsage=clientAuth\n");
-    run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
-    run("openssl", "req", "-new", "-key", key.toString(), "-subj", "/O=" + org + "/CN=" + cn, "-out", csr.toString());
-    run("openssl", "x509", "-req", "-in", csr.toString(), "-CA", pki.resolve("ca.crt").toString(), "-CAkey", pki.resolve("ca.key").toString(),
-        "-CAcreateserial", "-days", "1", "-extfile", ext.toString(), "-out", crt.toString());
-    return crt;
-  }
-
-  static void run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-    }
+    Rbac.bind(admin, "auth-a", role, kind, subject);
   }
 
   static SSLContext ssl(Config c) throws Exception {

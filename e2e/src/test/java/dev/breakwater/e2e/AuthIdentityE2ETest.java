@@ -13,7 +13,11 @@ import dev.breakwater.e2e.support.ClusterExtension;
 import dev.breakwater.e2e.support.Clusters;
 import dev.breakwater.e2e.support.Differential;
 import dev.breakwater.e2e.support.FakeKubelet;
+import dev.breakwater.e2e.support.Kubeconfigs;
 import dev.breakwater.e2e.support.Kubectl;
+import dev.breakwater.e2e.support.Pki;
+import dev.breakwater.e2e.support.Rbac;
+import dev.breakwater.e2e.support.WebSockets;
 import dev.breakwater.local.LocalCluster;
 import dev.breakwater.proxy.http.ReadStats;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -22,9 +26,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,19 +35,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -83,8 +82,8 @@ class AuthIdentityE2ETest {
   static void setUp() throws Exception {
     work = Files.createTempDirectory("auth-identity-");
     // A front-proxy CA of our own (the apiserver and Breakwater both trust it for X-Remote-*).
-    run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", work.resolve("front-ca.key").toString());
-    run("openssl", "req", "-x509", "-new", "-key", work.resolve("front-ca.key").toString(), "-subj", "/CN=front-proxy-ca", "-days", "2",
+    Pki.run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", work.resolve("front-ca.key").toString());
+    Pki.run("openssl", "req", "-x509", "-new", "-key", work.resolve("front-ca.key").toString(), "-subj", "/CN=front-proxy-ca", "-days", "2",
         "-out", work.resolve("front-ca.crt").toString());
     Path policy = Files.writeString(work.resolve("audit-policy.yaml"), """
         apiVersion: audit.k8s.io/v1
@@ -128,10 +127,10 @@ class AuthIdentityE2ETest {
     bind("pod-reader", "User", "noexec-user");
 
     caOnly = SSLUtils.sslContext(new ConfigBuilder(Config.empty()).withCaCertFile(pki.resolve("ca.crt").toString()).build());
-    Path fp = signClientCert(work, "front-proxy", "front-proxy", null, work.resolve("front-ca.crt"), work.resolve("front-ca.key"));
+    Path fp = Pki.signClientCert(work, "front-proxy", "front-proxy", null, work.resolve("front-ca.crt"), work.resolve("front-ca.key"));
     frontProxy = SSLUtils.sslContext(new ConfigBuilder(Config.empty()).withCaCertFile(pki.resolve("ca.crt").toString())
         .withClientCertFile(fp.toString()).withClientKeyFile(work.resolve("front-proxy.key").toString()).withClientKeyAlgo("EC").build());
-    Path cu = signClientCert(work, "cert-user", "cert-user", "cert-group", pki.resolve("ca.crt"), pki.resolve("ca.key"));
+    Path cu = Pki.signClientCert(work, "cert-user", "cert-user", "cert-group", pki.resolve("ca.crt"), pki.resolve("ca.key"));
     certUser = SSLUtils.sslContext(new ConfigBuilder(Config.empty()).withCaCertFile(pki.resolve("ca.crt").toString())
         .withClientCertFile(cu.toString()).withClientKeyFile(work.resolve("cert-user.key").toString()).withClientKeyAlgo("EC").build());
 
@@ -172,35 +171,7 @@ class AuthIdentityE2ETest {
   }
 
   static void bind(String role, String kind, String subject) {
-    var s = new SubjectBuilder().withKind(kind).withName(subject);
-    if (kind.equals("ServiceAccount")) {
-      s.withNamespace(NS);
-    } else {
-      s.withApiGroup("rbac.authorization.k8s.io");
-    }
-    admin.rbac().roleBindings().inNamespace(NS).resource(new RoleBindingBuilder().withNewMetadata().withName(role + "-" + subject)
-        .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
-        .withSubjects(s.build()).build()).serverSideApply();
-  }
-
-  static Path signClientCert(Path dir, String name, String cn, String org, Path caCrt, Path caKey) throws Exception {
-    Path key = dir.resolve(name + ".key");
-    Path csr = dir.resolve(name + ".csr");
-    Path crt = dir.resolve(name + ".crt");
-    Path ext = Files.writeString(dir.resolve(name + ".ext"), "extendedKeyUsage=clientAuth\n");
-    run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
-    run("openssl", "req", "-new", "-key", key.toString(), "-subj", (org == null ? "" : "/O=" + org) + "/CN=" + cn, "-out", csr.toString());
-    run("openssl", "x509", "-req", "-in", csr.toString(), "-CA", caCrt.toString(), "-CAkey", caKey.toString(),
-        "-CAcreateserial", "-CAserial", dir.resolve(name + ".srl").toString(), "-days", "1", "-extfile", ext.toString(), "-out", crt.toString());
-    return crt;
-  }
-
-  static void run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-    }
+    Rbac.bind(admin, NS, role, kind, subject);
   }
 
   /** {@code target} null = the apiserver directly. */
@@ -346,41 +317,10 @@ class AuthIdentityE2ETest {
   static List<String> webSocketWatch(Breakwater target, String token, String path) throws Exception {
     URI base = target == null ? cluster.server() : URI.create(target.url());
     URI uri = URI.create(base.toString().replaceFirst("^https", "wss") + path);
-    List<String> messages = new CopyOnWriteArrayList<>();
-    CompletableFuture<List<String>> done = new CompletableFuture<>();
     try (HttpClient http = HttpClient.newBuilder().sslContext(caOnly).connectTimeout(Duration.ofSeconds(5)).build()) {
-      WebSocket.Builder b = http.newWebSocketBuilder().header("Origin", "http://localhost").header("Authorization", "Bearer " + token);
-      StringBuilder partial = new StringBuilder();
+      CompletableFuture<List<String>> done;
       try {
-        b.buildAsync(uri, new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(partial.toString());
-              partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-
-          @Override
-          public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            ws.request(1);
-            return null;
-          }
-
-          @Override
-          public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-            done.complete(messages);
-            return null;
-          }
-
-          @Override
-          public void onError(WebSocket ws, Throwable error) {
-            done.completeExceptionally(error);
-          }
-        }).join();
+        done = WebSockets.texts(http, uri, null, Map.of("Authorization", "Bearer " + token));
       } catch (java.util.concurrent.CompletionException e) {
         if (e.getCause() instanceof WebSocketHandshakeException h) {
           return List.of("HTTP " + h.getResponse().statusCode());
@@ -495,25 +435,7 @@ class AuthIdentityE2ETest {
   }
 
   static Path kubeconfig(String server, String token) throws Exception {
-    Path kc = Files.createTempFile(work, "kc-", ".yaml");
-    Files.writeString(kc, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: c
-          cluster:
-            server: %s
-            certificate-authority: %s
-        users:
-        - name: u
-          user:
-            token: %s
-        contexts:
-        - name: c
-          context: {cluster: c, user: u}
-        current-context: c
-        """.formatted(server, pki.resolve("ca.crt"), token));
-    return kc;
+    return Kubeconfigs.withToken(Files.createTempFile(work, "kc-", ".yaml"), server, pki.resolve("ca.crt"), token);
   }
 
   // ---- 3. --anonymous-auth on and off ----

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.ClusterExtension;
 import dev.breakwater.e2e.support.Differential;
+import dev.breakwater.e2e.support.Kubeconfigs;
 import dev.breakwater.e2e.support.RawHttp;
 import dev.breakwater.local.LocalCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -63,24 +64,8 @@ class RefusedCacheE2ETest {
         .addNewSubject().withKind("ServiceAccount").withName("limited").withNamespace(NS).endSubject().build()).serverSideApply();
     token = admin.serviceAccounts().inNamespace(NS).withName("limited")
         .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
-    Path kc = Files.createTempFile("refused-", ".kubeconfig");
-    Files.writeString(kc, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: c
-          cluster:
-            server: %s
-            certificate-authority: %s
-        users:
-        - name: u
-          user:
-            token: %s
-        contexts:
-        - name: c
-          context: {cluster: c, user: u}
-        current-context: c
-        """.formatted(c.server(), c.workDir().resolve("pki").resolve("ca.crt"), token));
+    Path kc = Kubeconfigs.withToken(Files.createTempFile("refused-", ".kubeconfig"), c.server().toString(),
+        c.workDir().resolve("pki").resolve("ca.crt"), token);
     bw = Breakwater.start(Breakwater.config(kc, Optional.empty()).withCacheReads(true));
     direct = HttpClient.newBuilder().sslContext(RawHttp.sslContext(kc)).connectTimeout(Duration.ofSeconds(5))
         .version(HttpClient.Version.HTTP_1_1).build();

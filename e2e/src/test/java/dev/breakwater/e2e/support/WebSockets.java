@@ -7,6 +7,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,15 @@ public final class WebSockets {
    * closes it, exceptionally on an error.
    */
   public static CompletableFuture<List<Message>> collect(HttpClient http, URI uri, String accept) {
+    return collect(http, uri, accept, Map.of());
+  }
+
+  /**
+   * {@link #collect(HttpClient, URI, String)} with more request {@code headers} (an Authorization,
+   * say). A refused handshake throws a {@link java.util.concurrent.CompletionException} whose cause
+   * is the {@link java.net.http.WebSocketHandshakeException}.
+   */
+  public static CompletableFuture<List<Message>> collect(HttpClient http, URI uri, String accept, Map<String, String> headers) {
     List<Message> messages = new CopyOnWriteArrayList<>();
     CompletableFuture<List<Message>> done = new CompletableFuture<>();
     ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -36,6 +46,7 @@ public final class WebSockets {
     if (accept != null) {
       b.header("Accept", accept);
     }
+    headers.forEach(b::header);
     b.buildAsync(uri, new WebSocket.Listener() {
       @Override
       public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -76,7 +87,12 @@ public final class WebSockets {
 
   /** {@link #collect} for a JSON watch: the text messages; a binary one fails it. */
   public static CompletableFuture<List<String>> texts(HttpClient http, URI uri, String accept) {
-    return collect(http, uri, accept).thenApply(ms -> ms.stream().map(m -> {
+    return texts(http, uri, accept, Map.of());
+  }
+
+  /** {@link #texts(HttpClient, URI, String)} with more request {@code headers}. */
+  public static CompletableFuture<List<String>> texts(HttpClient http, URI uri, String accept, Map<String, String> headers) {
+    return collect(http, uri, accept, headers).thenApply(ms -> ms.stream().map(m -> {
       if (!m.text()) {
         throw new AssertionError("a binary message in a JSON watch");
       }
