@@ -101,27 +101,13 @@ public class ListEncoderBenchmark {
     @Benchmark
     public long jsonSlices(Blackhole bh) {
         JsonListEncoder e = new JsonListEncoder(new JsonListEncoder.Envelope("ConfigMapList", "v1", 9, null, null), items.iterator(), false);
-        long n = 0;
-        for (ByteBuffer[] c = e.nextSlices(); c != null; c = e.nextSlices()) {
-            for (ByteBuffer b : c) {
-                n += b.remaining();
-            }
-            bh.consume(c);
-        }
-        return n;
+        return drain(e, bh);
     }
 
     @Benchmark
     public long protobufSlices(Blackhole bh) {
         ProtobufListEncoder e = new ProtobufListEncoder("v1", "ConfigMapList", 9, null, null, items, ProtobufListEncoder.STORED, 1, 2);
-        long n = 0;
-        for (ByteBuffer[] c = e.nextSlices(); c != null; c = e.nextSlices()) {
-            for (ByteBuffer b : c) {
-                n += b.remaining();
-            }
-            bh.consume(c);
-        }
-        return n;
+        return drain(e, bh);
     }
 
     /** PartialObjectMetadataList in JSON: a shared head, the stored metadata slice, a brace per item. */
@@ -129,14 +115,7 @@ public class ListEncoderBenchmark {
     public long pomJsonSlices(Blackhole bh) {
         JsonListEncoder e = new JsonListEncoder(JsonListEncoder.Envelope.partialObjectMetadataList("meta.k8s.io/v1", 9, null, null),
             items.iterator(), false, pom.jsonListItem("meta.k8s.io/v1"));
-        long n = 0;
-        for (ByteBuffer[] c = e.nextSlices(); c != null; c = e.nextSlices()) {
-            for (ByteBuffer b : c) {
-                n += b.remaining();
-            }
-            bh.consume(c);
-        }
-        return n;
+        return drain(e, bh);
     }
 
     /** The slices and the transport's one copy: each chunk's slices gathered into a 64 KB direct buffer. */
@@ -178,5 +157,17 @@ public class ListEncoderBenchmark {
         for (byte[] c = e.nextChunk(); c != null; c = e.nextChunk()) {
             bh.consume(c);
         }
+    }
+
+    /** Takes every chunk of {@code body} as the socket would: the bytes counted, the slices consumed. */
+    private static long drain(BodyChunks body, Blackhole bh) {
+        long n = 0;
+        for (ByteBuffer[] c = body.nextSlices(); c != null; c = body.nextSlices()) {
+            for (ByteBuffer b : c) {
+                n += b.remaining();
+            }
+            bh.consume(c);
+        }
+        return n;
     }
 }
