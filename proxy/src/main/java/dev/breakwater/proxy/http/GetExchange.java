@@ -35,15 +35,13 @@ final class GetExchange extends ReadExchange<GetRead> {
   }
 
   @Override
-  ReadPlan<GetRead> start() {
-    return plan(false);
+  Parsed<?> query() {
+    return query;
   }
 
   @Override
-  ReadPlan<GetRead> plan(boolean waitedForReady) {
-    CacheState state = cache.state();
-    ReadPlan<GetRead> admitted = ReadRouting.admit(query, state);
-    return admitted != null ? admitted : ReadRouting.get(query.value(), state, cache.path(), waitedForReady);
+  ReadPlan<GetRead> route(CacheState state, boolean waitedForReady) {
+    return ReadRouting.get(query.value(), state, cache.path(), waitedForReady);
   }
 
   @Override

@@ -36,15 +36,13 @@ final class ListExchange extends ReadExchange<ListRead> {
   }
 
   @Override
-  ReadPlan<ListRead> start() {
-    return plan(false);
+  Parsed<?> query() {
+    return query;
   }
 
   @Override
-  ReadPlan<ListRead> plan(boolean waitedForReady) {
-    CacheState state = cache.state();
-    ReadPlan<ListRead> admitted = ReadRouting.admit(query, state);
-    return admitted != null ? admitted : ReadRouting.list(query.value(), state, cache.path(), waitedForReady);
+  ReadPlan<ListRead> route(CacheState state, boolean waitedForReady) {
+    return ReadRouting.list(query.value(), state, cache.path(), waitedForReady);
   }
 
   @Override

@@ -1,7 +1,11 @@
 package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.cacher.CacheReads;
+import dev.breakwater.cache.delegator.CacheState;
+import dev.breakwater.cache.delegator.Parsed;
+import dev.breakwater.cache.delegator.ReadParams;
 import dev.breakwater.cache.delegator.ReadPlan;
+import dev.breakwater.cache.delegator.ReadRouting;
 import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.request.RequestInfo;
 import dev.breakwater.cache.status.ApiStatus;
@@ -62,11 +66,18 @@ abstract class ReadExchange<R> {
     this.pretty = !rep.protobuf() && (rep.prettyParam() || StatusResponses.pretty(req));
   }
 
-  /** The first plan: a failed parse's, or the routing's. */
-  abstract ReadPlan<R> start();
+  /** The request's parameters as {@link ReadParams} parsed them (a failure is the plan). */
+  abstract Parsed<?> query();
 
-  /** The routing decision again (after a readiness wait). */
-  abstract ReadPlan<R> plan(boolean waitedForReady);
+  /** The verb's routing decision ({@link ReadRouting#list}, {@code get} or {@code watch}) for a parsed query. */
+  abstract ReadPlan<R> route(CacheState state, boolean waitedForReady);
+
+  /** The plan: a failed parse's or an unready cache's ({@link ReadRouting#admit}), else the verb's routing. */
+  final ReadPlan<R> plan(boolean waitedForReady) {
+    CacheState state = cache.state();
+    ReadPlan<R> admitted = ReadRouting.admit(query(), state);
+    return admitted != null ? admitted : route(state, waitedForReady);
+  }
 
   /** The read once a consistent read's upstream RV is known and reached. */
   abstract R bind(R read, long currentResourceVersion);
@@ -75,7 +86,7 @@ abstract class ReadExchange<R> {
 
   /** Starts the exchange. */
   final void run() {
-    run(start());
+    run(plan(false));
   }
 
   /** Carries out {@code plan}. */

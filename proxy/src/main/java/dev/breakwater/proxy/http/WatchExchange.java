@@ -46,15 +46,13 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
   }
 
   @Override
-  ReadPlan<WatchCache.WatchRequest> start() {
-    return plan(false);
+  Parsed<?> query() {
+    return query;
   }
 
   @Override
-  ReadPlan<WatchCache.WatchRequest> plan(boolean waitedForReady) {
-    CacheState state = cache.state();
-    ReadPlan<WatchCache.WatchRequest> admitted = ReadRouting.admit(query, state);
-    return admitted != null ? admitted : ReadRouting.watch(query.value(), state, cache.path(), waitedForReady);
+  ReadPlan<WatchCache.WatchRequest> route(CacheState state, boolean waitedForReady) {
+    return ReadRouting.watch(query.value(), state, cache.path(), waitedForReady);
   }
 
   @Override
