@@ -29,15 +29,16 @@ final class UpstreamCachers {
    * @param protobuf a cache of the resource's protobuf representation (built-in resources only):
    *     fed by its own upstream LIST+WATCH in protobuf, objects kept as the apiserver's protobuf bytes
    */
-  static Cacher start(Upstream upstream, Resource resource, ProxyMetrics metrics, boolean protobuf) {
+  static Cacher start(Upstream upstream, Resource resource, ProxyMetrics metrics, boolean protobuf, List<String> selectableFields) {
     if (protobuf && !resource.builtIn()) {
       throw new IllegalArgumentException("custom resources have no protobuf representation");
     }
-    // Custom resources: metadata.name (and metadata.namespace if namespaced) only — their CRD's
-    // selectableFields are not read yet, so selectors on other fields fail to convert and go upstream.
-    // The protobuf cache indexes only ObjectMeta, so it too selects on those two fields only.
+    // Custom resources: metadata.name (and metadata.namespace if namespaced) plus the CRD version's
+    // selectableFields as known at start (CacheRegistry restarts the cache when they change); a
+    // selector on any other field fails to convert and goes upstream. The protobuf cache indexes only
+    // ObjectMeta, so it selects on those two fields only.
     FieldLabels fieldLabels = resource.builtIn() && !protobuf ? FieldLabels.forKind(resource.group(), resource.kind())
-        : FieldLabels.forCustomResource(resource.namespaced(), List.of());
+        : FieldLabels.forCustomResource(resource.namespaced(), selectableFields);
     ObjectExtractor extractor = new ObjectExtractor(fieldLabels.jsonPaths());
     ResourceScope scope = new ResourceScope("/registry/" + resource.groupResource(), resource.namespaced(), fieldLabels, extractor);
     ResourceCodecs codecs;

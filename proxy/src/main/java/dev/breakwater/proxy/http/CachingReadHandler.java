@@ -149,7 +149,19 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       if (rep.kind() != Negotiation.Kind.TABLE) {
-        serve(req, ctx, info, r.get(), rep, arrival, webSocket, null, false);
+        if (r.get().builtIn() || caches.running(r.get())) {
+          serve(req, ctx, info, r.get(), rep, arrival, webSocket, null, false);
+          return;
+        }
+        // A custom resource's first read starts its cache with its CRD's selectable fields: wait
+        // (bounded) for Breakwater's CRD cache to know them.
+        var crds = caches.whenCrdsKnown(ReadPlan.READY_TIMEOUT_MS);
+        boolean waited = !crds.isDone();
+        crds.whenComplete((v, err) -> ctx.runOnContext(x -> {
+          if (!req.response().closed()) {
+            serve(req, ctx, info, r.get(), rep, arrival, webSocket, null, waited);
+          }
+        }));
         return;
       }
       // Table: served when the resource has a convertor (a custom resource's waits, bounded, for the
