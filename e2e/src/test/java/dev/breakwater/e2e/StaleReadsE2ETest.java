@@ -9,6 +9,7 @@ import dev.breakwater.config.CachePolicy;
 import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.ClusterExtension;
 import dev.breakwater.e2e.support.Clusters;
+import dev.breakwater.e2e.support.FaultyTcpProxy;
 import dev.breakwater.e2e.support.RawHttp;
 import dev.breakwater.local.LocalCluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -183,6 +184,59 @@ class StaleReadsE2ETest {
           assertThat(g.headers().firstValue("Warning")).isEmpty();
         }
       }
+    }
+  }
+
+  /**
+   * A merely slow upstream is not an outage: with the apiserver up but every byte between it and Breakwater held
+   * (connections accepted, nothing answered) for longer than the 5 s threshold, a consistent read through a
+   * Breakwater with {@code --serve-stale-on-outage} is never served stale — its probe times out (slow), its feed never
+   * failed — while RV=0 reads are still served from the cache; once the link heals, consistent reads are exact.
+   */
+  @Test
+  void aStalledUpstreamIsNotAnOutage() throws Exception {
+    try (FaultyTcpProxy link = new FaultyTcpProxy(cluster.apiServerPort());
+         Breakwater bw = Breakwater.start(Breakwater.config(link.kubeconfig(cluster.kubeconfig(), cluster.apiServerPort()),
+             Optional.empty()).withCacheReads(true).withCachePolicy(CachePolicy.DEFAULT.withServeStaleOnOutage(true)));
+         HttpClient http = RawHttp.plain(); KubernetesClient direct = ClusterExtension.direct(cluster)) {
+      direct.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("slow").endMetadata().build()).serverSideApply();
+      direct.configMaps().inNamespace("slow").resource(new ConfigMapBuilder().withNewMetadata().withName("s").endMetadata().build())
+          .create();
+      String base = bw.url() + "/api/v1/namespaces/slow/configmaps";
+      assertThat(names(get(http, base).body())).isEqualTo("s");
+
+      link.stall();
+      try {
+        Thread.sleep(6_000);
+        assertThat(get(http, base + "?resourceVersion=0").statusCode()).isEqualTo(200);
+        long t0 = System.nanoTime();
+        HttpResponse<String> r;
+        try {
+          r = http.send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(8)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+          r = null; // still waiting for the hung upstream: not served stale either
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        System.out.println("StaleReadsE2ETest: consistent read on a stalled upstream: "
+            + (r == null ? "no answer in 8 s" : r.statusCode() + " after " + took.toMillis() + " ms"));
+        assertThat(took).as("it waited its 3 s bound first").isGreaterThanOrEqualTo(Duration.ofMillis(2_900));
+        if (r != null) {
+          assertThat(r.statusCode()).isNotEqualTo(200);
+          assertThat(r.headers().firstValue("Warning")).isEmpty();
+        }
+        String metrics = get(http, "http://127.0.0.1:" + bw.adminPort() + "/metrics").body();
+        assertThat(metrics).doesNotContain("served=\"stale\"");
+      } finally {
+        link.heal();
+      }
+      direct.configMaps().inNamespace("slow").resource(new ConfigMapBuilder().withNewMetadata().withName("t").endMetadata().build())
+          .create();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        HttpResponse<String> r = get(http, base);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Warning")).isEmpty();
+        assertThat(names(r.body())).isEqualTo("s t");
+      });
     }
   }
 }
