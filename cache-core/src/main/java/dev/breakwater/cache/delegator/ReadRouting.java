@@ -223,6 +223,25 @@ public final class ReadRouting {
     return new ReadPlan.Serve<>(wr);
   }
 
+  /**
+   * What a consistent read becomes when its freshness could not be confirmed — {@code wait} (an {@link
+   * ReadPlan.AwaitFresh} of {@link ReadPlan.Freshness#CONSISTENT}) ended with its own upstream attempt failing as
+   * {@code attempt}, or timing out ({@link dev.breakwater.cache.reflector.UpstreamFailure#SLOW}): upstream, as the
+   * apiserver falls back to etcd — unless {@code policy} ({@code --serve-stale-on-outage}) finds an outage, then the
+   * cache's state now, marked stale ({@link StaleReads}). {@code cache} is the cache's state at the end of the wait.
+   */
+  public static <R> ReadPlan<R> unconfirmed(ReadPlan.AwaitFresh<R> wait, CacheState cache, StaleReads policy,
+      dev.breakwater.cache.reflector.UpstreamFailure attempt) {
+    if (wait.freshness() != ReadPlan.Freshness.CONSISTENT || wait.onTimeout() != ReadPlan.OnTimeout.DELEGATE) {
+      throw new IllegalArgumentException("not a consistent read's wait: " + wait);
+    }
+    if (policy.serveStale(cache, attempt)) {
+      long rv = cache.resourceVersion();
+      return new ReadPlan.ServeStale<>(wait.then().read(), rv, StaleReads.warning(rv));
+    }
+    return new ReadPlan.Delegate<>("not fresh in time");
+  }
+
   /** Serve {@code read} now if the cache has reached {@code rv}, else after waiting for it. */
   private static <R> ReadPlan<R> fresh(long rv, CacheState cache, ReadPlan.OnTimeout onTimeout, R read) {
     if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {

@@ -52,6 +52,12 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final ReadEdge edge;
 
   public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics) {
+    this(vertx, upstream, caches, metrics, dev.breakwater.cache.delegator.StaleReads.OFF);
+  }
+
+  /** {@code staleReads}: whether consistent reads are served from the cache during an upstream outage ({@code --serve-stale-on-outage}). */
+  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics,
+      dev.breakwater.cache.delegator.StaleReads staleReads) {
     this.vertx = vertx;
     this.caches = caches;
     this.metrics = metrics;
@@ -64,7 +70,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     this.coalescer = new ListCoalescer(vertx, upstream.upstream(), upstream.forwardsClientCredentials());
     this.tables = new TableConvertors(caches);
     this.edge = new ReadEdge(this::forward, stats, metrics, passThrough.inFlight(), clock,
-        () -> ThreadLocalRandom.current().nextDouble());
+        () -> ThreadLocalRandom.current().nextDouble(), staleReads);
   }
 
   /**

@@ -55,6 +55,12 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
     return ReadRouting.watch(query.value(), state, cache.path(), waitedForReady);
   }
 
+  /** A WebSocket's 101 carries no Warning: its consistent WatchLists are not served stale (they go upstream). */
+  @Override
+  boolean canWarn() {
+    return !webSocket;
+  }
+
   @Override
   WatchCache.WatchRequest bind(WatchCache.WatchRequest read, long current) {
     return read;
