@@ -214,7 +214,9 @@ public final class ReadRouting {
       return waitedForReady ? new ReadPlan.Reject<>(cache.unreadyStatus()) : new ReadPlan.AwaitReady<>();
     }
     WatchCache.WatchRequest wr = q.request();
-    if (q.watchList() && q.consistent()) {
+    if (q.consistent()) {
+      // A WatchList's initial state, or a sendInitialEvents=false watch's start (bound to the RV
+      // reached: a moment after arrival, as the apiserver reads etcd's current RV after it).
       return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE, new ReadPlan.Serve<>(wr));
     }
     if (q.watchList() && wr.resourceVersion() > 0) {

@@ -371,7 +371,12 @@ class ExchangesTest {
     assertThat(stats.watchesFromCache).hasValue(1);
     // an RV before the cache's window: upstream, whose history may reach further
     assertThat(get("/api/v1/configmaps?watch=1&resourceVersion=3").statusCode()).isEqualTo(299);
-    // options the cache does not model: upstream
-    assertThat(get("/api/v1/configmaps?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan").statusCode()).isEqualTo(299);
+    // sendInitialEvents=false from RV 0: served from the cache's RV, with no initial state
+    HttpResponse<java.io.InputStream> fromNow = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/api/v1/configmaps?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=0")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(fromNow.statusCode()).isEqualTo(200);
+    fromNow.body().close();
+    assertThat(stats.watchesFromCache).hasValue(2);
   }
 }
