@@ -261,7 +261,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
       return null;
     }
     return Attributes.resource(user, info.verb(), info.group(), info.version(), info.namespace(), info.resource(),
-        info.subresource(), info.name());
+        info.subresource(), info.authorizedName());
   }
 
   private void authorize(Context ctx, HttpServerRequest req, UserInfo requestor, UserInfo effective, Method method) {
