@@ -53,7 +53,7 @@ func requestInfoFamily() []map[string]any {
 		"status", "finalize", "log", "", "é", ".", "..", "a b", "%2F"}
 	methods := []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "get", "CONNECT"}
 	queries := []string{"", "watch=true", "watch=1", "watch=false", "watch=0", "watch=FALSE", "watch=", "watch", "watch=yes",
-		"limit=abc&watch=true", "limit=abc&watch=False", "limit=abc&watch=fals%C5%BFe", "watch=fals%C5%BFe", "watch=0&watch=1",
+		"limit=abc&watch=true", "limit=abc&watch=False", "limit=abc&watch=fal%C5%BFe", "watch=fal%C5%BFe", "watch=0&watch=1",
 		"fieldSelector=metadata.name%3Dcm1", "fieldSelector=metadata.name%3D%3Dcm1", "fieldSelector=metadata.name%3DBad_Name",
 		"fieldSelector=metadata.name%3D..", "fieldSelector=metadata.name%3Da%2Fb", "fieldSelector=metadata.name%3Dcm1,metadata.namespace%3Dx",
 		"fieldSelector=metadata.name%21%3Dcm1", "fieldSelector=metadata.name%3Dcm1&limit=abc", "fieldSelector=%3D", "fieldSelector=metadata.name%3D",
