@@ -346,4 +346,5 @@ func main() {
 	fieldCases()
 	statusCases()
 	goJSONCases()
+	familyCases()
 }

@@ -41,7 +41,7 @@ class BenchSmokeTest {
       assertThat(figures).as("%s figures", s).isNotEmpty();
       List<Arm> arms = s.equals("S7") ? List.of(Arm.BREAKWATER)
           : s.equals("S3") || s.equals("S5") ? Arm.all()
-          : Arm.all().stream().filter(a -> a != Arm.BREAKWATER_DELEGATED).toList();
+          : Arm.all().stream().filter(a -> a != Arm.BREAKWATER_DELEGATED && a != Arm.BREAKWATER_TLS).toList();
       for (Arm a : arms) {
         assertThat(figures.stream().anyMatch(f -> !r.values(f, a).isEmpty())).as("%s has numbers for %s", s, a).isTrue();
       }
@@ -63,6 +63,9 @@ class BenchSmokeTest {
     }
     assertThat(r.figures().stream().filter(f -> !f.scenario().equals("S3") && !f.scenario().equals("S5")))
         .allSatisfy(f -> assertThat(r.values(f, Arm.BREAKWATER_DELEGATED)).as(f.key()).isEmpty());
+    // The TLS control arm yields S5's TLS-added figures.
+    assertThat(r.figures("S5").stream().filter(f -> f.key().startsWith("tls-")))
+        .isNotEmpty().allSatisfy(f -> assertThat(r.values(f, Arm.BREAKWATER_TLS)).as(f.key()).isNotEmpty());
     assertThat(report).doesNotContain("The scenario failed").doesNotContain("Charts that could not be drawn");
     for (String png : List.of("s1-rss.png", "s1-pretty-rss.png", "s1-protobuf-rss.png", "s1-table-rss.png", "s2-rss-list-watch.png", "s2-rss-watch-list.png", "s4-delivery.png", "s5-get.png",
         "s6-other-resource.png")) {

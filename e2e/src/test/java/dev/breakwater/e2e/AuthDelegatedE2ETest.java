@@ -80,7 +80,8 @@ class AuthDelegatedE2ETest {
     cluster = Clusters.startPrivate(LocalCluster.builder()
         .token("tok-ns-user", "ns-user", "u-ns")
         .token("tok-get-user", "get-user", "u-get")
-        .token("tok-no-rights", "no-rights", "u-none"));
+        .token("tok-no-rights", "no-rights", "u-none")
+        .token("tok-named-user", "named-user", "u-named"));
     admin = ClusterExtension.direct(cluster);
     for (String ns : List.of("auth-a", "auth-b")) {
       admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).serverSideApply();
@@ -94,6 +95,11 @@ class AuthDelegatedE2ETest {
     bind("reader", "User", "ns-user");
     bind("getter", "User", "get-user");
     bind("reader", "Group", "cert-group");
+    // resourceNames: only cm-1, for get, list and watch (kubectl get cm cm-1 -w lists and watches by field selector)
+    admin.rbac().roles().inNamespace("auth-a").resource(new RoleBuilder().withNewMetadata().withName("named-reader").endMetadata()
+        .withRules(new PolicyRuleBuilder().withApiGroups("").withResources("configmaps").withResourceNames("cm-1")
+            .withVerbs("get", "list", "watch").build()).build()).serverSideApply();
+    bind("named-reader", "User", "named-user");
     admin.serviceAccounts().inNamespace("auth-a").resource(new ServiceAccountBuilder().withNewMetadata().withName("sa1").endMetadata()
         .build()).serverSideApply();
     bind("reader", "ServiceAccount", "sa1");
@@ -275,6 +281,37 @@ class AuthDelegatedE2ETest {
       n++;
     }
     return n;
+  }
+
+  /**
+   * A user allowed only {@code resourceNames: [cm-1]} lists and watches that one object through a
+   * {@code metadata.name} field selector, which the apiserver authorizes with the name; any other
+   * name, or no selector, is denied — through Breakwater exactly as direct (it had denied them all).
+   */
+  @Test
+  void aListPinnedByMetadataNameIsAuthorizedWithThatName() throws Exception {
+    Identity named = new Identity("named-user", "tok-named-user", adminId.ssl(), Set.of(), Set.of());
+    for (String path : List.of("/api/v1/namespaces/auth-a/configmaps?fieldSelector=metadata.name%3Dcm-1",
+        "/api/v1/namespaces/auth-a/configmaps?fieldSelector=metadata.name%3D%3Dcm-1&resourceVersion=0",
+        "/api/v1/namespaces/auth-a/configmaps?fieldSelector=metadata.name%3Dcm-2",
+        "/api/v1/namespaces/auth-a/configmaps",
+        "/api/v1/namespaces/auth-a/configmaps/cm-1",
+        "/api/v1/namespaces/auth-a/configmaps?fieldSelector=metadata.name%3Dcm-1&limit=abc")) {
+      HttpResponse<byte[]> direct = send(named, false, path, "application/json");
+      HttpResponse<byte[]> through = send(named, true, path, "application/json");
+      Differential.assertSame("named-user " + path, "application/json", direct, through);
+      if (path.contains("cm-1") && !path.contains("limit=abc")) {
+        assertThat(direct.statusCode()).as(path).isEqualTo(200);
+      } else {
+        assertThat(direct.statusCode()).as(path).isIn(400, 403);
+      }
+    }
+    // And a watch pinned to cm-1: allowed on both (200, a stream), cm-2 denied on both.
+    for (String name : List.of("cm-1", "cm-2")) {
+      String path = "/api/v1/namespaces/auth-a/configmaps?watch=1&timeoutSeconds=1&fieldSelector=metadata.name%3D" + name;
+      assertThat(send(named, true, path, "application/json").statusCode()).as(path)
+          .isEqualTo(send(named, false, path, "application/json").statusCode()).isEqualTo(name.equals("cm-1") ? 200 : 403);
+    }
   }
 
   @Test

@@ -19,6 +19,12 @@ public enum Arm {
    * turn) → kube-apiserver. Only the scenarios that opt in run it (S3, S5).
    */
   BREAKWATER_DELEGATED("breakwater-delegated"),
+  /**
+   * Clients → Breakwater {@code serve --cache --auth=none} on TLS (the same serving certificate and
+   * listener as {@link #BREAKWATER_DELEGATED}, no client credentials): the control that separates
+   * what TLS costs from what authentication and authorization cost. Only S3 and S5 run it.
+   */
+  BREAKWATER_TLS("breakwater-tls"),
   /** Clients → {@code kubectl proxy} (plain HTTP on loopback) → kube-apiserver: the pass-through everyone has. */
   KUBECTL_PROXY("kubectl-proxy");
 

@@ -51,10 +51,14 @@ public final class Arms {
       case DIRECT -> {
         return new ArmHandle(arm, cluster.direct(), pids, Optional.empty(), Optional.empty());
       }
-      case BREAKWATER, BREAKWATER_DELEGATED -> {
+      case BREAKWATER, BREAKWATER_DELEGATED, BREAKWATER_TLS -> {
         List<String> cmd = new ArrayList<>(launch.command());
         cmd.addAll(List.of("serve", "--kubeconfig", cluster.kubeconfig().toString(), "--listen", "127.0.0.1:0",
             "--admin-listen", "127.0.0.1:0", "--shutdown-grace", "1s", "--cache"));
+        if (arm == Arm.BREAKWATER_TLS) {
+          cmd.addAll(List.of("--tls-cert", cluster.pki().resolve("apiserver.crt").toString(),
+              "--tls-key", cluster.pki().resolve("apiserver.key").toString()));
+        }
         if (arm == Arm.BREAKWATER_DELEGATED) {
           // Bearer tokens only (no --client-ca-file: Breakwater then needs no impersonate right). The
           // positive review TTLs are raised from their 10 s default so that the decision cache stays
@@ -72,7 +76,11 @@ public final class Arms {
           Matcher admin = p.awaitLine(BREAKWATER_ADMIN, Duration.ofSeconds(10));
           pids.put("breakwater", p.pid());
           URI url = URI.create(serving.group(1));
-          Endpoint ep = arm == Arm.BREAKWATER_DELEGATED ? cluster.delegated(url) : Endpoint.plain(arm, url);
+          Endpoint ep = switch (arm) {
+            case BREAKWATER_DELEGATED -> cluster.delegated(url);
+            case BREAKWATER_TLS -> cluster.tlsAnonymous(url);
+            default -> Endpoint.plain(arm, url);
+          };
           return new ArmHandle(arm, ep, pids, Optional.of(p),
               Optional.of(URI.create(admin.group(1))));
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -112,6 +112,11 @@ public final class BenchCluster implements AutoCloseable {
     return Endpoint.tlsUsers(Arm.BREAKWATER_DELEGATED, base, ssl, trust, userTokens());
   }
 
+  /** A client of {@code base} (Breakwater's TLS listener with --auth=none) that sends no credentials. */
+  public Endpoint tlsAnonymous(java.net.URI base) {
+    return Endpoint.tlsUsers(Arm.BREAKWATER_TLS, base, ssl, trust, List.of());
+  }
+
   /** The fixture's PKI directory (ca.crt, apiserver.crt/.key: the serving certificate, SANs 127.0.0.1 and localhost). */
   public Path pki() {
     return cluster.workDir().resolve("pki");

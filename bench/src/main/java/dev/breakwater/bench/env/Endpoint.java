@@ -41,10 +41,11 @@ public final class Endpoint implements AutoCloseable {
 
   /**
    * A TLS listener (trusting {@code ssl}'s CA) whose requests carry {@code tokens} in turn, one per
-   * request (round robin): many distinct users through one client, for the delegated-auth arm.
+   * request (round robin): many distinct users through one client, for the delegated-auth arm
+   * (no tokens: no {@code Authorization}, for the TLS control arm).
    */
   public static Endpoint tlsUsers(Arm arm, URI base, SSLContext ssl, TrustManager trust, List<String> tokens) {
-    return new Endpoint(arm, base, builder().sslContext(ssl).build(), Optional.of(tokens.getFirst()), Optional.of(trust), tokens);
+    return new Endpoint(arm, base, builder().sslContext(ssl).build(), tokens.stream().findFirst(), Optional.of(trust), tokens);
   }
 
   /** The apiserver itself over TLS, trusting {@code ssl}'s CA ({@code trust} for other clients) and sending {@code token}. */
@@ -58,7 +59,9 @@ public final class Endpoint implements AutoCloseable {
   }
 
   private static HttpClient.Builder builder() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+    // The connect timeout covers the TLS handshake: 200 informers handshaking at once on two loaded cores
+    // (S3 on the TLS arms) took longer than 10 s.
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(60))
         .executor(Executors.newVirtualThreadPerTaskExecutor());
   }
 

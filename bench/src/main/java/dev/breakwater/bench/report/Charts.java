@@ -27,7 +27,7 @@ public final class Charts {
       "kubectl-proxy", new Color(0x9467bd));
   private static final Map<Arm, Color> ARM_COLORS = Map.of(
       Arm.DIRECT, new Color(0x1f77b4), Arm.BREAKWATER, new Color(0xd62728), Arm.KUBECTL_PROXY, new Color(0x9467bd),
-      Arm.BREAKWATER_DELEGATED, new Color(0xff7f0e));
+      Arm.BREAKWATER_DELEGATED, new Color(0xff7f0e), Arm.BREAKWATER_TLS, new Color(0x2ca02c));
 
   /** The x axis ends at 99.99 %: beyond it XChart's log axis takes forever, and few runs have the samples. */
   static final double MAX_PERCENTILE = 0.9999;

@@ -26,12 +26,13 @@ public record BenchContext(BenchConfig config, BenchCluster cluster, Arms arms, 
 
   /**
    * As {@link #armsFor(int, boolean)}; {@code delegatedApplies} keeps
-   * {@link Arm#BREAKWATER_DELEGATED} (only the scenarios that measure authentication run it).
+   * {@link Arm#BREAKWATER_DELEGATED} and its TLS control {@link Arm#BREAKWATER_TLS} (only the
+   * scenarios that measure authentication run them).
    */
   public List<Arm> armsFor(int repeat, boolean passThroughApplies, boolean delegatedApplies) {
     List<Arm> arms = new ArrayList<>(config.arms().stream()
         .filter(a -> passThroughApplies || a != Arm.KUBECTL_PROXY)
-        .filter(a -> delegatedApplies || a != Arm.BREAKWATER_DELEGATED).toList());
+        .filter(a -> delegatedApplies || (a != Arm.BREAKWATER_DELEGATED && a != Arm.BREAKWATER_TLS)).toList());
     if (arms.isEmpty()) {
       return arms;
     }

@@ -58,7 +58,8 @@ public final class S3RelistStorm implements Scenario {
         + "still open. A fresh Breakwater per run (its cache starts on the first informer's LIST). breakwater-delegated: "
         + "`--auth=delegated` over TLS, each request with one of " + dev.breakwater.bench.env.BenchCluster.USERS + " users' "
         + "tokens in turn; reviews per request = TokenReview + SubjectAccessReview requests the apiserver counted during the "
-        + "restart ÷ the restart's 2 × informers client requests (the first sync warmed the decision cache).", objects, informers));
+        + "restart ÷ the restart's 2 × informers client requests (the first sync warmed the decision cache). breakwater-tls: "
+        + "`--auth=none` on the same TLS listener (the control for TLS).", objects, informers));
     try {
       for (int repeat = 1; repeat <= ctx.repeats(); repeat++) {
         for (Arm arm : ctx.armsFor(repeat, true, true)) {

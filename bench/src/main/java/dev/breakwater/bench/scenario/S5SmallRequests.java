@@ -49,7 +49,8 @@ public final class S5SmallRequests implements Scenario {
     GET("GET one object, RV unset"),
     GET_RV0("GET one object, RV=0"),
     LIST_FIRST("LIST limit=500, first page, RV unset"),
-    LIST_NEXT("LIST limit=500, continue pages");
+    LIST_NEXT("LIST limit=500, continue pages"),
+    GET_RV0_SERIAL("GET one object, RV=0, back to back on one kept-alive connection");
 
     final String label;
 
@@ -61,10 +62,25 @@ public final class S5SmallRequests implements Scenario {
       return new Figure("S5", "p50-" + name(), label + ", p50", "ms", new Target.DirectPlus(0.3, "ms"));
     }
 
-    /** p50 of breakwater-delegated minus p50 of breakwater (--auth=none) in the same repeat. */
+    /**
+     * p50 of breakwater-delegated minus p50 of breakwater-tls (--auth=none on the same TLS listener)
+     * in the same repeat: what authentication and authorization add, TLS left out.
+     */
     Figure authAdded() {
-      return new Figure("S5", "auth-p50-added-" + name(), label + ", p50 added by --auth=delegated over --auth=none", "ms",
+      return new Figure("S5", "auth-p50-added-" + name(), label + ", p50 added by --auth=delegated over --auth=none, both on TLS", "ms",
           new Target.AtMost(0.2, "ms"), Arm.BREAKWATER_DELEGATED);
+    }
+
+    /** p50 of breakwater-tls minus p50 of breakwater (plain HTTP) in the same repeat: what TLS adds. */
+    Figure tlsAdded() {
+      return new Figure("S5", "tls-p50-added-" + name(), label + ", p50 added by TLS (--auth=none on TLS over plain HTTP)", "ms",
+          new Target.None(), Arm.BREAKWATER_TLS);
+    }
+
+    /** p50 of breakwater-delegated minus p50 of breakwater (plain HTTP, --auth=none): TLS and auth together. */
+    Figure delegatedAdded() {
+      return new Figure("S5", "delegated-p50-added-" + name(), label + ", p50 added by --auth=delegated (TLS) over --auth=none (plain HTTP)",
+          "ms", new Target.None(), Arm.BREAKWATER_DELEGATED);
     }
 
     Figure p99() {
@@ -93,8 +109,12 @@ public final class S5SmallRequests implements Scenario {
         + "%.0f/s. Open-loop: each request on its own virtual thread, latency from when it was due. No writes run "
         + "(the apiserver writes its own leases every ~10 s). breakwater-delegated: `--auth=delegated` over TLS, each "
         + "request with one of " + dev.breakwater.bench.env.BenchCluster.USERS + " users' tokens in turn (the warm-up "
-        + "fills the decision cache); its added p50 is over the `breakwater` arm's (`--auth=none`, plain HTTP) in the same "
-        + "repeat, so it includes TLS.", objects, ctx.phase().toSeconds(), TestData.name(0), GET_RATE,
+        + "fills the decision cache). breakwater-tls: `--auth=none` on the same TLS listener, no credentials: the control "
+        + "that separates TLS from auth. Added p50s are differences of medians in the same repeat: auth = delegated − tls, "
+        + "TLS = tls − breakwater (plain HTTP). Every arm's client keeps its HTTP/1.1 connections alive (the JDK client's "
+        + "pool, " + WARM_CONNECTIONS + " of them opened by the warm-up), so a request rarely pays a TLS handshake. Then "
+        + SERIAL_REQUESTS + " GETs RV=0 back to back from one thread, on one kept-alive connection: the per-request cost "
+        + "without queueing.", objects, ctx.phase().toSeconds(), TestData.name(0), GET_RATE,
         GET_RATE, LIST_RATE));
     try {
       for (int repeat = 1; repeat <= ctx.repeats(); repeat++) {
@@ -103,9 +123,16 @@ public final class S5SmallRequests implements Scenario {
         }
         for (Kind k : Kind.values()) {
           Double none = ctx.results().values(k.p50(), Arm.BREAKWATER).get(repeat);
+          Double tls = ctx.results().values(k.p50(), Arm.BREAKWATER_TLS).get(repeat);
           Double delegated = ctx.results().values(k.p50(), Arm.BREAKWATER_DELEGATED).get(repeat);
+          if (tls != null && delegated != null) {
+            ctx.results().put(k.authAdded(), Arm.BREAKWATER_DELEGATED, repeat, delegated - tls);
+          }
+          if (none != null && tls != null) {
+            ctx.results().put(k.tlsAdded(), Arm.BREAKWATER_TLS, repeat, tls - none);
+          }
           if (none != null && delegated != null) {
-            ctx.results().put(k.authAdded(), Arm.BREAKWATER_DELEGATED, repeat, delegated - none);
+            ctx.results().put(k.delegatedAdded(), Arm.BREAKWATER_DELEGATED, repeat, delegated - none);
           }
         }
       }
@@ -130,6 +157,8 @@ public final class S5SmallRequests implements Scenario {
       for (int i = 0; i < (delegated ? BenchCluster.USERS / 2 : 1); i++) { // at least 2 pages a walk
         walk(ep, Latency.concurrent());
       }
+      // Open the connections the fixed-rate phase will keep alive, so that it does not pay TLS handshakes.
+      openConnections(ep, one + "?resourceVersion=0", WARM_CONNECTIONS);
 
       ConcurrentHistogram next = Latency.concurrent();
       UpstreamCounts before = UpstreamCounts.scrape(ctx.cluster().admin(), "configmaps");
@@ -160,6 +189,8 @@ public final class S5SmallRequests implements Scenario {
         ctx.log().info("S5 %s #%d: %d TokenReview + SubjectAccessReview requests for %d client requests", arm, repeat, reviews,
             clientRequests);
       }
+      // Back to back on one kept-alive connection: the per-request cost without queueing or handshakes.
+      record(ctx, arm, repeat, Kind.GET_RV0_SERIAL, serial(ep, one + "?resourceVersion=0", ctx.config().smoke() ? 50 : SERIAL_REQUESTS));
       long failed = res.stream().mapToLong(FixedRate.Result::failed).sum();
       if (failed > 0) {
         r.note("S5", "**Warning:** " + failed + " requests via " + arm + " failed (repeat " + repeat + "), first: "
@@ -175,6 +206,37 @@ public final class S5SmallRequests implements Scenario {
     ctx.results().put(k.p50(), arm, repeat, Latency.percentileMs(h, 50));
     ctx.results().put(k.p99(), arm, repeat, Latency.percentileMs(h, 99));
     ctx.results().latency("s5-" + k.name().toLowerCase().replace('_', '-') + ".png", "S5: " + k.label + " (all repeats)", arm, h);
+  }
+
+  /** Connections opened before the fixed-rate phase (more than it keeps in flight at once on a quiet machine). */
+  static final int WARM_CONNECTIONS = 16;
+  /** Requests of the back-to-back phase. */
+  static final int SERIAL_REQUESTS = 2000;
+
+  /** {@code n} requests at once, twice: the client's pool then holds about {@code n} open connections. */
+  static void openConnections(Endpoint ep, String path, int n) throws Exception {
+    for (int round = 0; round < 2; round++) {
+      try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<Future<Long>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          fs.add(ex.submit(() -> get(ep, path)));
+        }
+        for (Future<Long> f : fs) {
+          f.get();
+        }
+      }
+    }
+  }
+
+  /** {@code n} GETs of {@code path}, one after the other from one thread (the client reuses one idle connection). */
+  static ConcurrentHistogram serial(Endpoint ep, String path, int n) throws IOException, InterruptedException {
+    ConcurrentHistogram h = Latency.concurrent();
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      get(ep, path);
+      Latency.recordNanos(h, System.nanoTime() - t0);
+    }
+    return h;
   }
 
   /** Returns the time the response was complete. */

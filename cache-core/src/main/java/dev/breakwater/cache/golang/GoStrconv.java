@@ -125,11 +125,12 @@ public final class GoStrconv {
       int pl = i;
       boolean overflow = false;
       while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-        if (Long.compareUnsigned(v, (1L << 63) / 10) > 0) {
+        // leadingInt, in uint64: x > 1<<63/10 or x > 1<<63 after the digit overflows.
+        if (Long.compareUnsigned(v, Long.divideUnsigned(1L << 63, 10)) > 0) {
           overflow = true;
         }
         v = v * 10 + (s.charAt(i) - '0');
-        if (v < 0) {
+        if (Long.compareUnsigned(v, 1L << 63) > 0) {
           overflow = true;
         }
         i++;
@@ -145,11 +146,11 @@ public final class GoStrconv {
         boolean fOverflow = false;
         while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
           if (!fOverflow) {
-            if (Long.compareUnsigned(f, (1L << 63) / 10) > 0) {
+            if (Long.compareUnsigned(f, Long.MAX_VALUE / 10) > 0) { // (1<<63-1)/10
               fOverflow = true;
             } else {
               long y = f * 10 + (s.charAt(i) - '0');
-              if (y < 0) {
+              if (Long.compareUnsigned(y, 1L << 63) > 0) {
                 fOverflow = true;
               } else {
                 f = y;
@@ -169,7 +170,7 @@ public final class GoStrconv {
         i++;
       }
       if (us == i) {
-        return new Parsed(0, "time: missing unit in duration " + GoStrings.quote(orig));
+        return new Parsed(0, "time: missing unit in duration " + timeQuote(orig));
       }
       String u = s.substring(us, i);
       long unit = switch (u) {
@@ -182,15 +183,16 @@ public final class GoStrconv {
         default -> 0L;
       };
       if (unit == 0) {
-        return new Parsed(0, "time: unknown unit " + GoStrings.quote(u) + " in duration " + GoStrings.quote(orig));
+        return new Parsed(0, "time: unknown unit " + timeQuote(u) + " in duration " + timeQuote(orig));
       }
-      if (Long.compareUnsigned(v, (1L << 63) / unit) > 0) {
+      // In uint64, as Go: 1<<63 is Long.MIN_VALUE here, so the bounds are unsigned.
+      if (Long.compareUnsigned(v, Long.divideUnsigned(1L << 63, unit)) > 0) {
         return new Parsed(0, invalidDuration(orig));
       }
       v *= unit;
       if (f > 0) {
         v += (long) (f * ((double) unit / scale));
-        if (v < 0) {
+        if (Long.compareUnsigned(v, 1L << 63) > 0) {
           return new Parsed(0, invalidDuration(orig));
         }
       }
@@ -209,7 +211,7 @@ public final class GoStrconv {
   }
 
   private static String invalidDuration(String orig) {
-    return "time: invalid duration " + GoStrings.quote(orig);
+    return "time: invalid duration " + timeQuote(orig);
   }
 
   private static String syntax(String fn, String s) {
@@ -218,5 +220,26 @@ public final class GoStrconv {
 
   private static String range(String fn, String s) {
     return fn + ": parsing " + GoStrings.quote(s) + ": value out of range";
+  }
+
+  /**
+   * The time package's own {@code quote} (not strconv.Quote): {@code "} and {@code \\} escaped, every
+   * byte of a non-ASCII or control character as {@code \xNN}.
+   */
+  static String timeQuote(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    s.codePoints().forEach(c -> {
+      if (c >= 0x80 || c < ' ') {
+        for (byte x : new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+          b.append("\\x").append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
+        }
+      } else {
+        if (c == '"' || c == '\\') {
+          b.append('\\');
+        }
+        b.appendCodePoint(c);
+      }
+    });
+    return b.append('"').toString();
   }
 }

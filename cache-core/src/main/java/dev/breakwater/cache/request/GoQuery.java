@@ -93,6 +93,11 @@ public final class GoQuery {
     return values.getOrDefault(name, List.of());
   }
 
+  /** The parameter names, in order of first appearance. */
+  public List<String> names() {
+    return List.copyOf(values.keySet());
+  }
+
   /** Whether some value of {@code name} (or the key itself) unescaped to bytes that are not UTF-8. */
   public boolean invalidUtf8(String name) {
     return invalidUtf8.contains(name);

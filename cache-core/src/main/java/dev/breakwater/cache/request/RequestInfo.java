@@ -4,12 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import dev.breakwater.cache.selector.FieldSelector;
+import dev.breakwater.cache.selector.LabelSelector;
+import dev.breakwater.cache.status.Result;
 
 /**
  * What a request addresses, parsed from its method, path and query exactly as the apiserver's
  * {@code RequestInfoFactory.NewRequestInfo} (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go)
  * does: API prefix, group, version, namespace, resource, name, subresource and the verb
  * (get, list, watch, create, update, patch, delete, deletecollection, proxy, …).
+ *
+ * <p>{@code name} is the object the path names; {@code authorizedName} is the name the apiserver
+ * puts into the request's authorization attributes: the path's, or for a LIST or WATCH of a
+ * collection the value of a {@code metadata.name=…} field selector ({@code kubectl get cm x -w}),
+ * when the ListOptions decode and it is a valid path segment — so an RBAC rule with
+ * {@code resourceNames} allows such a read exactly as upstream. {@code watch} reads as ListOptions
+ * decodes it ({@code runtime.Convert_Slice_string_To_bool}: any first value but {@code 0} or a
+ * case of {@code false}); when the ListOptions do not decode, the apiserver falls back to
+ * {@code strings.ToLower(watch)} not {@code false}/{@code 0}, and no name from the selector.
  *
  * <p>This is how the proxy tells a cacheable read (list, watch, get of a resource without a
  * subresource) from everything else, which passes through. Never throws: a path it cannot
@@ -25,7 +37,8 @@ public record RequestInfo(
     String resource,
     String name,
     String subresource,
-    boolean verbViaPath) {
+    boolean verbViaPath,
+    String authorizedName) {
 
   private static final Set<String> SPECIAL_VERBS = Set.of("proxy", "watch");
   private static final Set<String> SPECIAL_VERBS_NO_SUBRESOURCES = Set.of("proxy");
@@ -33,7 +46,7 @@ public record RequestInfo(
 
   public static RequestInfo parse(String method, String path, String query) {
     String lowerMethod = method.toLowerCase(Locale.ROOT);
-    RequestInfo nonResource = new RequestInfo(false, lowerMethod, "", "", "", "", "", "", "", false);
+    RequestInfo nonResource = new RequestInfo(false, lowerMethod, "", "", "", "", "", "", "", false, "");
     List<String> parts = splitPath(path);
     if (parts.size() < 3 || !(parts.get(0).equals("api") || parts.get(0).equals("apis"))) {
       return nonResource;
@@ -62,7 +75,7 @@ public record RequestInfo(
       parts = parts.subList(1, parts.size());
       viaPath = true;
     } else {
-      verb = switch (method.toUpperCase(Locale.ROOT)) {
+      verb = switch (method) { // Go's switch on req.Method: case-sensitive
         case "POST" -> "create";
         case "GET", "HEAD" -> "get";
         case "PUT" -> "update";
@@ -95,13 +108,49 @@ public record RequestInfo(
       resource = parts.get(0);
     }
 
+    String authorizedName = name;
     if (name.isEmpty() && verb.equals("get")) {
-      verb = watchParam(query) ? "watch" : "list";
+      GoQuery q = GoQuery.parse(query);
+      FieldSelector listFields = listOptionsFieldSelector(q);
+      boolean watch;
+      if (listFields != null) {
+        watch = q.has("watch") && dev.breakwater.cache.golang.GoStrconv.queryBool(q.first("watch"));
+        authorizedName = listFields.requiresExactMatch("metadata.name").filter(RequestInfo::isPathSegmentName).orElse("");
+      } else {
+        // "An error in parsing request will result in default to list": only watch is read, lower-cased.
+        String w = q.first("watch");
+        watch = w != null && !w.toLowerCase(Locale.ROOT).equals("false") && !w.equals("0");
+      }
+      verb = watch ? "watch" : "list";
     }
     if (name.isEmpty() && verb.equals("delete")) {
       verb = "deletecollection";
     }
-    return new RequestInfo(true, verb, prefix, group, version, namespace, resource, name, subresource, viaPath);
+    return new RequestInfo(true, verb, prefix, group, version, namespace, resource, name, subresource, viaPath, authorizedName);
+  }
+
+  /**
+   * The field selector of the request's ListOptions as {@code DecodeParameters} converts them
+   * (the empty selector when none is given), or null when that decoding fails:
+   * {@code timeoutSeconds} or {@code limit} not an int64, or a label or field selector that does
+   * not parse.
+   */
+  private static FieldSelector listOptionsFieldSelector(GoQuery q) {
+    for (String n : new String[] {"timeoutSeconds", "limit"}) {
+      if (q.has(n) && !dev.breakwater.cache.golang.GoStrconv.parseInt(q.first(n)).ok()) {
+        return null;
+      }
+    }
+    if (!LabelSelector.parse(q.firstOrEmpty("labelSelector")).isOk()) {
+      return null;
+    }
+    Result<FieldSelector> f = FieldSelector.parse(q.firstOrEmpty("fieldSelector"));
+    return f.isOk() ? f.value() : null;
+  }
+
+  /** {@code content.IsPathSegmentName}: not "." or "..", no "/" or "%". */
+  static boolean isPathSegmentName(String name) {
+    return !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('%') < 0;
   }
 
   /**
@@ -117,16 +166,7 @@ public record RequestInfo(
     }
     List<String> parts = splitPath(path);
     boolean own = parts.size() >= 4 && parts.size() <= 5 && parts.get(2).equals("namespaces");
-    return own ? new RequestInfo(true, verb, apiPrefix, group, version, "", resource, name, subresource, verbViaPath) : this;
-  }
-
-  /**
-   * {@code watch} as ListOptions decodes it ({@code runtime.Convert_Slice_string_To_bool}): present
-   * with any first value but {@code 0} or a case of {@code false} — "", "yes", "True" included.
-   */
-  static boolean watchParam(String query) {
-    String v = firstParam(query, "watch");
-    return v != null && dev.breakwater.cache.golang.GoStrconv.queryBool(v);
+    return own ? new RequestInfo(true, verb, apiPrefix, group, version, "", resource, name, subresource, verbViaPath, authorizedName) : this;
   }
 
   /** The first value of {@code name} in a raw query string, decoded as Go's url.ParseQuery does ({@link GoQuery}); null when absent. */

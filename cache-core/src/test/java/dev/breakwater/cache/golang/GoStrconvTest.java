@@ -57,4 +57,24 @@ class GoStrconvTest {
     assertThat(p.ok()).as("%s: %s", s, p.error()).isEqualTo(ok);
     assertThat(p.value()).isEqualTo(nanos);
   }
+
+  /**
+   * Found by the generated families (fuzz/GeneratedFamiliesTest): the unit and leading-int bounds
+   * were computed from {@code (1L << 63) / x}, a negative number in Java, so compared as unsigned
+   * they never tripped and a value × unit that overflows int64 wrapped instead of being Go's
+   * "invalid duration" — a {@code timeout} the apiserver rejects with 400 was read as some other
+   * deadline.
+   */
+  @ParameterizedTest(name = "ParseDuration({0}) overflows")
+  @CsvSource(delimiter = '|', value = {
+      "199999999999h|time: invalid duration \"199999999999h\"",
+      "2562048h|time: invalid duration \"2562048h\"",
+      "153722868m|time: invalid duration \"153722868m\"",
+      "9223372037s|time: invalid duration \"9223372037s\"",
+      "1h99999999999éus|time: unknown unit \"\\xc3\\xa9us\" in duration \"1h99999999999\\xc3\\xa9us\""})
+  void parseDurationOverflowIsInvalidAsInGo(String s, String error) {
+    GoStrconv.Parsed p = GoStrconv.parseDuration(s);
+    assertThat(p.ok()).as(s).isFalse();
+    assertThat(p.error()).isEqualTo(error);
+  }
 }

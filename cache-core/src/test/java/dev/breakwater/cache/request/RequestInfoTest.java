@@ -61,6 +61,39 @@ class RequestInfoTest {
     assertThat(info.subresource()).as("subresource").isEqualTo(sub);
   }
 
+  /**
+   * Found by the generated families (fuzz/GeneratedFamiliesTest, against RequestInfoFactory): a LIST
+   * or WATCH of a collection pinned by a {@code metadata.name} field selector is authorized with
+   * that name ({@code kubectl get cm x -w}), so an RBAC rule with {@code resourceNames: [x]} allows
+   * it upstream — the gate authorized it without a name and answered 403. The path's name and the
+   * routing verb are unchanged; only when the ListOptions decode, only a valid path segment. And
+   * Go's method switch is case-sensitive: {@code get} is no verb.
+   */
+  @ParameterizedTest(name = "{0} {1}?{2}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      // method | path | query | verb | name | authorized name
+      "GET | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%3Dx | list | '' | x",
+      "GET | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%3D%3Dx&watch=1 | watch | '' | x",
+      "GET | /api/v1/configmaps | fieldSelector=metadata.name%3Dx,metadata.namespace%3Da | list | '' | x",
+      "GET | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%21%3Dx | list | '' | ''",
+      "GET | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%3D.. | list | '' | ''",
+      "GET | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%3Da%2Fb | list | '' | ''",
+      "GET | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%3Dx&limit=abc | list | '' | ''",
+      "GET | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%3Dx&labelSelector=%21%21 | list | '' | ''",
+      "GET | /api/v1/namespaces/a/configmaps | limit=abc&watch=fal%C5%BFe | watch | '' | ''",
+      "GET | /api/v1/namespaces/a/configmaps | watch=fal%C5%BFe | list | '' | ''",
+      "GET | /api/v1/namespaces/a/configmaps/y | fieldSelector=metadata.name%3Dx | get | y | y",
+      "GET | /api/v1/watch/namespaces/a/configmaps | fieldSelector=metadata.name%3Dx | watch | '' | ''",
+      "DELETE | /api/v1/namespaces/a/configmaps | fieldSelector=metadata.name%3Dx | deletecollection | '' | ''",
+      "get | /api/v1/namespaces/a/configmaps/y | - | '' | y | y",
+  })
+  void authorizedNameAsTheApiserverSetsIt(String method, String path, String query, String verb, String name, String authorized) {
+    RequestInfo info = RequestInfo.parse(method, path, query);
+    assertThat(info.verb()).as("verb").isEqualTo(verb);
+    assertThat(info.name()).as("name").isEqualTo(name);
+    assertThat(info.authorizedName()).as("authorized name").isEqualTo(authorized);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       // path | namespace the object is stored under

@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * left to the upstream (it writes the same 403, as the client).
  *
  * <p>Threading: runs on the client connection's event loop; review futures complete anywhere and
- * hop back to that context before touching the request. Never blocks. The request is paused until
+ * hop back to that context before touching the request — except a cached decision, already
+ * complete, which continues on the spot ({@link #onContext}). Never blocks. The request is paused until
  * the handler takes it.
  */
 public final class AuthGate implements Handler<HttpServerRequest> {
@@ -112,18 +113,20 @@ public final class AuthGate implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     req.pause();
     Context ctx = vertx.getOrCreateContext();
-    List<X509Certificate> chain = peerChain(req);
+    // No CA configured: no certificate is read (asking an SSLSession for absent peer certificates throws).
+    List<X509Certificate> chain = clientCa == null && requestHeaderCa == null ? List.of() : peerChain(req);
     Date now = Date.from(clock.instant());
-    VertxHeaders view = new VertxHeaders(req.headers());
     UserInfo user = null;
     Method method = null;
     if (requestHeaderCa != null && !chain.isEmpty() && requestHeaderCa.verifies(chain, now) && allowedFrontProxy(chain.getFirst())) {
-      user = requestHeader.user(view).map(UserInfo::withAuthenticatedGroup).orElse(null);
+      user = requestHeader.user(new VertxHeaders(req.headers())).map(UserInfo::withAuthenticatedGroup).orElse(null);
       method = Method.REQUESTHEADER;
     }
-    for (String name : List.copyOf(req.headers().names())) {
-      if (requestHeader.isAuthenticationHeader(name)) {
-        req.headers().remove(name);
+    if (anyHeader(req.headers(), requestHeader::isAuthenticationHeader)) {
+      for (String name : List.copyOf(req.headers().names())) {
+        if (requestHeader.isAuthenticationHeader(name)) {
+          req.headers().remove(name);
+        }
       }
     }
     String certError = "";
@@ -152,8 +155,8 @@ public final class AuthGate implements Handler<HttpServerRequest> {
               throw new Reviewer.ReviewFailedException(e.getMessage());
             }
           }));
-      metrics.authCache("token", lookup.source().name().toLowerCase());
-      lookup.value().whenComplete((r, err) -> ctx.runOnContext(v -> {
+      metrics.authCache("token", lookup.source().name().toLowerCase(java.util.Locale.ROOT));
+      onContext(ctx, lookup.value(), (r, err) -> {
         if (err != null || !r.authenticated()) {
           metrics.authn("token", err != null ? "error" : "rejected");
           unauthorized(req);
@@ -161,7 +164,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
         }
         metrics.authn("token", "authenticated");
         impersonate(ctx, req, r.user().get(), Method.TOKEN);
-      }));
+      });
       return;
     }
     if (!certError.isEmpty()) {
@@ -183,13 +186,44 @@ public final class AuthGate implements Handler<HttpServerRequest> {
         || config.requestHeaderAllowedNames().contains(CertificateIdentity.commonName(leaf));
   }
 
+  /**
+   * Runs {@code then} with {@code f}'s outcome on {@code ctx}: at once when {@code f} is already
+   * complete and this is {@code ctx}'s thread (a decision-cache hit, the common case: no event-loop
+   * hop, no task queued behind other connections' work), else when it completes, via
+   * {@link Context#runOnContext}. {@code err} is the failure as {@code whenComplete} gives it.
+   */
+  static <T> void onContext(Context ctx, CompletableFuture<T> f, java.util.function.BiConsumer<T, Throwable> then) {
+    if (f.isDone() && Vertx.currentContext() == ctx) {
+      T value;
+      try {
+        value = f.join();
+      } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+        then.accept(null, e);
+        return;
+      }
+      then.accept(value, null);
+      return;
+    }
+    f.whenComplete((v, err) -> ctx.runOnContext(x -> then.accept(v, err)));
+  }
+
+  /** Whether some header's name satisfies {@code p}, without building the sorted name set. */
+  static boolean anyHeader(MultiMap headers, java.util.function.Predicate<String> p) {
+    for (Map.Entry<String, String> e : headers) {
+      if (p.test(e.getKey())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Impersonation, then authorization, then the handler. On the request's context. */
   private void impersonate(Context ctx, HttpServerRequest req, UserInfo user, Method method) {
-    VertxHeaders view = new VertxHeaders(req.headers());
-    if (!Impersonation.requested(view)) {
+    if (!anyHeader(req.headers(), Impersonation::isImpersonationHeader)) {
       authorize(ctx, req, user, user, method);
       return;
     }
+    VertxHeaders view = new VertxHeaders(req.headers());
     if (method == Method.TOKEN) {
       // The upstream decides, exactly (constrained impersonation included), as this client.
       log(req, user, "impersonation-upstream");
@@ -208,7 +242,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
       send(req, e.status());
       return;
     }
-    checkAll(wanted.checks(), 0).whenComplete((denied, err) -> ctx.runOnContext(v -> {
+    onContext(ctx, checkAll(wanted.checks(), 0), (denied, err) -> {
       if (err != null) {
         metrics.authz("error");
         internalError(req, err);
@@ -225,7 +259,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
         }
       }
       authorize(ctx, req, user, wanted.wanted(), method);
-    }));
+    });
   }
 
   /** A denied check and its 403, or null when every check is allowed. */
@@ -247,7 +281,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
         throw new Reviewer.ReviewFailedException(e.getMessage());
       }
     }));
-    metrics.authCache("sar", lookup.source().name().toLowerCase());
+    metrics.authCache("sar", lookup.source().name().toLowerCase(java.util.Locale.ROOT));
     return lookup.value();
   }
 
@@ -261,7 +295,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
       return null;
     }
     return Attributes.resource(user, info.verb(), info.group(), info.version(), info.namespace(), info.resource(),
-        info.subresource(), info.name());
+        info.subresource(), info.authorizedName());
   }
 
   private void authorize(Context ctx, HttpServerRequest req, UserInfo requestor, UserInfo effective, Method method) {
@@ -270,7 +304,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
       forward(req, effective, method, inner, "upstream-authorizes");
       return;
     }
-    decide(a).whenComplete((d, err) -> ctx.runOnContext(v -> {
+    onContext(ctx, decide(a), (d, err) -> {
       if (err != null) {
         metrics.authz("error");
         internalError(req, err);
@@ -288,16 +322,18 @@ public final class AuthGate implements Handler<HttpServerRequest> {
       }
       metrics.authz("allowed");
       forward(req, effective, method, inner, "allowed");
-    }));
+    });
   }
 
   private void forward(HttpServerRequest req, UserInfo user, Method method, Handler<HttpServerRequest> next, String decision) {
     MultiMap h = req.headers();
     if (method != Method.TOKEN) {
       h.remove("Authorization");
-      for (String name : List.copyOf(h.names())) {
-        if (Impersonation.isImpersonationHeader(name)) {
-          h.remove(name);
+      if (anyHeader(h, Impersonation::isImpersonationHeader)) {
+        for (String name : List.copyOf(h.names())) {
+          if (Impersonation.isImpersonationHeader(name)) {
+            h.remove(name);
+          }
         }
       }
       h.set(Impersonation.USER, user.name());

@@ -95,17 +95,26 @@ public final class ProxyMetrics {
    * method token|x509|requestheader|anonymous|none, result authenticated|rejected|error.
    */
   public void authn(String method, String result) {
-    Counter.builder("breakwater_authn_total").tag("method", method).tag("result", result).register(registry).increment();
+    authCounters.computeIfAbsent("authn|" + method + "|" + result,
+        k -> Counter.builder("breakwater_authn_total").tag("method", method).tag("result", result).register(registry)).increment();
   }
+
+  /**
+   * The auth counters by name and tags, so that a request's three or four increments (authn, review
+   * cache, authz) are map hits instead of Micrometer registrations; the key sets are small and fixed.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> authCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** {@code breakwater_authz_total{result}}: authorization decisions allowed|denied|error. */
   public void authz(String result) {
-    Counter.builder("breakwater_authz_total").tag("result", result).register(registry).increment();
+    authCounters.computeIfAbsent("authz|" + result,
+        k -> Counter.builder("breakwater_authz_total").tag("result", result).register(registry)).increment();
   }
 
   /** {@code breakwater_auth_cache_total{review,source}}: review answers by source hit|miss (review token|sar). */
   public void authCache(String review, String source) {
-    Counter.builder("breakwater_auth_cache_total").tag("review", review).tag("source", source).register(registry).increment();
+    authCounters.computeIfAbsent("cache|" + review + "|" + source,
+        k -> Counter.builder("breakwater_auth_cache_total").tag("review", review).tag("source", source).register(registry)).increment();
   }
 
   /** {@code breakwater_auth_review_seconds{review,outcome}}: latency of TokenReview / SubjectAccessReview upstream. */
