@@ -26,6 +26,14 @@ public interface CacheState {
     return false;
   }
 
+  /**
+   * A consistency check found the cache differs from the upstream and it is being rebuilt (a relist): every read
+   * goes upstream until the relist is in, so a known-wrong state is never served.
+   */
+  default boolean inconsistent() {
+    return false;
+  }
+
   /** The apiserver's answer for an unready cache ({@code 429 storage is (re)initializing}, Retry-After). */
   ApiStatus unreadyStatus();
 }

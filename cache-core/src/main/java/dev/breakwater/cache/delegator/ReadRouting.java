@@ -58,11 +58,16 @@ public final class ReadRouting {
    * What comes before a verb's plan: a cache whose upstream LIST is refused (401/403/404) and that has
    * not synced since sends every read upstream at once — the upstream's answer is the exact one, and it
    * authorizes before it parses, so even a query the edge would reject goes there; then a failed parse's
-   * Reject or Delegate. Null: make the verb's plan ({@link #list}, {@link #get}, {@link #watch}).
+   * Reject or Delegate. A cache being rebuilt after a failed consistency check ({@link CacheState#inconsistent})
+   * sends every read upstream too, before parsing: the upstream's answer is exact. Null: make the verb's plan
+   * ({@link #list}, {@link #get}, {@link #watch}).
    */
   public static <R> ReadPlan<R> admit(Parsed<?> parsed, CacheState cache) {
     if (!cache.ready() && cache.refused()) {
       return new ReadPlan.Delegate<>("the upstream refuses this cache's LIST: it answers the reader");
+    }
+    if (cache.inconsistent()) {
+      return new ReadPlan.Delegate<>("the cache failed its consistency check and is being rebuilt: the upstream answers");
     }
     return parsed.ok() ? null : parsed.failure();
   }
