@@ -12,10 +12,25 @@ import java.util.Set;
  * @param warm start these caches at launch instead of on first read
  * @param idleTimeout stop a cache no request has used for this long and that has no watchers
  *     ({@link Duration#ZERO}: never)
+ * @param consistencyCheckInterval compare each cache with the upstream this often, before jitter
+ *     ({@link Duration#ZERO}: never; {@code --cache-consistency-check-interval})
  */
-public record CachePolicy(Set<String> include, Set<String> exclude, Set<String> warm, Duration idleTimeout) {
+public record CachePolicy(Set<String> include, Set<String> exclude, Set<String> warm, Duration idleTimeout,
+    Duration consistencyCheckInterval) {
+
+  /** The default consistency check interval: the apiserver's {@code ConsistencyCheckPeriod}. */
+  public static final Duration DEFAULT_CONSISTENCY_CHECK_INTERVAL = Duration.ofMinutes(5);
 
   public static final CachePolicy DEFAULT = new CachePolicy(Set.of(), Set.of(), Set.of(), Duration.ofMinutes(10));
+
+  /** A policy with the default consistency check interval. */
+  public CachePolicy(Set<String> include, Set<String> exclude, Set<String> warm, Duration idleTimeout) {
+    this(include, exclude, warm, idleTimeout, DEFAULT_CONSISTENCY_CHECK_INTERVAL);
+  }
+
+  public CachePolicy withConsistencyCheckInterval(Duration interval) {
+    return new CachePolicy(include, exclude, warm, idleTimeout, interval);
+  }
 
   public CachePolicy {
     include = Set.copyOf(include);

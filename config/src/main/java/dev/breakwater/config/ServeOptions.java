@@ -69,6 +69,12 @@ public class ServeOptions {
       description = "stop a cache unused (no requests, no watchers) for this long; 0 = never (default: ${DEFAULT-VALUE})")
   Duration cacheIdleTimeout;
 
+  @Option(names = "--cache-consistency-check-interval", paramLabel = "DURATION", defaultValue = "5m",
+      converter = DurationConverter.class,
+      description = "compare each cache with the upstream this often (jittered up to +50 %; an Exact LIST at the cache's RV, "
+          + "paged); on a mismatch the cache is rebuilt; 0 = never (default: ${DEFAULT-VALUE})")
+  Duration cacheConsistencyCheckInterval;
+
   // ---- authentication and authorization (issue 14; see AuthConfig) ----
   @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none", converter = AuthModeConverter.class,
       description = "none (Breakwater's identity for every client; loopback --listen only) or delegated "
@@ -120,7 +126,7 @@ public class ServeOptions {
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
-            cacheIdleTimeout), authConfig());
+            cacheIdleTimeout, cacheConsistencyCheckInterval), authConfig());
   }
 
   /**
