@@ -107,7 +107,7 @@ final class CacheRegistry implements AutoCloseable {
         Entry e = caches.get(key);
         return e == null ? null : e.cacher.health().status();
       });
-      Cacher cacher = UpstreamCachers.start(upstream, r, metrics, protobuf);
+      Cacher cacher = UpstreamCachers.start(upstream, r, metrics, protobuf, policy.consistencyCheckInterval());
       return new Entry(cacher, new ExactRevisionProbe(upstream, r.collectionPath(), cacher, metrics));
     });
     entry.lastUsedNanos = System.nanoTime();
