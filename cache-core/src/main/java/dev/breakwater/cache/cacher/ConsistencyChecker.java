@@ -157,6 +157,8 @@ public final class ConsistencyChecker implements AutoCloseable {
   private volatile boolean stopped;
   private volatile Cancellable pending;
   private Round round;
+  /** A next round is scheduled (and no round is running). */
+  private boolean roundScheduled;
   private long rounds;
   private long tags;
 
@@ -202,7 +204,28 @@ public final class ConsistencyChecker implements AutoCloseable {
     }
     long nanos = config.interval().toNanos();
     long jittered = nanos + (long) (nanos * 0.5 * random.getAsDouble());
-    pending = scheduler.schedule(this::startRound, Duration.ofNanos(jittered));
+    roundScheduled = true;
+    pending = schedule(this::startRound, Duration.ofNanos(jittered));
+  }
+
+  /**
+   * Schedules {@code task} so that nothing it throws is lost: a bug of ours ends the round in progress as an
+   * error (and schedules the next) instead of silently stopping the checker.
+   */
+  private Cancellable schedule(Runnable task, Duration delay) {
+    return scheduler.schedule(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warn("{}: consistency check failed internally", name, e);
+        Round r = round;
+        if (r != null) {
+          finish(r, r.outcome(Result.ERROR, "internal: " + e));
+        } else if (!roundScheduled) {
+          finish(null, new Outcome(Result.ERROR, 0, 0, 0, "", "", "", "internal: " + e, 0, Duration.ZERO));
+        }
+      }
+    }, delay);
   }
 
   // ---- one round (scheduler thread) ----
@@ -285,6 +308,7 @@ public final class ConsistencyChecker implements AutoCloseable {
   }
 
   private void startRound() {
+    roundScheduled = false;
     if (stopped) {
       return;
     }
@@ -318,14 +342,14 @@ public final class ConsistencyChecker implements AutoCloseable {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    Cancellable timeout = scheduler.schedule(() -> {
+    Cancellable timeout = schedule(() -> {
       if (round == r && r.tag == tag) {
         r.tag = -1;
         finish(r, r.outcome(Result.ERROR, "upstream page not answered within " + config.pageTimeout()));
       }
     }, config.pageTimeout());
     pending = timeout;
-    f.whenComplete((page, err) -> scheduler.schedule(() -> {
+    f.whenComplete((page, err) -> schedule(() -> {
       if (round != r || r.tag != tag) {
         return; // timed out, or stopped
       }
@@ -360,7 +384,7 @@ public final class ConsistencyChecker implements AutoCloseable {
     }
     if (!page.last()) {
       String next = page.continueToken();
-      pending = scheduler.schedule(() -> requestPage(r, next), config.pageInterval());
+      pending = schedule(() -> requestPage(r, next), config.pageInterval());
       return;
     }
     r.drain();

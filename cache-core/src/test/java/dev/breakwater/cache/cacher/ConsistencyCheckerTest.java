@@ -397,4 +397,36 @@ class ConsistencyCheckerTest {
     scheduler.advance(Duration.ofMillis(1));
     assertThat(outcomes).hasSize(2);
   }
+
+  @Test
+  void aFailureInsideTheCheckerNeverStopsIt() {
+    bothHave(objects(2), 200);
+    upstream.state = objects(1);
+    ConsistencyChecker c = new ConsistencyChecker("configmaps", ConsistencyChecker.Config.every(INTERVAL), upstream,
+        new ConsistencyChecker.Target() {
+          @Override
+          public Optional<WatchCache.Published> checkableState() {
+            return target.checkableState();
+          }
+
+          @Override
+          public long syncs() {
+            return 0;
+          }
+
+          @Override
+          public void rebuild(String why) {
+            throw new IllegalStateException("rebuild blew up");
+          }
+        }, scheduler, scheduler.clock, () -> 0, o -> {
+          outcomes.add(o);
+          throw new IllegalStateException("observer blew up");
+        });
+    c.start();
+    scheduler.advance(INTERVAL);
+    scheduler.advance(INTERVAL);
+    scheduler.advance(INTERVAL);
+    assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.result()).isEqualTo(ConsistencyChecker.Result.MISMATCH));
+    assertThat(scheduler.live()).isEqualTo(1); // exactly one next round, never two
+  }
 }
