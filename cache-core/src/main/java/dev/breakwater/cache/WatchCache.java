@@ -155,6 +155,11 @@ public final class WatchCache implements ReflectorStore {
             Objects.requireNonNull(prefix);
             Objects.requireNonNull(predicate);
         }
+
+        /** This watch from {@code rv} (a consistent start bound to the RV the cache reached). */
+        public WatchRequest from(long rv) {
+            return new WatchRequest(prefix, rv, sendInitialEvents, allowBookmarks, predicate, deadline);
+        }
     }
 
     private final InstantSource clock;

@@ -69,6 +69,11 @@ public class ServeOptions {
       description = "stop a cache unused (no requests, no watchers) for this long; 0 = never (default: ${DEFAULT-VALUE})")
   Duration cacheIdleTimeout;
 
+  @Option(names = "--serve-stale-on-outage", paramLabel = "BOOL", defaultValue = "false", arity = "0..1", fallbackValue = "true",
+      description = "while the upstream is unavailable (refusing connections or answering 5xx for 5s or more), serve consistent "
+          + "reads from the cache with a 'Warning: 299' header instead of failing them with 503 (default: ${DEFAULT-VALUE})")
+  boolean serveStaleOnOutage;
+
   @Option(names = "--cache-consistency-check-interval", paramLabel = "DURATION", defaultValue = "5m",
       converter = DurationConverter.class,
       description = "compare each cache with the upstream this often (jittered up to +50 %; an Exact LIST at the cache's RV, "
@@ -126,7 +131,7 @@ public class ServeOptions {
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
-            cacheIdleTimeout, cacheConsistencyCheckInterval), authConfig());
+            cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval), authConfig());
   }
 
   /**

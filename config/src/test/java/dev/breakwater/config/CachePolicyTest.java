@@ -33,6 +33,12 @@ class CachePolicyTest {
     new CommandLine(d).parseArgs("--kubeconfig", "/x");
     assertThat(d.toConfig().cacheReads()).as("the cache is on by default").isTrue();
     assertThat(d.toConfig().cachePolicy()).isEqualTo(CachePolicy.DEFAULT);
+    assertThat(CachePolicy.DEFAULT.serveStaleOnOutage()).as("consistent reads are never stale by default").isFalse();
+    for (String on : new String[] {"--serve-stale-on-outage", "--serve-stale-on-outage=true"}) {
+      ServeOptions s = new ServeOptions();
+      new CommandLine(s).parseArgs("--kubeconfig", "/x", on);
+      assertThat(s.toConfig().cachePolicy()).as(on).isEqualTo(CachePolicy.DEFAULT.withServeStaleOnOutage(true));
+    }
     for (String off : new String[] {"--cache=false", "--cache=FALSE"}) {
       ServeOptions e = new ServeOptions();
       new CommandLine(e).parseArgs("--kubeconfig", "/x", off);

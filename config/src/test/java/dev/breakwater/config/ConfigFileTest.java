@@ -48,6 +48,7 @@ class ConfigFileTest {
         cache-warm:
         - configmaps
         cache-idle-timeout: 0
+        serve-stale-on-outage: true
         cache-consistency-check-interval: 30s
         auth: delegated
         client-ca-file: %s
@@ -73,7 +74,7 @@ class ConfigFileTest {
     assertThat(c.upstreamConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.cacheReads()).isFalse();
     assertThat(c.cachePolicy()).isEqualTo(new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("secrets"),
-        Set.of("configmaps"), Duration.ZERO, Duration.ofSeconds(30)));
+        Set.of("configmaps"), Duration.ZERO, true, Duration.ofSeconds(30)));
     AuthConfig a = c.auth();
     assertThat(a.mode()).isEqualTo(AuthConfig.Mode.DELEGATED);
     assertThat(a.clientCaFile()).contains(ca);
@@ -98,6 +99,7 @@ class ConfigFileTest {
     assertThat(c.shutdownGrace()).isEqualTo(ServeConfig.DEFAULT_SHUTDOWN_GRACE);
     assertThat(c.cacheReads()).isTrue();
     assertThat(c.cachePolicy().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.cachePolicy().serveStaleOnOutage()).isFalse();
     assertThat(c.cachePolicy().consistencyCheckInterval()).isEqualTo(Duration.ofMinutes(5));
   }
 
@@ -121,6 +123,7 @@ class ConfigFileTest {
         Arguments.of("cache-consistency-check-interval: often",
             "cache-consistency-check-interval: invalid duration \"often\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
         Arguments.of("cache: maybe", "cache: 'maybe' is not a boolean (accepted: true, false)"),
+        Arguments.of("serve-stale-on-outage: sometimes", "serve-stale-on-outage: 'sometimes' is not a boolean (accepted: true, false)"),
         Arguments.of("cache-resources: [configmaps, {a: 1}]", "cache-resources: expected a list of strings, got a mapping in it"),
         Arguments.of("cache-exclude: {secrets: true}", "cache-exclude: expected accepted: a list of RESOURCE or one comma-separated string, got a mapping"),
         Arguments.of("cache-warm: [[configmaps]]", "cache-warm: expected a list of strings, got a list in it"),
@@ -180,7 +183,7 @@ class ConfigFileTest {
             + "authorization-webhook-cache-unauthorized-ttl, cache, cache-consistency-check-interval, cache-exclude, "
             + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, context, kubeconfig, listen, "
             + "requestheader-allowed-names, requestheader-client-ca-file, requestheader-extra-headers-prefix, "
-            + "requestheader-group-headers, requestheader-username-headers, shutdown-grace, "
+            + "requestheader-group-headers, requestheader-username-headers, serve-stale-on-outage, shutdown-grace, "
             + "tls-cert, tls-key, upstream-connect-timeout)");
   }
 

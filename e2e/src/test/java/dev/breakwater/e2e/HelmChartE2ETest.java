@@ -58,7 +58,7 @@ class HelmChartE2ETest {
       """;
   static final String SERVICE_MONITOR = "serviceMonitor: {enabled: true, labels: {release: prom}}\n";
   static final String CUSTOM_RESOURCES = """
-      config: {cache: {resources: [configmaps, deployments.apps], warm: [configmaps], idleTimeout: 0}}
+      config: {cache: {resources: [configmaps, deployments.apps], warm: [configmaps], idleTimeout: 0, serveStaleOnOutage: true}}
       networkPolicy: {enabled: true, from: [{podSelector: {matchLabels: {role: controller}}}]}
       resources: {limits: {memory: 2Gi}}
       """;
@@ -123,7 +123,7 @@ class HelmChartE2ETest {
             + "{\"apiGroups\":[\"apps\"],\"resources\":[\"deployments\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
             + "{\"apiGroups\":[\"authentication.k8s.io\"],\"resources\":[\"tokenreviews\"],\"verbs\":[\"create\"]},"
             + "{\"apiGroups\":[\"authorization.k8s.io\"],\"resources\":[\"subjectaccessreviews\"],\"verbs\":[\"create\"]}]");
-    assertThat(configFile(custom)).contains("cache-resources:\n- configmaps\n- deployments.apps\n");
+    assertThat(configFile(custom)).contains("cache-resources:\n- configmaps\n- deployments.apps\n", "serve-stale-on-outage: true\n");
     assertThat(Charts.has(custom, "NetworkPolicy")).isTrue();
     assertThat(env(Charts.find(custom, "Deployment").path("spec").path("template").path("spec").path("containers").get(0),
         "JDK_JAVA_OPTIONS")).contains("-Xmx1433m", "-XX:SoftMaxHeapSize=1024m");
@@ -147,6 +147,8 @@ class HelmChartE2ETest {
         .hasMessageContaining("mode");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {resources: configmaps}}\n"))
         .hasMessageContaining("resources");
+    assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {serveStaleOnOutage: \"yes\"}}\n"))
+        .hasMessageContaining("serveStaleOnOutage");
   }
 
   @Test
@@ -161,6 +163,7 @@ class HelmChartE2ETest {
       assertThat(c.tls()).isTrue();
       assertThat(c.inCluster()).as("no kubeconfig in a pod: in-cluster").isTrue();
       assertThat(c.cacheReads()).isTrue();
+      assertThat(c.cachePolicy().serveStaleOnOutage()).as(overlay).isEqualTo(overlay.equals(CUSTOM_RESOURCES));
       assertThat(c.cachePolicy().consistencyCheckInterval()).as("config.cache.consistencyCheckInterval")
           .isEqualTo(java.time.Duration.ofMinutes(5));
       assertThat(c.auth().mode()).as("a cluster proxy authenticates its clients").isEqualTo(dev.breakwater.config.AuthConfig.Mode.DELEGATED);

@@ -124,6 +124,32 @@ class WatchDifferentialE2ETest {
     }
   }
 
+  /**
+   * {@code sendInitialEvents=false} (issue 17): no initial state, events from the upstream's current
+   * RV (RV unset), from "any" RV (0) or from N — served from the cache, the same events as direct.
+   */
+  @Test
+  void watchesWithoutInitialEventsSeeTheSameEvents(KubernetesClient k) throws Exception {
+    for (String rv : List.of("", "0", "N")) {
+      String rvParam = rv.isEmpty() ? "" : "&resourceVersion=" + (rv.equals("N") ? String.valueOf(currentRv()) : rv);
+      long served = watchesFromCache();
+      String q = "/api/v1/namespaces/" + NS + "/configmaps?watch=1&timeoutSeconds=5&sendInitialEvents=false"
+          + "&resourceVersionMatch=NotOlderThan" + rvParam;
+      CompletableFuture<List<String>> up = collect(direct, cluster.server().resolve(q));
+      CompletableFuture<List<String>> through = collect(plain, URI.create(bw.url() + q));
+      String name = "noinit-" + (rv.isEmpty() ? "unset" : rv.toLowerCase(java.util.Locale.ROOT));
+      var cms = k.configMaps().inNamespace(NS);
+      cms.resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+      cms.withName(name).edit(cm -> new ConfigMapBuilder(cm).addToData("k", "v").build());
+      cms.withName(name).delete();
+      List<String> u = up.get(20, TimeUnit.SECONDS).stream().filter(l -> !l.contains("\"BOOKMARK\"")).toList();
+      List<String> t = through.get(20, TimeUnit.SECONDS).stream().filter(l -> !l.contains("\"BOOKMARK\"")).toList();
+      assertThat(u).as("upstream %s: only the three changes", q).hasSize(3);
+      assertThat(t).as(q).isEqualTo(u);
+      assertThat(watchesFromCache()).as("served from the cache: %s", q).isEqualTo(served + 1);
+    }
+  }
+
   @Test
   void webSocketWatchesCarryTheSameMessages(KubernetesClient k) throws Exception {
     long rv = currentRv();

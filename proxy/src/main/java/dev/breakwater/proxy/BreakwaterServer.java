@@ -148,7 +148,8 @@ public final class BreakwaterServer implements AutoCloseable {
     if (config.cacheReads()) {
       caches = new CacheManager(upstream, metrics, config.cachePolicy());
       caches.start();
-      cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics);
+      cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics,
+          dev.breakwater.cache.delegator.StaleReads.onOutage(config.cachePolicy().serveStaleOnOutage()));
       handler = cachingHandler;
     }
     if (auth.delegated()) {

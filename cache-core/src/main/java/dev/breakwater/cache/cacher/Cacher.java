@@ -134,8 +134,8 @@ public final class Cacher implements CacheReads, AutoCloseable {
       }
 
       @Override
-      public void onUpstreamFailure(String cause) {
-        h.onUpstreamFailure(cause);
+      public void onUpstreamFailure(String cause, dev.breakwater.cache.reflector.UpstreamFailure kind) {
+        h.onUpstreamFailure(cause, kind);
       }
 
       @Override
@@ -246,6 +246,12 @@ public final class Cacher implements CacheReads, AutoCloseable {
       @Override
       public ApiStatus unreadyStatus() {
         return cache.ready().unreadyStatus();
+      }
+
+      @Override
+      public Duration upstreamUnavailableFor() {
+        // Read when asked (only a consistent read that could not be confirmed asks), not per request.
+        return health.status().unavailableFor();
       }
     };
   }

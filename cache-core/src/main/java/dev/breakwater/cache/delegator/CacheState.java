@@ -34,6 +34,14 @@ public interface CacheState {
     return false;
   }
 
+  /**
+   * How long the upstream feed has been unavailable (refused, reset, 5xx) without a delivery in between; zero
+   * while it delivers ({@code UpstreamHealth.Status#unavailableFor}; {@link StaleReads}).
+   */
+  default java.time.Duration upstreamUnavailableFor() {
+    return java.time.Duration.ZERO;
+  }
+
   /** The apiserver's answer for an unready cache ({@code 429 storage is (re)initializing}, Retry-After). */
   ApiStatus unreadyStatus();
 }

@@ -193,8 +193,9 @@ public final class ReadParams {
    * (an ERROR {@code context deadline exceeded}). The deadline is {@code clock}'s now plus it.
    *
    * <p>Rejected here, as the apiserver words them: the decoding 400s and {@code validateWatchOptions}'
-   * 422s. Delegated: {@code sendInitialEvents=false}, an RV that is not a uint64, a negative deadline,
-   * and any selector the cache cannot evaluate.
+   * 422s. Delegated: an RV that is not a uint64, a negative deadline, and any selector the cache
+   * cannot evaluate. {@code sendInitialEvents=false} is a watch from the RV (RV 0: from the cache's
+   * current RV; unset: from the upstream's current RV, which the routing waits for).
    */
   public static Parsed<WatchQuery> watch(String query, String namespace, ResourceScope scope, InstantSource clock,
       DoubleSupplier random) {
@@ -216,9 +217,6 @@ public final class ReadParams {
     if (!invalid.isEmpty()) {
       return Parsed.rejected(ApiStatus.invalidListOptions(invalid));
     }
-    if (Boolean.FALSE.equals(sie)) {
-      return Parsed.delegated("sendInitialEvents=false");
-    }
     boolean watchList = Boolean.TRUE.equals(sie);
     long since = rv.isEmpty() ? 0 : ReadRouting.parseResourceVersion(rv);
     if (since < 0) {
@@ -239,9 +237,12 @@ public final class ReadParams {
     SelectionPredicate predicate = SelectionPredicate.of(o.label(), converted.value(), scope.fieldLabels(), scope.extractor());
     boolean bookmarks = q.has("allowWatchBookmarks") && GoStrconv.queryBool(q.first("allowWatchBookmarks"));
     Instant deadline = clock.instant().plusNanos(timeoutNanos);
-    WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(namespace), since,
-        watchList ? Boolean.TRUE : null, bookmarks, predicate, deadline);
-    return Parsed.ok(new WatchQuery(wr, q.has("continue") && !q.first("continue").isEmpty(), watchList, watchList && rv.isEmpty()));
+    WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(namespace), since, sie, bookmarks,
+        predicate, deadline);
+    // RV unset (sendInitialEvents is then given, or the defaults made it true): the apiserver starts
+    // from etcd's current RV (getWatchCacheResourceVersion) — a WatchList's state at it, or, with
+    // sendInitialEvents=false, the events after it.
+    return Parsed.ok(new WatchQuery(wr, q.has("continue") && !q.first("continue").isEmpty(), watchList, rv.isEmpty()));
   }
 
   /** apimachinery's {@code validateWatchOptions} (WatchList on), after the defaults, in its order. */

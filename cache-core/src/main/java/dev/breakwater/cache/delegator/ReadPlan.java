@@ -20,6 +20,9 @@ import java.util.Objects;
  *       bound into the read), or {@code resourceVersion} ({@link Freshness#AT_LEAST}) — then run
  *       {@code then}; on timeout, {@link OnTimeout}.
  *   <li>{@link Serve}: run {@code read} against the cache now.
+ *   <li>{@link ServeStale}: a consistent read during an upstream outage, with {@code --serve-stale-on-outage}
+ *       ({@link StaleReads}): run {@code read} at the cache's RV {@code resourceVersion} (bound into the read as
+ *       a confirmed RV would be) and answer with {@code warning} as its {@code Warning} header.
  * </ul>
  *
  * <p>Immutable values; plans compare by value (the routing tables test them so).
@@ -68,6 +71,13 @@ public sealed interface ReadPlan<R> {
   record Serve<R>(R read) implements ReadPlan<R> {
     public Serve {
       Objects.requireNonNull(read);
+    }
+  }
+
+  record ServeStale<R>(R read, long resourceVersion, String warning) implements ReadPlan<R> {
+    public ServeStale {
+      Objects.requireNonNull(read);
+      Objects.requireNonNull(warning);
     }
   }
 }

@@ -219,13 +219,36 @@ public final class ReadRouting {
       return waitedForReady ? new ReadPlan.Reject<>(cache.unreadyStatus()) : new ReadPlan.AwaitReady<>();
     }
     WatchCache.WatchRequest wr = q.request();
-    if (q.watchList() && q.consistent()) {
+    if (q.consistent()) {
+      // A WatchList's initial state, or a sendInitialEvents=false watch's start (bound to the RV
+      // reached: a moment after arrival, as the apiserver reads etcd's current RV after it).
       return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE, new ReadPlan.Serve<>(wr));
     }
     if (q.watchList() && wr.resourceVersion() > 0) {
       return fresh(wr.resourceVersion(), cache, ReadPlan.OnTimeout.DELEGATE, wr);
     }
     return new ReadPlan.Serve<>(wr);
+  }
+
+  /**
+   * What a consistent read becomes when its freshness could not be confirmed — {@code wait} (an {@link
+   * ReadPlan.AwaitFresh} of {@link ReadPlan.Freshness#CONSISTENT}) ended with its own upstream attempt failing as
+   * {@code attempt}, or timing out ({@link dev.breakwater.cache.reflector.UpstreamFailure#SLOW}): upstream, as the
+   * apiserver falls back to etcd — unless {@code policy} ({@code --serve-stale-on-outage}) finds an outage, then the
+   * cache's state now, marked stale ({@link StaleReads}), but never from a cache being rebuilt after a failed
+   * consistency check ({@link CacheState#inconsistent}). {@code cache} is the cache's state at the end of the wait.
+   */
+  public static <R> ReadPlan<R> unconfirmed(ReadPlan.AwaitFresh<R> wait, CacheState cache, StaleReads policy,
+      dev.breakwater.cache.reflector.UpstreamFailure attempt) {
+    if (wait.freshness() != ReadPlan.Freshness.CONSISTENT || wait.onTimeout() != ReadPlan.OnTimeout.DELEGATE) {
+      throw new IllegalArgumentException("not a consistent read's wait: " + wait);
+    }
+    // A cache being rebuilt after a failed consistency check is known wrong: never served, not even as stale.
+    if (!cache.inconsistent() && policy.serveStale(cache, attempt)) {
+      long rv = cache.resourceVersion();
+      return new ReadPlan.ServeStale<>(wait.then().read(), rv, StaleReads.warning(rv));
+    }
+    return new ReadPlan.Delegate<>("not fresh in time");
   }
 
   /** Serve {@code read} now if the cache has reached {@code rv}, else after waiting for it. */

@@ -57,8 +57,8 @@ public final class Reflector {
     /** A relist starts (410 from upstream). */
     default void onRelist(long lastResourceVersion) {}
 
-    /** An upstream LIST or WATCH failed (unreachable, 5xx, 429, garbage); the reflector backs off. */
-    default void onUpstreamFailure(String cause) {}
+    /** An upstream LIST or WATCH failed (unreachable, 5xx, 429, garbage), as {@code kind}; the reflector backs off. */
+    default void onUpstreamFailure(String cause, UpstreamFailure kind) {}
 
     /** The upstream delivered an event or a bookmark on the reflector's watch (called for each). */
     default void onDelivering() {}
@@ -289,11 +289,11 @@ public final class Reflector {
         if (cause instanceof UpstreamStatusException status && refusal(status.code())) {
           LOG.warn("{}: LIST refused ({}); readers go upstream, retrying later", name, status.toString());
           listener.onRefused(status);
-          retryLater(this::sync, refusedBackoff, status.toString());
+          retryLater(this::sync, refusedBackoff, status.toString(), UpstreamFailure.ANSWERED);
           return;
         }
         LOG.info("{}: LIST failed ({}); retrying", name, cause.toString());
-        retryLater(this::sync, cause.toString());
+        retryLater(this::sync, cause.toString(), UpstreamFailure.of(cause));
         return;
       }
       acc.addAll(page.items());
@@ -435,7 +435,7 @@ public final class Reflector {
       sync();
     } else {
       LOG.info("{}: watch error {}; retrying", name, status.toString());
-      retryLater(initialEvents != null ? this::sync : this::watch, status.toString());
+      retryLater(initialEvents != null ? this::sync : this::watch, status.toString(), UpstreamFailure.of(status));
     }
   }
 
@@ -451,7 +451,8 @@ public final class Reflector {
     } else {
       String why = failure == null ? "before the initial events ended" : failure.toString();
       LOG.info("{}: watch ended ({}); retrying", name, why);
-      retryLater(syncing ? this::sync : this::watch, why);
+      // A stream that ended cleanly before its initial events did says nothing of availability.
+      retryLater(syncing ? this::sync : this::watch, why, failure == null ? UpstreamFailure.SLOW : UpstreamFailure.of(failure));
     }
   }
 
@@ -460,12 +461,12 @@ public final class Reflector {
     return code == 401 || code == 403 || code == 404;
   }
 
-  private void retryLater(Runnable action, String cause) {
-    retryLater(action, backoff, cause);
+  private void retryLater(Runnable action, String cause, UpstreamFailure kind) {
+    retryLater(action, backoff, cause, kind);
   }
 
-  private void retryLater(Runnable action, Backoff schedule, String cause) {
-    listener.onUpstreamFailure(cause);
+  private void retryLater(Runnable action, Backoff schedule, String cause, UpstreamFailure kind) {
+    listener.onUpstreamFailure(cause, kind);
     phase = Phase.BACKOFF;
     generation++;
     Duration delay = schedule.nextDelay();

@@ -107,7 +107,7 @@ class ReadParamsTest {
       "watch=1&sendInitialEvents=true|422 ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
       "watch=1&sendInitialEvents=|422 ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
       "watch=1&sendInitialEvents=abc&resourceVersionMatch=NotOlderThan|OK",
-      "watch=1&sendInitialEvents=False&resourceVersionMatch=NotOlderThan|UPSTREAM",
+      "watch=1&sendInitialEvents=False&resourceVersionMatch=NotOlderThan|OK",
       "watch=1&resourceVersionMatch=NotOlderThan|422 ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
       "watch=1&resourceVersion=0&continue=x|422 ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided",
       "watch=1&sendInitialEvents=true&resourceVersionMatch=Exact|422 ListOptions.meta.k8s.io \"\" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: \"Exact\": supported values: \"NotOlderThan\"]",

@@ -229,6 +229,18 @@ class ReadPlanTest {
         .isEqualTo(new AwaitFresh<>(Freshness.AT_LEAST, 700, OnTimeout.DELEGATE, new Serve<>(listAhead.request())));
     WatchQuery listAt = wq("watch=1&resourceVersion=70&sendInitialEvents=true&resourceVersionMatch=NotOlderThan", 0.5);
     assertThat(ReadRouting.watch(listAt, READY, WC, false)).isEqualTo(new Serve<>(listAt.request()));
+    // sendInitialEvents=false: from the upstream's current RV (unset), the cache's (0), or N; no initial state
+    WatchQuery noInitial = wq("watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan", 0.5);
+    assertThat(noInitial.watchList()).isFalse();
+    assertThat(noInitial.request().sendInitialEvents()).isFalse();
+    assertThat(ReadRouting.watch(noInitial, READY, WC, false))
+        .isEqualTo(new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(noInitial.request())));
+    assertThat(noInitial.request().from(70).resourceVersion()).isEqualTo(70);
+    for (String rv : List.of("0", "50", "700")) {
+      WatchQuery q = wq("watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=" + rv, 0.5);
+      assertThat(q.consistent()).as(rv).isFalse();
+      assertThat(ReadRouting.watch(q, READY, WC, false)).as(rv).isEqualTo(new Serve<>(q.request()));
+    }
     // the etcd path, continue, readiness
     assertThat(ReadRouting.watch(zero, READY, ETCD, false)).isInstanceOf(Delegate.class);
     assertThat(ReadRouting.watch(wq("watch=1&resourceVersion=5&continue=x", 0.5), READY, WC, false)).isInstanceOf(Delegate.class);
@@ -278,8 +290,7 @@ class ReadPlanTest {
     }
     assertThat(ReadParams.watch("watch=1&sendInitialEvents=yes&resourceVersionMatch=NotOlderThan", "default", CM, CLOCK, () -> 0.5)
         .value().watchList()).isTrue();
-    for (String q : List.of("watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan",
-        "watch=1&resourceVersion=abc", "watch=1&timeoutSeconds=-1", "watch=1&fieldSelector=spec.foo%3Dx")) {
+    for (String q : List.of("watch=1&resourceVersion=abc", "watch=1&timeoutSeconds=-1", "watch=1&fieldSelector=spec.foo%3Dx")) {
       Parsed<WatchQuery> p = ReadParams.watch(q, "default", CM, CLOCK, () -> 0.5);
       assertThat(p.ok()).as(q).isFalse();
       assertThat(p.<WatchCache.WatchRequest>failure()).as(q).isInstanceOf(Delegate.class);

@@ -312,10 +312,16 @@ class ReflectorTest {
         public void onRefused(UpstreamStatusException status) {
           events.add("refused " + status.code());
         }
+
+        @Override
+        public void onUpstreamFailure(String cause, UpstreamFailure kind) {
+          events.add(kind.name());
+        }
       }, () -> 0.0, false, 0);
       r.start();
       up.watcher(0);
-      assertThat(events).containsExactly("refused 403", "refused 401", "synced @10");
+      // each failure as what it says of the upstream: refusals are answers, a reset is unavailability
+      assertThat(events).containsExactly("refused 403", "ANSWERED", "refused 401", "ANSWERED", "UNAVAILABLE", "synced @10");
       // refusals: 10 s, then 20 s; a connection failure keeps the ordinary 800 ms schedule
       assertThat(scheduler.delaysMs).containsExactly(10_000L, 20_000L, 800L);
       assertThat(store.calls).containsExactly("replace [a] @10");

@@ -15,8 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder on a loopback port in front of the apiserver, for partitioning Breakwater from its upstream
  * while the apiserver keeps running (and serving other clients): {@link #cut()} resets every connection and
- * refuses new ones (accepts and closes them at once) until {@link #heal()}. Bytes are relayed untouched, so TLS
- * goes end to end (the fixture's serving certificate names 127.0.0.1, whatever the port).
+ * refuses new ones (accepts and closes them at once) until {@link #heal()}; {@link #stall()} keeps every connection
+ * open and accepts new ones but relays nothing (an upstream that is there and hangs: nothing refuses, nothing
+ * answers) until {@link #heal()}. Bytes are relayed untouched, so TLS goes end to end (the fixture's serving
+ * certificate names 127.0.0.1, whatever the port).
  *
  * <p>Threads: one virtual thread accepts; two per connection relay. Thread-safe.
  */
@@ -26,6 +28,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private volatile boolean stalled;
   private volatile boolean closed;
 
   public FaultyTcpProxy(int targetPort) throws IOException {
@@ -55,8 +58,14 @@ public final class FaultyTcpProxy implements AutoCloseable {
     }
   }
 
+  /** Holds every byte in both directions (open connections and new ones) until {@link #heal()}. */
+  public void stall() {
+    stalled = true;
+  }
+
   public void heal() {
     cut = false;
+    stalled = false;
   }
 
   private void accept() {
@@ -88,11 +97,16 @@ public final class FaultyTcpProxy implements AutoCloseable {
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buf)) >= 0) {
+        while (stalled && !cut && !closed) {
+          Thread.sleep(20);
+        }
         out.write(buf, 0, n);
         out.flush();
       }
     } catch (IOException e) {
       // one side is gone: close both
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       reset(from);
       reset(to);

@@ -1,13 +1,22 @@
 package dev.breakwater.proxy.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.breakwater.cache.cacher.Cacher;
+import dev.breakwater.cache.object.CachedObject;
+import dev.breakwater.cache.selector.CrdSelectableFields;
 import dev.breakwater.config.CachePolicy;
 import dev.breakwater.proxy.metrics.ProxyMetrics;
 import dev.breakwater.proxy.route.ResourceCatalog;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import dev.breakwater.proxy.upstream.Upstream;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +30,18 @@ public final class CacheManager implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheManager.class);
 
+  private static final String CRD_GROUP = "apiextensions.k8s.io";
+
   private final CachePolicy policy;
   private final Discovery discovery;
   private final CacheRegistry registry;
+  /** Selectable fields by version, memoized per CRD object (a new resourceVersion is a new object). */
+  private final Cache<CachedObject, Map<String, List<String>>> selectable = Caffeine.newBuilder().weakKeys().build();
 
   public CacheManager(Upstream upstream, ProxyMetrics metrics, CachePolicy policy) {
     this.policy = policy;
     this.discovery = new Discovery(upstream);
-    this.registry = new CacheRegistry(upstream, metrics, policy);
+    this.registry = new CacheRegistry(upstream, metrics, policy, this::selectableFields);
   }
 
   /** Whether the policy lets {@code r} be cached. */
@@ -78,6 +91,55 @@ public final class CacheManager implements AutoCloseable {
 
   public int size() {
     return registry.size();
+  }
+
+  /**
+   * Breakwater's own cache of CustomResourceDefinitions (started on first use), if discovery has
+   * seen the upstream serve them and the policy lets them be cached. Custom resources' Tables and
+   * field selectors are read from it, as the apiserver's CRD handler reads CRDs from its informer.
+   */
+  public Optional<Cacher> crdCache() {
+    Optional<Resource> r = resource(CRD_GROUP, "v1", "customresourcedefinitions").result();
+    if (r == null || r.isEmpty() || !allows(r.get())) {
+      return Optional.empty();
+    }
+    return Optional.of(cacheFor(r.get()));
+  }
+
+  /** The CRD of custom resource {@code r} as the CRD cache holds it now; empty for a built-in, or while that cache is not ready. */
+  public Optional<CachedObject> crd(Resource r) {
+    if (r.builtIn()) {
+      return Optional.empty();
+    }
+    return crdCache().filter(c -> c.state().ready())
+        .flatMap(c -> c.watchCache().current().store().get(r.resource() + "." + r.group()));
+  }
+
+  /**
+   * Completes (with null, on an arbitrary thread) once the CRD cache is ready, after {@code maxWaitMs}
+   * if it is not, or at once when there is none.
+   */
+  public CompletableFuture<Void> whenCrdsKnown(long maxWaitMs) {
+    Optional<Cacher> c = crdCache();
+    if (c.isEmpty() || c.get().state().ready()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return c.get().watchCache().ready().whenReady() // a fresh copy per call: the timeout is ours alone
+        .orTimeout(maxWaitMs, TimeUnit.MILLISECONDS).handle((ok, err) -> null);
+  }
+
+  /** Whether {@code r}'s JSON cache is running (its first read does not start it). */
+  public boolean running(Resource r) {
+    return registry.running(r, false);
+  }
+
+  /**
+   * The JSON paths of custom resource {@code r}'s selectable fields ({@link CrdSelectableFields}) as
+   * the CRD cache knows them now; empty for a built-in, or while the CRD is not known.
+   */
+  List<String> selectableFields(Resource r) {
+    return crd(r).map(o -> selectable.get(o, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(r.version(), v -> CrdSelectableFields.of(o.copyJson(), v))).orElse(List.of());
   }
 
   /**

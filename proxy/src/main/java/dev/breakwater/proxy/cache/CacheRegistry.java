@@ -6,10 +6,12 @@ import dev.breakwater.config.CachePolicy;
 import dev.breakwater.proxy.metrics.ProxyMetrics;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import dev.breakwater.proxy.upstream.Upstream;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +34,23 @@ final class CacheRegistry implements AutoCloseable {
     final Cacher cacher;
     /** The compactor's view of this cache: its snapshots and the upstream's Exact-RV answer for its resource. */
     final Compactor.Target target;
+    final Resource resource;
+    final boolean protobuf;
+    /** A custom resource's selectable fields (JSON paths) the cache was started with; fixed for its life. */
+    final List<String> selectableFields;
     volatile long lastUsedNanos = System.nanoTime();
 
-    Entry(Cacher cacher, Compactor.Target target) {
+    Entry(Cacher cacher, Compactor.Target target, Resource resource, boolean protobuf, List<String> selectableFields) {
       this.target = target;
       this.cacher = cacher;
+      this.resource = resource;
+      this.protobuf = protobuf;
+      this.selectableFields = selectableFields;
     }
   }
+
+  /** How often running custom-resource caches are compared with their CRD's selectable fields. */
+  static final long SELECTABLE_FIELDS_PERIOD_MS = 1_000;
 
   private final Upstream upstream;
   private final ProxyMetrics metrics;
@@ -47,13 +59,18 @@ final class CacheRegistry implements AutoCloseable {
       Thread.ofPlatform().daemon().name("cache-idle-sweeper").factory());
   private final ConcurrentHashMap<String, Entry> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  /** A custom resource's selectable fields as the CRD cache knows them now (empty: unknown, or none). */
+  private final Function<Resource, List<String>> selectableFields;
   /** Drops snapshots the upstream compacted away (polled on the sweeper, as the apiserver polls etcd). */
   private final Compactor compactor = new Compactor();
 
-  CacheRegistry(Upstream upstream, ProxyMetrics metrics, CachePolicy policy) {
+  CacheRegistry(Upstream upstream, ProxyMetrics metrics, CachePolicy policy, Function<Resource, List<String>> selectableFields) {
     this.upstream = upstream;
     this.metrics = metrics;
     this.policy = policy;
+    this.selectableFields = selectableFields;
+    sweeper.scheduleWithFixedDelay(this::refreshSelectableFields, SELECTABLE_FIELDS_PERIOD_MS, SELECTABLE_FIELDS_PERIOD_MS,
+        TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::pollCompaction, Compactor.POLL_PERIOD_SECONDS, Compactor.POLL_PERIOD_SECONDS,
         TimeUnit.SECONDS);
     if (!policy.idleTimeout().isZero()) {
@@ -86,6 +103,41 @@ final class CacheRegistry implements AutoCloseable {
     });
   }
 
+  /**
+   * Keeps each custom resource's cache true to its CRD's {@code selectableFields} (the field table
+   * is fixed when a cache starts: its extractor reads those paths from every object). A field the
+   * cache knows but the CRD no longer declares (removed, or the version changed) would let a selector
+   * the apiserver now refuses be served: that cache is stopped at once, its watchers end as on an
+   * upstream restart, and the next read starts it anew. A field the CRD declares but the cache does
+   * not know is only a missed saving (such selectors go upstream), so that cache is restarted only
+   * while it feeds no watcher. Runs on the sweeper; the CRD is read from Breakwater's own CRD cache,
+   * so a change is acted on about a second after that cache's WATCH delivers it.
+   */
+  void refreshSelectableFields() {
+    caches.forEach((key, e) -> {
+      if (e.protobuf || e.resource.builtIn()) {
+        return;
+      }
+      List<String> now = selectableFields.apply(e.resource);
+      boolean stale = !now.containsAll(e.selectableFields);
+      boolean missed = !e.selectableFields.containsAll(now) && e.cacher.watchCache().watchers().isEmpty();
+      if ((stale || missed) && caches.remove(key, e)) {
+        LOG.info("restarting cache for {}: its CRD's selectable fields are now {} (cache started with {})",
+            e.cacher.groupResource(), now, e.selectableFields);
+        e.cacher.close();
+      }
+    });
+  }
+
+  /** Whether the cache of {@code r} in that representation is running. */
+  boolean running(Resource r, boolean protobuf) {
+    return caches.containsKey(key(r, protobuf));
+  }
+
+  private static String key(Resource r, boolean protobuf) {
+    return r.group() + "/" + r.version() + "/" + r.resource() + (protobuf ? "#protobuf" : "");
+  }
+
   /** The compactor (tests). */
   Compactor compactor() {
     return compactor;
@@ -96,8 +148,15 @@ final class CacheRegistry implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("cache manager closed");
     }
-    String key = r.group() + "/" + r.version() + "/" + r.resource() + (protobuf ? "#protobuf" : "");
-    Entry entry = caches.computeIfAbsent(key, k -> {
+    String key = key(r, protobuf);
+    Entry entry = caches.get(key);
+    if (entry != null) {
+      entry.lastUsedNanos = System.nanoTime();
+      return entry.cacher;
+    }
+    // Read before computeIfAbsent: it may start the CRD cache, another entry of this map.
+    List<String> fields = protobuf || r.builtIn() ? List.of() : selectableFields.apply(r);
+    entry = caches.computeIfAbsent(key, k -> {
       String name = r.groupResource() + (protobuf ? " (protobuf)" : "");
       LOG.info("starting cache for {}", name);
       // Gauges look the cache up, so that a cache stopped when idle and started again is what they report.
@@ -107,8 +166,9 @@ final class CacheRegistry implements AutoCloseable {
         Entry e = caches.get(key);
         return e == null ? null : e.cacher.health().status();
       });
-      Cacher cacher = UpstreamCachers.start(upstream, r, metrics, protobuf, policy.consistencyCheckInterval());
-      return new Entry(cacher, new ExactRevisionProbe(upstream, r.collectionPath(), cacher, metrics));
+      Cacher cacher = UpstreamCachers.start(upstream, r, metrics, protobuf, fields,
+          policy.consistencyCheckInterval());
+      return new Entry(cacher, new ExactRevisionProbe(upstream, r.collectionPath(), cacher, metrics), r, protobuf, fields);
     });
     entry.lastUsedNanos = System.nanoTime();
     return entry.cacher;

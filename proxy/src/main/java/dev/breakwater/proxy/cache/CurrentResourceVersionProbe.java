@@ -2,6 +2,7 @@ package dev.breakwater.proxy.cache;
 
 import dev.breakwater.cache.cacher.UpstreamRevision;
 import dev.breakwater.cache.reflector.FrameDecodeException;
+import dev.breakwater.cache.reflector.UpstreamStatusException;
 import dev.breakwater.cache.codec.JsonFrames;
 import dev.breakwater.cache.object.ObjectExtractor;
 import dev.breakwater.proxy.upstream.Upstream;
@@ -80,12 +81,16 @@ final class CurrentResourceVersionProbe implements UpstreamRevision {
   private void send(CompletableFuture<Long> f) {
     RequestOptions options = upstream.get(collectionPath + "?limit=1", "application/json", "breakwater-probe");
     upstream.http().request(options).compose(HttpClientRequest::send)
-        .compose(resp -> resp.body().map(body -> resp.statusCode() == 200 ? body.getBytes() : null))
+        .compose(resp -> resp.body().map(body -> {
+          if (resp.statusCode() != 200) {
+            // Classified by the stale-read decision (UpstreamFailure: a 503 is an outage, a 429 is not).
+            throw new UpstreamStatusException(resp.statusCode(), "", "current resourceVersion probe failed");
+          }
+          return body.getBytes();
+        }))
         .onComplete(ar -> {
           if (ar.failed()) {
             f.completeExceptionally(ar.cause());
-          } else if (ar.result() == null) {
-            f.completeExceptionally(new IllegalStateException("current resourceVersion probe failed"));
           } else {
             try {
               f.complete(FRAMES.listPage(ar.result()).resourceVersion());

@@ -33,16 +33,17 @@ final class UpstreamCachers {
    *     through {@link ExactKeyLister}; both representations are checked against the same metadata list);
    *     zero: never
    */
-  static Cacher start(Upstream upstream, Resource resource, ProxyMetrics metrics, boolean protobuf,
+  static Cacher start(Upstream upstream, Resource resource, ProxyMetrics metrics, boolean protobuf, List<String> selectableFields,
       Duration consistencyCheckInterval) {
     if (protobuf && !resource.builtIn()) {
       throw new IllegalArgumentException("custom resources have no protobuf representation");
     }
-    // Custom resources: metadata.name (and metadata.namespace if namespaced) only — their CRD's
-    // selectableFields are not read yet, so selectors on other fields fail to convert and go upstream.
-    // The protobuf cache indexes only ObjectMeta, so it too selects on those two fields only.
+    // Custom resources: metadata.name (and metadata.namespace if namespaced) plus the CRD version's
+    // selectableFields as known at start (CacheRegistry restarts the cache when they change); a
+    // selector on any other field fails to convert and goes upstream. The protobuf cache indexes only
+    // ObjectMeta, so it selects on those two fields only.
     FieldLabels fieldLabels = resource.builtIn() && !protobuf ? FieldLabels.forKind(resource.group(), resource.kind())
-        : FieldLabels.forCustomResource(resource.namespaced(), List.of());
+        : FieldLabels.forCustomResource(resource.namespaced(), selectableFields);
     ObjectExtractor extractor = new ObjectExtractor(fieldLabels.jsonPaths());
     ResourceScope scope = new ResourceScope("/registry/" + resource.groupResource(), resource.namespaced(), fieldLabels, extractor);
     ResourceCodecs codecs;

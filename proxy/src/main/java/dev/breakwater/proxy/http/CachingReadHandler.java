@@ -52,6 +52,12 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final ReadEdge edge;
 
   public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics) {
+    this(vertx, upstream, caches, metrics, dev.breakwater.cache.delegator.StaleReads.OFF);
+  }
+
+  /** {@code staleReads}: whether consistent reads are served from the cache during an upstream outage ({@code --serve-stale-on-outage}). */
+  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics,
+      dev.breakwater.cache.delegator.StaleReads staleReads) {
     this.vertx = vertx;
     this.caches = caches;
     this.metrics = metrics;
@@ -64,7 +70,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     this.coalescer = new ListCoalescer(vertx, upstream.upstream(), upstream.forwardsClientCredentials());
     this.tables = new TableConvertors(caches);
     this.edge = new ReadEdge(this::forward, stats, metrics, passThrough.inFlight(), clock,
-        () -> ThreadLocalRandom.current().nextDouble());
+        () -> ThreadLocalRandom.current().nextDouble(), staleReads);
   }
 
   /**
@@ -149,7 +155,19 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
         return;
       }
       if (rep.kind() != Negotiation.Kind.TABLE) {
-        serve(req, ctx, info, r.get(), rep, arrival, webSocket, null, false);
+        if (r.get().builtIn() || caches.running(r.get())) {
+          serve(req, ctx, info, r.get(), rep, arrival, webSocket, null, false);
+          return;
+        }
+        // A custom resource's first read starts its cache with its CRD's selectable fields: wait
+        // (bounded) for Breakwater's CRD cache to know them.
+        var crds = caches.whenCrdsKnown(ReadPlan.READY_TIMEOUT_MS);
+        boolean waited = !crds.isDone();
+        crds.whenComplete((v, err) -> ctx.runOnContext(x -> {
+          if (!req.response().closed()) {
+            serve(req, ctx, info, r.get(), rep, arrival, webSocket, null, waited);
+          }
+        }));
         return;
       }
       // Table: served when the resource has a convertor (a custom resource's waits, bounded, for the

@@ -1,5 +1,6 @@
 package dev.breakwater.proxy.http;
 
+import dev.breakwater.cache.delegator.StaleReads;
 import dev.breakwater.proxy.metrics.ProxyMetrics;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.InstantSource;
@@ -9,12 +10,13 @@ import java.util.function.DoubleSupplier;
  * What the read exchanges share with the handler that made them: the way upstream (a LIST through
  * the coalescer, anything else unchanged, as of the request's arrival), counters and metrics, the
  * registry of streaming responses (for graceful shutdown), and the clock and random source of the
- * watch deadline's jitter (injected: tests fix them).
+ * watch deadline's jitter (injected: tests fix them), and whether consistent reads are served stale during an
+ * upstream outage ({@code --serve-stale-on-outage}).
  *
  * @param upstream  sends a request upstream; {@code arrivalNanos} orders it for coalescing
  */
 record ReadEdge(Upstreaming upstream, ReadStats stats, ProxyMetrics metrics, InFlight inFlight, InstantSource clock,
-    DoubleSupplier random) {
+    DoubleSupplier random, StaleReads staleReads) {
 
   /** Hands a request upstream. Called on the request's context. */
   @FunctionalInterface

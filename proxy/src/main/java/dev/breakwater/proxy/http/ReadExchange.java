@@ -6,6 +6,7 @@ import dev.breakwater.cache.delegator.Parsed;
 import dev.breakwater.cache.delegator.ReadParams;
 import dev.breakwater.cache.delegator.ReadPlan;
 import dev.breakwater.cache.delegator.ReadRouting;
+import dev.breakwater.cache.reflector.UpstreamFailure;
 import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.request.RequestInfo;
 import dev.breakwater.cache.status.ApiStatus;
@@ -50,6 +51,8 @@ abstract class ReadExchange<R> {
   final boolean pretty;
   /** Whether the request waited (for a cache to start, or for freshness) before being served: the metrics label. */
   boolean waited;
+  /** The {@code Warning} of a consistent read served stale during an outage ({@code --serve-stale-on-outage}), else null. */
+  String warning;
 
   ReadExchange(HttpServerRequest req, Context ctx, RequestInfo info, CacheReads cache, ReadEdge edge,
       Negotiation.Representation rep, TableBodies table, long arrival, boolean waited) {
@@ -95,25 +98,37 @@ abstract class ReadExchange<R> {
       case ReadPlan.Reject<R> r -> status(r.status());
       case ReadPlan.Delegate<R> d -> delegate(d.why());
       case ReadPlan.AwaitReady<R> a -> await(cache.whenReady(), ReadPlan.READY_TIMEOUT_MS,
-          v -> run(plan(true)), () -> run(plan(true)));
+          v -> run(plan(true)), err -> run(plan(true)));
       case ReadPlan.AwaitFresh<R> f -> {
         boolean consistent = f.freshness() == ReadPlan.Freshness.CONSISTENT;
         await(consistent ? cache.fresh(arrival) : cache.whenFresh(f.resourceVersion()), ReadPlan.FRESHNESS_TIMEOUT_MS,
             current -> serve(consistent ? bind(f.then().read(), current) : f.then().read()),
-            () -> {
-              if (f.onTimeout() == ReadPlan.OnTimeout.DELEGATE) {
-                delegate("not fresh in time");
-              } else {
+            err -> {
+              if (f.onTimeout() == ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION) {
                 status(cache.tooLargeResourceVersion(f.resourceVersion()));
+              } else if (consistent && canWarn()) {
+                // Upstream, or — with --serve-stale-on-outage during an outage — the cache's state, marked stale.
+                run(ReadRouting.unconfirmed(f, cache.state(), edge.staleReads(), UpstreamFailure.of(err)));
+              } else {
+                delegate("not fresh in time");
               }
             });
       }
       case ReadPlan.Serve<R> s -> serve(s.read());
+      case ReadPlan.ServeStale<R> s -> {
+        warning = s.warning();
+        serve(bind(s.read(), s.resourceVersion()));
+      }
     }
   }
 
-  /** Runs {@code onValue} on the request's context when {@code f} completes in time, else {@code onTimeout}. */
-  final <T> void await(CompletableFuture<T> f, long timeoutMs, Consumer<T> onValue, Runnable onTimeout) {
+  /** Whether the answer's head can carry a {@code Warning} (not a WebSocket's handshake): stale reads need one. */
+  boolean canWarn() {
+    return true;
+  }
+
+  /** Runs {@code onValue} on the request's context when {@code f} completes in time, else {@code onFailure} (a timeout included). */
+  final <T> void await(CompletableFuture<T> f, long timeoutMs, Consumer<T> onValue, Consumer<Throwable> onFailure) {
     if (f.isDone() && !f.isCompletedExceptionally()) {
       onValue.accept(f.join());
       return;
@@ -127,7 +142,7 @@ abstract class ReadExchange<R> {
         onValue.accept(v);
       } else {
         LOG.debug("wait for {} ended: {}", req.uri(), err.toString());
-        onTimeout.run();
+        onFailure.accept(err);
       }
     }));
   }
@@ -155,11 +170,14 @@ abstract class ReadExchange<R> {
     resp.putHeader("Content-Type", Representations.contentType(rep, info.verb()));
     resp.putHeader("Cache-Control", "no-cache, private");
     resp.putHeader("Audit-Id", UUID.randomUUID().toString());
+    if (warning != null) {
+      resp.putHeader("Warning", warning);
+    }
   }
 
-  /** The metrics label of a read answered from the cache: at once, or after a wait. */
+  /** The metrics label of a read answered from the cache: at once, after a wait, or stale during an outage. */
   final String served() {
-    return waited ? "waited" : "cache";
+    return warning != null ? "stale" : waited ? "waited" : "cache";
   }
 
   final void warnEncoding(RuntimeException e) {

@@ -55,9 +55,17 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
     return ReadRouting.watch(query.value(), state, cache.path(), waitedForReady);
   }
 
+  /** A WebSocket's 101 carries no Warning: its consistent WatchLists are not served stale (they go upstream). */
+  @Override
+  boolean canWarn() {
+    return !webSocket;
+  }
+
   @Override
   WatchCache.WatchRequest bind(WatchCache.WatchRequest read, long current) {
-    return read;
+    // A WatchList takes its initial state from the cache as it is (≥ current); a
+    // sendInitialEvents=false watch starts after current.
+    return Boolean.FALSE.equals(read.sendInitialEvents()) ? read.from(current) : read;
   }
 
   @Override
@@ -86,7 +94,9 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
   }
 
   private void serveWebSocket(WatchCache.WatchRequest wr) {
-    if (wr.sendInitialEvents() == null && !cache.eventsSince(wr.resourceVersion()).isOk()) {
+    // A watch from an RV (sendInitialEvents unset or false; false with RV 0 starts at the cache's RV).
+    boolean fromHistory = wr.sendInitialEvents() == null || (!wr.sendInitialEvents() && wr.resourceVersion() != 0);
+    if (fromHistory && !cache.eventsSince(wr.resourceVersion()).isOk()) {
       delegate("older than the window: upstream decides");
       return;
     }

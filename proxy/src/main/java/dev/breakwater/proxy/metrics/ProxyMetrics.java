@@ -16,7 +16,9 @@ import java.util.function.Supplier;
  * Breakwater's metrics, in Prometheus text format on the admin listener's {@code /metrics}:
  * <ul>
  *   <li>{@code breakwater_requests_total{verb,resource,served}} — reads by how they were answered:
- *       {@code cache}, {@code upstream} (passed through) or {@code edge} (an error answered here);
+ *       {@code cache}, {@code waited} (from the cache after a wait), {@code upstream} (passed through),
+ *       {@code coalesced}, {@code edge} (an error answered here) or {@code stale} (a consistent read served from
+ *       the cache during an upstream outage, {@code --serve-stale-on-outage});
  *   <li>{@code breakwater_upstream_requests_total{kind}} — requests Breakwater itself sends upstream:
  *       {@code passthrough}, {@code reflector} (LIST/WATCH of caches), {@code probe} (current-RV probes),
  *       {@code compaction-probe}, {@code consistency-check} (the Exact LIST pages of consistency checks),
@@ -47,6 +49,12 @@ public final class ProxyMetrics {
   public void request(String verb, String resource, String served) {
     Counter.builder("breakwater_requests_total").tag("verb", verb).tag("resource", resource).tag("served", served)
         .register(registry).increment();
+  }
+
+  /** How many reads of {@code verb} on {@code resource} were answered as {@code served} (0 before the first); for tests. */
+  public double requests(String verb, String resource, String served) {
+    Counter c = registry.find("breakwater_requests_total").tag("verb", verb).tag("resource", resource).tag("served", served).counter();
+    return c == null ? 0 : c.count();
   }
 
   public void upstream(String kind) {

@@ -7,14 +7,12 @@ import dev.breakwater.cache.table.BuiltInTableConvertors;
 import dev.breakwater.cache.table.CustomResourceTableConvertor;
 import dev.breakwater.cache.table.TableConvertor;
 import dev.breakwater.proxy.cache.CacheManager;
-import dev.breakwater.cache.cacher.Cacher;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Which Table convertor serves a resource's Tables from the cache, if any: a ported built-in
@@ -34,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class TableConvertors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String CRD_GROUP = "apiextensions.k8s.io";
 
   private record Parsed(CachedObject crd, Map<String, Optional<CustomResourceTableConvertor>> byVersion) {}
 
@@ -62,17 +59,7 @@ public final class TableConvertors {
     if (r.builtIn()) {
       return CompletableFuture.completedFuture(find(r));
     }
-    var crdResource = caches.resource(CRD_GROUP, "v1", "customresourcedefinitions").result();
-    if (crdResource == null || crdResource.isEmpty() || !caches.allows(crdResource.get())) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    Cacher rc = caches.cacheFor(crdResource.get());
-    if (rc.state().ready()) {
-      return CompletableFuture.completedFuture(find(r));
-    }
-    return rc.watchCache().ready().whenReady() // a fresh copy per call: the timeout is ours alone
-        .orTimeout(maxWaitMs, TimeUnit.MILLISECONDS)
-        .handle((ok, err) -> err == null ? find(r) : Optional.<TableConvertor>empty());
+    return caches.whenCrdsKnown(maxWaitMs).thenApply(v -> find(r));
   }
 
   /** The convertor for {@code r}'s Tables now; empty = the request goes upstream. */
@@ -82,19 +69,11 @@ public final class TableConvertors {
       boolean sameRelease = caches.upstreamVersion().map(v -> BuiltInTableConvertors.portedFrom(v[0], v[1])).orElse(false);
       return sameRelease ? BuiltInTableConvertors.lookup(r.groupResource(), r.version()) : Optional.empty();
     }
-    var crdResource = caches.resource(CRD_GROUP, "v1", "customresourcedefinitions").result();
-    if (crdResource == null || crdResource.isEmpty() || !caches.allows(crdResource.get())) {
-      return Optional.empty();
-    }
-    Cacher rc = caches.cacheFor(crdResource.get());
-    if (!rc.state().ready()) {
-      return Optional.empty();
-    }
-    String name = r.resource() + "." + r.group();
-    Optional<CachedObject> crd = rc.watchCache().current().store().get(name);
+    Optional<CachedObject> crd = caches.crd(r);
     if (crd.isEmpty()) {
       return Optional.empty();
     }
+    String name = r.resource() + "." + r.group();
     Parsed p = parsed.compute(name, (k, old) -> old != null && old.crd() == crd.get() ? old
         : new Parsed(crd.get(), new ConcurrentHashMap<>()));
     return p.byVersion().computeIfAbsent(r.version(), v -> convertor(crd.get(), v)).map(c -> c);

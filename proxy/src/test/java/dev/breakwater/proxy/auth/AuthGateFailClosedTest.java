@@ -61,7 +61,7 @@ class AuthGateFailClosedTest {
     metrics = new ProxyMetrics();
     AuthConfig auth = new AuthConfig(AuthConfig.Mode.DELEGATED, Optional.empty(), Optional.empty(), List.of(),
         List.of("X-Remote-User"), List.of("X-Remote-Group"), List.of("X-Remote-Extra-"), false, List.of(),
-        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(300));
+        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(2000));
     AuthGate gate = new AuthGate(vertx, req -> {
       served.incrementAndGet();
       req.resume();
@@ -154,7 +154,7 @@ class AuthGateFailClosedTest {
     assertThat(r.statusCode()).isEqualTo(500);
     // responsewriters.InternalError: http.Error(w, sanitizer.Replace(fmt.Sprintf("Internal Server Error: %q: %v", uri, err)))
     assertThat(r.body()).isEqualTo("Internal Server Error: \"/api/v1/namespaces/a/configmaps?limit=5&amp;x=1\": "
-        + "sar review timed out after 300ms\n");
+        + "sar review timed out after 2000ms\n");
     assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
     assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(served).hasValue(0);

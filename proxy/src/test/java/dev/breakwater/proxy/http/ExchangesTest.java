@@ -61,6 +61,9 @@ class ExchangesTest {
   int port;
   FakeCache cache;
   final ReadStats stats = new ReadStats();
+  final ProxyMetrics metrics = new ProxyMetrics();
+  /** --serve-stale-on-outage of the edge {@link #start} makes. */
+  dev.breakwater.cache.delegator.StaleReads staleReads = dev.breakwater.cache.delegator.StaleReads.OFF;
   /** URIs handed upstream. */
   final ConcurrentLinkedQueue<String> delegated = new ConcurrentLinkedQueue<>();
 
@@ -70,6 +73,8 @@ class ExchangesTest {
     final ServingPath path;
     /** What a consistent read's freshness wait gives. */
     volatile CompletableFuture<Long> fresh = CompletableFuture.failedFuture(new TimeoutException("no probe"));
+    /** How long the upstream feed has been unavailable. */
+    volatile java.time.Duration unavailableFor = java.time.Duration.ZERO;
 
     FakeCache(ServingPath path) {
       this.path = path;
@@ -104,6 +109,10 @@ class ExchangesTest {
 
         public ApiStatus unreadyStatus() {
           return cache.ready().unreadyStatus();
+        }
+
+        public java.time.Duration upstreamUnavailableFor() {
+          return unavailableFor;
         }
       };
     }
@@ -197,7 +206,7 @@ class ExchangesTest {
     ReadEdge edge = new ReadEdge((req, arrival) -> {
       delegated.add(req.uri());
       req.response().setStatusCode(299).end("upstream");
-    }, stats, new ProxyMetrics(), new InFlight(), clock, () -> 0.5);
+    }, stats, metrics, new InFlight(), clock, () -> 0.5, staleReads);
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       RequestInfo info = RequestInfo.parse("GET", req.path(), req.query());
       var rep = Negotiation.negotiate(req.getHeader("Accept"), true, info.verb().equals("watch"));
@@ -243,6 +252,56 @@ class ExchangesTest {
     cache.fresh = CompletableFuture.completedFuture(10L);
     assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(200);
     assertThat(delegated).hasSize(2);
+  }
+
+  /**
+   * --serve-stale-on-outage: a consistent read whose probe was refused, on a feed unavailable for ≥ 5 s, is served
+   * from the cache with the Warning and counted as served=stale; a probe that timed out (slow upstream), a short
+   * outage, or the flag off send it upstream; RV=0 reads never carry the Warning.
+   */
+  @Test
+  void consistentReadsDuringAnOutageAreServedStaleOnlyWithTheFlag() throws Exception {
+    staleReads = dev.breakwater.cache.delegator.StaleReads.onOutage(true);
+    start(new FakeCache(ServingPath.WATCH_CACHE), true);
+    String warning = "299 - \"served from cache while the upstream is unavailable: may be stale (resourceVersion 10)\"";
+    cache.fresh = CompletableFuture.failedFuture(new java.util.concurrent.CompletionException(new java.net.ConnectException("Connection refused")));
+    cache.unavailableFor = java.time.Duration.ofSeconds(3);
+    assertThat(get("/api/v1/namespaces/default/configmaps").statusCode()).as("a 3 s blip").isEqualTo(299);
+    cache.unavailableFor = java.time.Duration.ofSeconds(30);
+    HttpResponse<String> list = get("/api/v1/namespaces/default/configmaps");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.headers().firstValue("Warning")).contains(warning);
+    assertThat(list.body()).contains("\"resourceVersion\":\"10\"", "\"name\":\"a\"", "\"name\":\"b\"");
+    HttpResponse<String> got = get("/api/v1/namespaces/default/configmaps/a");
+    assertThat(got.statusCode()).isEqualTo(200);
+    assertThat(got.headers().firstValue("Warning")).contains(warning);
+    HttpResponse<java.io.InputStream> watchList = client.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/api/v1/namespaces/default/configmaps?watch=1")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(watchList.statusCode()).isEqualTo(200);
+    assertThat(watchList.headers().firstValue("Warning")).contains(warning);
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(watchList.body(), StandardCharsets.UTF_8))) {
+      assertThat(in.readLine()).startsWith("{\"type\":\"ADDED\"").contains("\"name\":\"a\"");
+    }
+    HttpResponse<String> rv0 = get("/api/v1/namespaces/default/configmaps?resourceVersion=0");
+    assertThat(rv0.statusCode()).isEqualTo(200);
+    assertThat(rv0.headers().firstValue("Warning")).isEmpty();
+    cache.fresh = CompletableFuture.failedFuture(new TimeoutException());
+    assertThat(get("/api/v1/namespaces/default/configmaps").statusCode()).as("a slow upstream").isEqualTo(299);
+    assertThat(delegated).hasSize(2);
+    assertThat(List.of(metrics.requests("list", "configmaps", "stale"), metrics.requests("get", "configmaps", "stale"),
+        metrics.requests("watch", "configmaps", "stale"))).containsExactly(1.0, 1.0, 1.0);
+  }
+
+  @Test
+  void withoutTheFlagAnOutageSendsConsistentReadsUpstream() throws Exception {
+    start(new FakeCache(ServingPath.WATCH_CACHE), true);
+    cache.fresh = CompletableFuture.failedFuture(new java.net.ConnectException("Connection refused"));
+    cache.unavailableFor = java.time.Duration.ofMinutes(5);
+    HttpResponse<String> r = get("/api/v1/namespaces/default/configmaps");
+    assertThat(r.statusCode()).isEqualTo(299);
+    assertThat(r.headers().firstValue("Warning")).isEmpty();
+    assertThat(delegated).hasSize(1);
   }
 
   @Test
@@ -312,7 +371,12 @@ class ExchangesTest {
     assertThat(stats.watchesFromCache).hasValue(1);
     // an RV before the cache's window: upstream, whose history may reach further
     assertThat(get("/api/v1/configmaps?watch=1&resourceVersion=3").statusCode()).isEqualTo(299);
-    // options the cache does not model: upstream
-    assertThat(get("/api/v1/configmaps?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan").statusCode()).isEqualTo(299);
+    // sendInitialEvents=false from RV 0: served from the cache's RV, with no initial state
+    HttpResponse<java.io.InputStream> fromNow = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/api/v1/configmaps?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=0")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(fromNow.statusCode()).isEqualTo(200);
+    fromNow.body().close();
+    assertThat(stats.watchesFromCache).hasValue(2);
   }
 }
