@@ -89,6 +89,9 @@ public record ServeConfig(
     if (cachePolicy.idleTimeout().isNegative()) {
       errors.add("--cache-idle-timeout must not be negative");
     }
+    if (cachePolicy.consistencyCheckInterval().isNegative()) {
+      errors.add("--cache-consistency-check-interval must not be negative");
+    }
     if (adminListen.isPresent() && adminListen.get().port() != 0 && adminListen.get().equals(listen)) {
       errors.add("--admin-listen must differ from --listen");
     }

@@ -74,6 +74,12 @@ public class ServeOptions {
           + "reads from the cache with a 'Warning: 299' header instead of failing them with 503 (default: ${DEFAULT-VALUE})")
   boolean serveStaleOnOutage;
 
+  @Option(names = "--cache-consistency-check-interval", paramLabel = "DURATION", defaultValue = "5m",
+      converter = DurationConverter.class,
+      description = "compare each cache with the upstream this often (jittered up to +50 %; an Exact LIST at the cache's RV, "
+          + "paged); on a mismatch the cache is rebuilt; 0 = never (default: ${DEFAULT-VALUE})")
+  Duration cacheConsistencyCheckInterval;
+
   // ---- authentication and authorization (issue 14; see AuthConfig) ----
   @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none", converter = AuthModeConverter.class,
       description = "none (Breakwater's identity for every client; loopback --listen only) or delegated "
@@ -125,7 +131,7 @@ public class ServeOptions {
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
-            cacheIdleTimeout, serveStaleOnOutage), authConfig());
+            cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval), authConfig());
   }
 
   /**

@@ -52,4 +52,19 @@ class CachePolicyTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CommandLine(o).parseArgs("--kubeconfig", "/x", "--cache=maybe"))
         .isInstanceOf(picocli.CommandLine.ParameterException.class).hasMessageContaining("--cache");
   }
+
+  @Test
+  void theConsistencyCheckIntervalDefaultsToFiveMinutesZeroTurnsItOffAndNegativeIsRefused() {
+    ServeOptions d = new ServeOptions();
+    new CommandLine(d).parseArgs("--kubeconfig", "/x");
+    assertThat(d.toConfig().cachePolicy().consistencyCheckInterval()).isEqualTo(Duration.ofMinutes(5));
+    ServeOptions off = new ServeOptions();
+    new CommandLine(off).parseArgs("--kubeconfig", "/x", "--cache-consistency-check-interval", "0");
+    assertThat(off.toConfig().cachePolicy().consistencyCheckInterval()).isZero();
+    ServeOptions s = new ServeOptions();
+    new CommandLine(s).parseArgs("--kubeconfig", "/x", "--cache-consistency-check-interval=2s");
+    assertThat(s.toConfig().cachePolicy()).isEqualTo(CachePolicy.DEFAULT.withConsistencyCheckInterval(Duration.ofSeconds(2)));
+    assertThat(s.toConfig().withCachePolicy(CachePolicy.DEFAULT.withConsistencyCheckInterval(Duration.ofSeconds(-1))).validate())
+        .contains("--cache-consistency-check-interval must not be negative");
+  }
 }

@@ -49,6 +49,7 @@ class ConfigFileTest {
         - configmaps
         cache-idle-timeout: 0
         serve-stale-on-outage: true
+        cache-consistency-check-interval: 30s
         auth: delegated
         client-ca-file: %s
         requestheader-client-ca-file: %s
@@ -73,7 +74,7 @@ class ConfigFileTest {
     assertThat(c.upstreamConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.cacheReads()).isFalse();
     assertThat(c.cachePolicy()).isEqualTo(new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("secrets"),
-        Set.of("configmaps"), Duration.ZERO, true));
+        Set.of("configmaps"), Duration.ZERO, true, Duration.ofSeconds(30)));
     AuthConfig a = c.auth();
     assertThat(a.mode()).isEqualTo(AuthConfig.Mode.DELEGATED);
     assertThat(a.clientCaFile()).contains(ca);
@@ -99,6 +100,7 @@ class ConfigFileTest {
     assertThat(c.cacheReads()).isTrue();
     assertThat(c.cachePolicy().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.cachePolicy().serveStaleOnOutage()).isFalse();
+    assertThat(c.cachePolicy().consistencyCheckInterval()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
@@ -118,6 +120,8 @@ class ConfigFileTest {
         Arguments.of("upstream-connect-timeout: 5 minutes",
             "upstream-connect-timeout: invalid duration \"5 minutes\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
         Arguments.of("cache-idle-timeout: {m: 1}", "cache-idle-timeout: expected accepted: DURATION, got a mapping"),
+        Arguments.of("cache-consistency-check-interval: often",
+            "cache-consistency-check-interval: invalid duration \"often\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
         Arguments.of("cache: maybe", "cache: 'maybe' is not a boolean (accepted: true, false)"),
         Arguments.of("serve-stale-on-outage: sometimes", "serve-stale-on-outage: 'sometimes' is not a boolean (accepted: true, false)"),
         Arguments.of("cache-resources: [configmaps, {a: 1}]", "cache-resources: expected a list of strings, got a mapping in it"),
@@ -176,7 +180,7 @@ class ConfigFileTest {
         .hasMessage("config " + file + ": unknown field \"cache-resource\" (accepted: admin-listen, anonymous-auth, auth, "
             + "auth-review-timeout, authentication-audiences, authentication-token-webhook-cache-negative-ttl, "
             + "authentication-token-webhook-cache-ttl, authorization-webhook-cache-authorized-ttl, "
-            + "authorization-webhook-cache-unauthorized-ttl, cache, cache-exclude, "
+            + "authorization-webhook-cache-unauthorized-ttl, cache, cache-consistency-check-interval, cache-exclude, "
             + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, context, kubeconfig, listen, "
             + "requestheader-allowed-names, requestheader-client-ca-file, requestheader-extra-headers-prefix, "
             + "requestheader-group-headers, requestheader-username-headers, serve-stale-on-outage, shutdown-grace, "

@@ -135,6 +135,8 @@ class HelmChartE2ETest {
         .hasMessageContaining("replicaCount").hasMessageContaining("integer");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {idleTimeout: forever}}\n"))
         .hasMessageContaining("idleTimeout");
+    assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {consistencyCheckInterval: often}}\n"))
+        .hasMessageContaining("consistencyCheckInterval");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "image: {pullPolicy: Sometimes}\n"))
         .hasMessageContaining("pullPolicy");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "replicas: 3\n"))
@@ -162,6 +164,8 @@ class HelmChartE2ETest {
       assertThat(c.inCluster()).as("no kubeconfig in a pod: in-cluster").isTrue();
       assertThat(c.cacheReads()).isTrue();
       assertThat(c.cachePolicy().serveStaleOnOutage()).as(overlay).isEqualTo(overlay.equals(CUSTOM_RESOURCES));
+      assertThat(c.cachePolicy().consistencyCheckInterval()).as("config.cache.consistencyCheckInterval")
+          .isEqualTo(java.time.Duration.ofMinutes(5));
       assertThat(c.auth().mode()).as("a cluster proxy authenticates its clients").isEqualTo(dev.breakwater.config.AuthConfig.Mode.DELEGATED);
       // Nothing but the pod's mounts, absent here, stands in the way of starting.
       assertThat(c.validate()).allMatch(e -> e.startsWith("cannot read --tls-"));

@@ -46,8 +46,14 @@ import java.util.function.DoubleSupplier;
  * keeps it Ready: the reflector's relist turns the difference into events and watchers survive, so
  * the cache stays a valid state at its RV (which never goes backwards) — consistent reads wait for the
  * upstream's current RV, which it reaches only after the relist.
+ *
+ * <p>Consistency: {@link #checkConsistency} compares the cache with the upstream periodically
+ * ({@link ConsistencyChecker}); on a mismatch {@link #rebuild} sends every read upstream and relists until the
+ * next sync.
  */
 public final class Cacher implements CacheReads, AutoCloseable {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Cacher.class);
 
   /**
    * What the cacher is of: the resource's group and plural (for the 404), the name for logs, threads
@@ -83,12 +89,25 @@ public final class Cacher implements CacheReads, AutoCloseable {
   private volatile boolean refused;
   /** Completed at a refusal (readers waiting for readiness re-plan); replaced by the sync after it. */
   private volatile CompletableFuture<Void> refusal = new CompletableFuture<>();
+  /**
+   * Set when a consistency check found the cache differs from the upstream ({@link #rebuild}), cleared by the
+   * next sync (the relist it asked for, or any other); while set every read goes upstream. Read from any thread.
+   */
+  private volatile boolean inconsistent;
+  /** Completed syncs (the consistency check's {@link ConsistencyChecker.Target#syncs}). Written by the reflector's thread. */
+  private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
+  private final InstantSource clock;
+  private final DoubleSupplier random;
+  /** The periodic consistency check, once {@link #checkConsistency} started it; null before. */
+  private volatile ConsistencyChecker checker;
 
   private Cacher(Spec spec, ListerWatcher lw, UpstreamRevision upstream, InstantSource clock, DoubleSupplier random,
       Observer observer, String threadName) {
     this.spec = spec;
     this.observer = observer;
     this.cache = new WatchCache(clock);
+    this.clock = clock;
+    this.random = random;
     this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
     this.health = new UpstreamHealth(clock);
     UpstreamHealth h = this.health;
@@ -96,6 +115,12 @@ public final class Cacher implements CacheReads, AutoCloseable {
       @Override
       public void onSynced(long resourceVersion) {
         h.onSynced(resourceVersion);
+        syncs.incrementAndGet();
+        if (inconsistent) {
+          inconsistent = false;
+          LOG.info("{}: cache rebuilt from the upstream at RV {}; serving reads again", spec.groupResource(),
+              Long.toUnsignedString(resourceVersion));
+        }
         if (refused) {
           refused = false;
           refusal = new CompletableFuture<>();
@@ -191,6 +216,7 @@ public final class Cacher implements CacheReads, AutoCloseable {
     boolean ready = cache.ready().state() == Ready.State.READY;
     long rv = cache.resourceVersion();
     boolean refusedNow = refused;
+    boolean inconsistentNow = inconsistent;
     return new CacheState() {
       @Override
       public boolean ready() {
@@ -200,6 +226,11 @@ public final class Cacher implements CacheReads, AutoCloseable {
       @Override
       public boolean refused() {
         return refusedNow;
+      }
+
+      @Override
+      public boolean inconsistent() {
+        return inconsistentNow;
       }
 
       @Override
@@ -283,8 +314,68 @@ public final class Cacher implements CacheReads, AutoCloseable {
     }
   }
 
+  /**
+   * Starts the periodic consistency check of this cache against the upstream ({@link ConsistencyChecker}), on the
+   * cacher's thread; {@code lister} pages the upstream's Exact LISTs. Once per cacher; {@link #close} stops it.
+   */
+  public synchronized void checkConsistency(ConsistencyChecker.Config config, ConsistencyChecker.Lister lister,
+      ConsistencyChecker.Observer observer) {
+    if (checker != null) {
+      throw new IllegalStateException("consistency check already started");
+    }
+    ConsistencyChecker c = new ConsistencyChecker(spec.groupResource() + (spec.codecs().protobuf() ? " (protobuf)" : ""),
+        config, lister, new ConsistencyChecker.Target() {
+          @Override
+          public java.util.Optional<WatchCache.Published> checkableState() {
+            return cache.ready().state() == Ready.State.READY && !refused && !inconsistent
+                ? java.util.Optional.of(cache.current()) : java.util.Optional.empty();
+          }
+
+          @Override
+          public long syncs() {
+            return syncs.get();
+          }
+
+          @Override
+          public void rebuild(String why) {
+            Cacher.this.rebuild(why);
+          }
+        }, (task, delay) -> {
+          try {
+            var f = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            return () -> { }; // closed
+          }
+        }, clock, random, observer);
+    checker = c;
+    c.start();
+  }
+
+  /**
+   * The cache is known to differ from the upstream (a failed consistency check): until the next sync every read
+   * goes upstream ({@link CacheState#inconsistent}: a known-wrong answer is never served, even stale reads and
+   * watches), and the reflector relists at once — open watchers stay open and receive the difference as ordinary
+   * events ({@code WatchCache.replace}), so none of them is answered 410. If the upstream is unreachable the
+   * relist retries on the reflector's backoff and reads keep going upstream, which answers them as it can.
+   * Safe from any thread.
+   */
+  public void rebuild(String why) {
+    inconsistent = true;
+    reflector.relist(why);
+  }
+
+  /** Whether the cache is being rebuilt after a failed consistency check (reads go upstream meanwhile). */
+  public boolean inconsistent() {
+    return inconsistent;
+  }
+
   @Override
   public void close() {
+    ConsistencyChecker c = checker;
+    if (c != null) {
+      c.close();
+    }
     reflector.stop();
     cache.stop();
     executor.shutdown();

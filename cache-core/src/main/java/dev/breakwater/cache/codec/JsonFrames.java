@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.object.ObjectExtractor;
+import dev.breakwater.cache.reflector.UpstreamKeyPage;
 import dev.breakwater.cache.reflector.UpstreamListPage;
 import dev.breakwater.cache.reflector.UpstreamStatusException;
 import dev.breakwater.cache.reflector.FrameDecodeException;
@@ -89,6 +90,87 @@ public final class JsonFrames {
     }
     expect(rv >= 0, "LIST response has no metadata.resourceVersion");
     return new UpstreamListPage(rv, cont, items);
+  }
+
+  /**
+   * Decodes one LIST page held whole in {@code json} to its keys only ({@link UpstreamKeyPage}): what the
+   * consistency check reads from the upstream, usually a {@code PartialObjectMetadataList} (any {@code *List}
+   * does). Every item must carry {@code metadata.name} and {@code metadata.resourceVersion}; the list must carry
+   * {@code metadata.resourceVersion}. Bad input (not JSON, truncated, wrong shapes, an item without a name or
+   * resourceVersion) → {@link FrameDecodeException}, never a partial page.
+   */
+  public static UpstreamKeyPage keyPage(byte[] json) throws FrameDecodeException {
+    long rv = -1;
+    String cont = "";
+    List<UpstreamKeyPage.Key> items = new ArrayList<>();
+    try (JsonParser p = FACTORY.createParser(json)) {
+      expect(p.nextToken() == JsonToken.START_OBJECT, "LIST response is not a JSON object");
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String m = p.currentName();
+            JsonToken mv = p.nextToken();
+            if ("resourceVersion".equals(m) && mv == JsonToken.VALUE_STRING) {
+              rv = parseRv(p.getText());
+            } else if ("continue".equals(m) && mv == JsonToken.VALUE_STRING) {
+              cont = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else if ("items".equals(field) && value == JsonToken.START_ARRAY) {
+          JsonToken it;
+          while ((it = p.nextToken()) == JsonToken.START_OBJECT) {
+            items.add(itemKey(p));
+          }
+          expect(it == JsonToken.END_ARRAY, "LIST items is not an array of objects");
+        } else if ("items".equals(field) && value != JsonToken.VALUE_NULL) {
+          throw new FrameDecodeException("LIST items is not an array");
+        } else {
+          p.skipChildren();
+        }
+      }
+      expect(t == JsonToken.END_OBJECT, "malformed LIST response");
+      expect(p.nextToken() == null, "trailing data after the LIST response");
+    } catch (IOException e) {
+      throw new FrameDecodeException("malformed LIST response: " + firstLine(e.getMessage()));
+    }
+    expect(rv >= 0, "LIST response has no metadata.resourceVersion");
+    return new UpstreamKeyPage(rv, cont, items);
+  }
+
+  /** The key of the item whose START_OBJECT is the current token; leaves the parser on its END_OBJECT. */
+  private static UpstreamKeyPage.Key itemKey(JsonParser p) throws IOException, FrameDecodeException {
+    String ns = "";
+    String name = null;
+    String rv = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String m = p.currentName();
+          JsonToken mv = p.nextToken();
+          if (mv == JsonToken.VALUE_STRING && "namespace".equals(m)) {
+            ns = p.getText();
+          } else if (mv == JsonToken.VALUE_STRING && "name".equals(m)) {
+            name = p.getText();
+          } else if (mv == JsonToken.VALUE_STRING && "resourceVersion".equals(m)) {
+            rv = p.getText();
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    expect(name != null && !name.isEmpty(), "LIST item without metadata.name");
+    expect(rv != null && !rv.isEmpty(), "LIST item " + name + " without metadata.resourceVersion");
+    return new UpstreamKeyPage.Key(ns, name, rv);
   }
 
   /** Decodes one watch frame held in {@code json[offset, offset+length)}. */

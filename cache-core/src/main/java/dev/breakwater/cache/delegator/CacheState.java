@@ -27,6 +27,14 @@ public interface CacheState {
   }
 
   /**
+   * A consistency check found the cache differs from the upstream and it is being rebuilt (a relist): every read
+   * goes upstream until the relist is in, so a known-wrong state is never served.
+   */
+  default boolean inconsistent() {
+    return false;
+  }
+
+  /**
    * How long the upstream feed has been unavailable (refused, reset, 5xx) without a delivery in between; zero
    * while it delivers ({@code UpstreamHealth.Status#unavailableFor}; {@link StaleReads}).
    */

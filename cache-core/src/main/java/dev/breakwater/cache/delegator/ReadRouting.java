@@ -58,11 +58,16 @@ public final class ReadRouting {
    * What comes before a verb's plan: a cache whose upstream LIST is refused (401/403/404) and that has
    * not synced since sends every read upstream at once — the upstream's answer is the exact one, and it
    * authorizes before it parses, so even a query the edge would reject goes there; then a failed parse's
-   * Reject or Delegate. Null: make the verb's plan ({@link #list}, {@link #get}, {@link #watch}).
+   * Reject or Delegate. A cache being rebuilt after a failed consistency check ({@link CacheState#inconsistent})
+   * sends every read upstream too, before parsing: the upstream's answer is exact. Null: make the verb's plan
+   * ({@link #list}, {@link #get}, {@link #watch}).
    */
   public static <R> ReadPlan<R> admit(Parsed<?> parsed, CacheState cache) {
     if (!cache.ready() && cache.refused()) {
       return new ReadPlan.Delegate<>("the upstream refuses this cache's LIST: it answers the reader");
+    }
+    if (cache.inconsistent()) {
+      return new ReadPlan.Delegate<>("the cache failed its consistency check and is being rebuilt: the upstream answers");
     }
     return parsed.ok() ? null : parsed.failure();
   }
@@ -230,14 +235,16 @@ public final class ReadRouting {
    * ReadPlan.AwaitFresh} of {@link ReadPlan.Freshness#CONSISTENT}) ended with its own upstream attempt failing as
    * {@code attempt}, or timing out ({@link dev.breakwater.cache.reflector.UpstreamFailure#SLOW}): upstream, as the
    * apiserver falls back to etcd — unless {@code policy} ({@code --serve-stale-on-outage}) finds an outage, then the
-   * cache's state now, marked stale ({@link StaleReads}). {@code cache} is the cache's state at the end of the wait.
+   * cache's state now, marked stale ({@link StaleReads}), but never from a cache being rebuilt after a failed
+   * consistency check ({@link CacheState#inconsistent}). {@code cache} is the cache's state at the end of the wait.
    */
   public static <R> ReadPlan<R> unconfirmed(ReadPlan.AwaitFresh<R> wait, CacheState cache, StaleReads policy,
       dev.breakwater.cache.reflector.UpstreamFailure attempt) {
     if (wait.freshness() != ReadPlan.Freshness.CONSISTENT || wait.onTimeout() != ReadPlan.OnTimeout.DELEGATE) {
       throw new IllegalArgumentException("not a consistent read's wait: " + wait);
     }
-    if (policy.serveStale(cache, attempt)) {
+    // A cache being rebuilt after a failed consistency check is known wrong: never served, not even as stale.
+    if (!cache.inconsistent() && policy.serveStale(cache, attempt)) {
       long rv = cache.resourceVersion();
       return new ReadPlan.ServeStale<>(wait.then().read(), rv, StaleReads.warning(rv));
     }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *   watch ends cleanly (timeout) ───────────────► WATCH again from the last RV, at once
  *   watch fails (connection, 5xx, 429) ─────────► WATCH again from the last RV after a jittered backoff
  *   410 Gone (watch ERROR or expired continue) ─► relist: the store turns the difference into events
+ *   relist() (consistency check mismatch) ──────► relist the same way, at once
  *   sync LIST refused (401, 403, 404) ──────────► Listener.onRefused, then sync again after a long
  *                                                  backoff (10 s doubling to 5 min): the upstream will
  *                                                  not give this identity the resource; readers go upstream
@@ -94,6 +95,8 @@ public final class Reflector {
   private final AtomicLong relists = new AtomicLong();
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong progressWatches = new AtomicLong();
+  /** {@link #loseNextEventsForTest}: events still to lose. */
+  private final java.util.concurrent.atomic.AtomicInteger lostForTest = new java.util.concurrent.atomic.AtomicInteger();
   /** The delay of the last retry scheduled (for tests and logs); null before the first. */
   private volatile Duration lastBackoff;
   // Owned by the executor thread: the open progress watch, if any.
@@ -146,6 +149,46 @@ public final class Reflector {
         progress = null;
       }
     });
+  }
+
+  /**
+   * Relists now, as after a 410 — the consistency check found the store differs from the upstream
+   * ({@code cacher.ConsistencyChecker}): the open watch (and any progress watch) is cancelled and a fresh
+   * sync refills the store, which turns the difference into ordinary events ({@code WatchCache.replace}), so
+   * open watchers carry on and end in the upstream's state instead of being answered 410. A no-op while
+   * stopped or already syncing (that sync refills the store anyway); during a backoff it syncs at once.
+   * {@link Listener#onRelist} and {@link #relists()} count it like a 410's. Safe from any thread.
+   */
+  public void relist(String why) {
+    executor.execute(() -> {
+      if (phase == Phase.STOPPED || phase == Phase.NEW || phase == Phase.SYNCING) {
+        return;
+      }
+      generation++;
+      if (current != null) {
+        current.cancel();
+        current = null;
+      }
+      if (progress != null) {
+        progress.cancel();
+        progress = null;
+      }
+      relists.incrementAndGet();
+      LOG.info("{}: relisting from RV {} ({})", name, lastResourceVersion, why);
+      listener.onRelist(lastResourceVersion);
+      initialEvents = null;
+      sync();
+    });
+  }
+
+  /**
+   * Test hook (e2e and unit tests of the consistency check only; never called by the serving path): the next
+   * {@code n} events the upstream delivers are lost the way a buggy feed would lose them — the cache RV moves
+   * past them but the store does not change — so the cache diverges from the upstream for real. Safe from any
+   * thread.
+   */
+  public void loseNextEventsForTest(int n) {
+    lostForTest.addAndGet(n);
   }
 
   // ---- progress confirmation ----
@@ -336,6 +379,12 @@ public final class Reflector {
       return;
     }
     events.incrementAndGet();
+    if (lostForTest.get() > 0 && lostForTest.getAndDecrement() > 0) {
+      LOG.warn("{}: losing {} at RV {} (test hook)", name, type, rv);
+      store.updateResourceVersion(rv);
+      lastResourceVersion = rv;
+      return;
+    }
     // The upstream is back and delivering: the next failure starts from the initial delay again (client-go
     // resets its backoff after a quiet period; without this, one long outage would slow the recovery from
     // every later blip until the watch happens to end cleanly, 5–10 min later).

@@ -168,4 +168,105 @@ class CacherTest {
     assertThat(cacher.state().refused()).isTrue();
     assertThat(up.lists.get()).isEqualTo(1); // WatchList refused → one LIST, refused → long backoff, no hot retry
   }
+
+  /** A WatchList upstream whose state the test changes behind the cache's back (no event is sent for it). */
+  static final class DriftingUpstream implements ListerWatcher {
+    volatile List<CachedObject> state;
+    volatile long rv;
+
+    DriftingUpstream(List<CachedObject> state, long rv) {
+      this.state = state;
+      this.rv = rv;
+    }
+
+    @Override
+    public CompletableFuture<UpstreamListPage> list(UpstreamListOptions request) {
+      return CompletableFuture.completedFuture(new UpstreamListPage(rv, "", state));
+    }
+
+    @Override
+    public WatchStream watch(UpstreamWatchOptions request, WatchHandler handler) {
+      if (request.sendInitialEvents()) {
+        state.forEach(o -> handler.onEvent(EventType.ADDED, o));
+        handler.onBookmark(rv, true);
+      }
+      return () -> handler.onClosed(null);
+    }
+
+    /** The Exact LIST the consistency check reads: the state now, answered at whatever RV was asked. */
+    CompletableFuture<dev.breakwater.cache.reflector.UpstreamKeyPage> keys(long at, String cont, long limit) {
+      return CompletableFuture.completedFuture(new dev.breakwater.cache.reflector.UpstreamKeyPage(at, "", state.stream()
+          .map(o -> new dev.breakwater.cache.reflector.UpstreamKeyPage.Key(o.namespace(), o.name(), Long.toString(o.resourceVersion())))
+          .toList()));
+    }
+  }
+
+  @Test
+  void aFailedConsistencyCheckRebuildsTheCacheAndItsWatcherSeesTheDifferenceWithoutA410() throws Exception {
+    DriftingUpstream up = new DriftingUpstream(List.of(TestObjects.cm("default", "a", 5), TestObjects.cm("default", "b", 7)), 10);
+    cacher = Cacher.start(spec(), up, arrival -> CompletableFuture.completedFuture(10L), Clock.systemUTC(), () -> 0.0, null,
+        "cache-test");
+    cacher.whenReady().get(10, TimeUnit.SECONDS);
+    List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+    cacher.watch(new WatchCache.WatchRequest("", 10, null, false, SelectionPredicate.everything(), null),
+        new dev.breakwater.cache.WatchSink() {
+          @Override
+          public void write(Event event) {
+            seen.add(event.type() + " " + (event.object() == null ? "" : event.object().name()));
+          }
+
+          @Override
+          public boolean writeQueueFull() {
+            return false;
+          }
+
+          @Override
+          public void drainHandler(Runnable onDrain) {}
+
+          @Override
+          public void end() {
+            ends.incrementAndGet();
+          }
+        }).value();
+    // The upstream moves on without the cache hearing of it: a lost ADDED of c and a lost DELETED of b.
+    up.state = List.of(TestObjects.cm("default", "a", 5), TestObjects.cm("default", "c", 11));
+    up.rv = 12;
+    ConcurrentLinkedQueue<ConsistencyChecker.Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    cacher.checkConsistency(new ConsistencyChecker.Config(java.time.Duration.ofMillis(50), 500, java.time.Duration.ofMillis(1),
+        java.time.Duration.ofSeconds(5)), up::keys, outcomes::add);
+    eventually(() -> outcomes.stream().anyMatch(o -> o.result() == ConsistencyChecker.Result.MATCH));
+    ConsistencyChecker.Outcome first = outcomes.peek();
+    assertThat(first.result()).isEqualTo(ConsistencyChecker.Result.MISMATCH);
+    assertThat(first.resourceVersion()).isEqualTo(10);
+    assertThat(first.firstDifference()).isEqualTo("default/b: missing upstream (cache 7)");
+    assertThat(cacher.reflector().relists()).isEqualTo(1);
+    assertThat(cacher.inconsistent()).isFalse();
+    assertThat(cacher.state().inconsistent()).isFalse();
+    assertThat(cacher.watchCache().current().store().toString()).isEqualTo("OrderedStore[default/a, default/c]");
+    // The open watcher stayed open and got the difference as ordinary events.
+    eventually(() -> seen.size() >= 2);
+    assertThat(seen).containsExactly("ADDED c", "DELETED b"); // in RV order: c at its own 11, the deletion at the list RV 12
+    assertThat(ends).hasValue(0);
+  }
+
+  @Test
+  void aCacheBeingRebuiltSaysSoUntilItsNextSync() throws Exception {
+    DriftingUpstream up = new DriftingUpstream(List.of(TestObjects.cm("default", "a", 5)), 10);
+    cacher = Cacher.start(spec(), up, arrival -> CompletableFuture.completedFuture(10L), Clock.systemUTC(), () -> 0.0, null,
+        "cache-test");
+    cacher.whenReady().get(10, TimeUnit.SECONDS);
+    cacher.reflector().stop(); // so the relist below cannot run: the flag stays up
+    cacher.rebuild("test");
+    assertThat(cacher.state().inconsistent()).isTrue();
+    assertThat(cacher.state().ready()).isTrue();
+  }
+
+  static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
 }

@@ -127,4 +127,30 @@ class JsonFramesTest {
     assertThat(new String(new TypeMeta("ConfigMap", "v1").prefix(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",");
   }
+
+  @Test
+  void keyPageReadsAPartialObjectMetadataListsKeysInOrder() throws Exception {
+    String body = "{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{\"resourceVersion\":\"42\","
+        + "\"continue\":\"tok\",\"remainingItemCount\":3},\"items\":[{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
+        + "\"metadata\":{\"name\":\"b\",\"namespace\":\"ns\",\"uid\":\"u\",\"resourceVersion\":\"40\",\"labels\":{\"x\":\"y\"},"
+        + "\"managedFields\":[{\"manager\":\"m\"}]}},{\"metadata\":{\"resourceVersion\":\"41\",\"name\":\"node-1\"}}]}";
+    var page = JsonFrames.keyPage(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(page.resourceVersion()).isEqualTo(42);
+    assertThat(page.continueToken()).isEqualTo("tok");
+    assertThat(page.last()).isFalse();
+    assertThat(page.items()).extracting(Object::toString).containsExactly("ns/b@40", "node-1@41");
+    var empty = JsonFrames.keyPage("{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":null}".getBytes(StandardCharsets.UTF_8));
+    assertThat(empty.items()).isEmpty();
+    assertThat(empty.last()).isTrue();
+  }
+
+  @Test
+  void keyPageRefusesGarbageWithOneLine() {
+    for (String bad : List.of("", "[]", "{", "{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[{\"metadata\":{}}]}",
+        "{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":{}}", "{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[1]}",
+        "{\"metadata\":{\"resourceVersion\":\"1\"}} {}", "{\"metadata\":{\"resourceVersion\":\"-1\"}}")) {
+      assertThatThrownBy(() -> JsonFrames.keyPage(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+          .isInstanceOf(FrameDecodeException.class);
+    }
+  }
 }

@@ -182,4 +182,43 @@ class ReadParamsTest {
         .isEqualTo(new ReadPlan.Reject<>(ApiStatus.badRequest("strconv.ParseInt: parsing \"abc\": invalid syntax")));
     assertThat(ReadRouting.<Object>admit(ReadParams.list("", "default", CM), ReadPlanTest.PENDING)).isNull();
   }
+
+  /** A ready cache that failed its consistency check and is being rebuilt. */
+  record Inconsistent() implements CacheState {
+    @Override
+    public boolean ready() {
+      return true;
+    }
+
+    @Override
+    public long resourceVersion() {
+      return 10;
+    }
+
+    @Override
+    public boolean hasSnapshotAtOrBelow(long rv) {
+      return true;
+    }
+
+    @Override
+    public ApiStatus unreadyStatus() {
+      return ReadRoutingTest.UNREADY;
+    }
+
+    @Override
+    public boolean inconsistent() {
+      return true;
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aCacheBeingRebuiltAfterAFailedConsistencyCheckSendsEveryReadUpstream() {
+    for (Parsed<?> p : java.util.List.of(ReadParams.list("", "default", CM), ReadParams.list("resourceVersion=0", "default", CM),
+        ReadParams.list("resourceVersion=5&resourceVersionMatch=Exact", "default", CM), ReadParams.list("limit=abc", "default", CM),
+        ReadParams.get("resourceVersion=0", "default", "a"), ReadParams.watch("watch=1&resourceVersion=5", "default", CM, CLOCK, () -> 0.5),
+        ReadParams.watch("watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan", "default", CM,
+            CLOCK, () -> 0.5))) {
+      assertThat(ReadRouting.<Object>admit(p, new Inconsistent())).isInstanceOf(ReadPlan.Delegate.class);
+    }
+  }
 }

@@ -136,6 +136,46 @@ class StaleReadsTest {
   }
 
   @Test
+  void aCacheBeingRebuiltAfterAFailedConsistencyCheckIsNeverServedStale() {
+    CacheState outage = cache(true, List.of(Step.fail(UNAVAILABLE, 60)));
+    assertThat(ReadRouting.unconfirmed(CONSISTENT, outage, StaleReads.onOutage(true), UNAVAILABLE))
+        .isInstanceOf(ReadPlan.ServeStale.class);
+    CacheState rebuilding = new CacheState() {
+      @Override
+      public boolean ready() {
+        return true;
+      }
+
+      @Override
+      public long resourceVersion() {
+        return outage.resourceVersion();
+      }
+
+      @Override
+      public boolean hasSnapshotAtOrBelow(long rv) {
+        return true;
+      }
+
+      @Override
+      public java.time.Duration upstreamUnavailableFor() {
+        return outage.upstreamUnavailableFor();
+      }
+
+      @Override
+      public boolean inconsistent() {
+        return true;
+      }
+
+      @Override
+      public dev.breakwater.cache.status.ApiStatus unreadyStatus() {
+        return outage.unreadyStatus();
+      }
+    };
+    assertThat(ReadRouting.unconfirmed(CONSISTENT, rebuilding, StaleReads.onOutage(true), UNAVAILABLE))
+        .isInstanceOf(ReadPlan.Delegate.class);
+  }
+
+  @Test
   void onlyConsistentReadsThatWouldGoUpstream() {
     AwaitFresh<String> atLeast = new AwaitFresh<>(Freshness.AT_LEAST, 700, OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>("read"));
     assertThatThrownBy(() -> ReadRouting.unconfirmed(atLeast, cache(true, List.of()), StaleReads.onOutage(true), UNAVAILABLE))

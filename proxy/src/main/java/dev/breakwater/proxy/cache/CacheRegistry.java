@@ -166,7 +166,8 @@ final class CacheRegistry implements AutoCloseable {
         Entry e = caches.get(key);
         return e == null ? null : e.cacher.health().status();
       });
-      Cacher cacher = UpstreamCachers.start(upstream, r, metrics, protobuf, fields);
+      Cacher cacher = UpstreamCachers.start(upstream, r, metrics, protobuf, fields,
+          policy.consistencyCheckInterval());
       return new Entry(cacher, new ExactRevisionProbe(upstream, r.collectionPath(), cacher, metrics), r, protobuf, fields);
     });
     entry.lastUsedNanos = System.nanoTime();

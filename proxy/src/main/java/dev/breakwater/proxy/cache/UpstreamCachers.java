@@ -1,6 +1,7 @@
 package dev.breakwater.proxy.cache;
 
 import dev.breakwater.cache.cacher.Cacher;
+import dev.breakwater.cache.cacher.ConsistencyChecker;
 import dev.breakwater.cache.cacher.ResourceCodecs;
 import dev.breakwater.cache.delegator.ResourceScope;
 import dev.breakwater.cache.delegator.ServingPath;
@@ -28,8 +29,12 @@ final class UpstreamCachers {
   /**
    * @param protobuf a cache of the resource's protobuf representation (built-in resources only):
    *     fed by its own upstream LIST+WATCH in protobuf, objects kept as the apiserver's protobuf bytes
+   * @param consistencyCheckInterval how often the cache is compared with the upstream ({@link ConsistencyChecker},
+   *     through {@link ExactKeyLister}; both representations are checked against the same metadata list);
+   *     zero: never
    */
-  static Cacher start(Upstream upstream, Resource resource, ProxyMetrics metrics, boolean protobuf, List<String> selectableFields) {
+  static Cacher start(Upstream upstream, Resource resource, ProxyMetrics metrics, boolean protobuf, List<String> selectableFields,
+      Duration consistencyCheckInterval) {
     if (protobuf && !resource.builtIn()) {
       throw new IllegalArgumentException("custom resources have no protobuf representation");
     }
@@ -54,13 +59,20 @@ final class UpstreamCachers {
         scope, codecs);
     CurrentResourceVersionProbe probe = new CurrentResourceVersionProbe(upstream, resource.collectionPath());
     String gr = resource.groupResource();
-    return Cacher.start(spec, lw, probe, Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble(),
+    Cacher cacher = Cacher.start(spec, lw, probe, Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble(),
         new Cacher.Observer() {
           @Override
           public void freshnessConfirmed(Duration waited) {
             metrics.freshnessWait(gr, waited);
           }
         }, "cache-" + gr + (protobuf ? "-protobuf" : ""));
+    if (!consistencyCheckInterval.isZero()) {
+      String label = protobuf ? gr + "#protobuf" : gr;
+      metrics.consistencyChecksRegistered(label);
+      cacher.checkConsistency(ConsistencyChecker.Config.every(consistencyCheckInterval),
+          new ExactKeyLister(upstream, resource.collectionPath()), o -> metrics.consistencyCheck(label, o.result().label()));
+    }
+    return cacher;
   }
 
   /**

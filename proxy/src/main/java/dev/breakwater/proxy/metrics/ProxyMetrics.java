@@ -21,7 +21,11 @@ import java.util.function.Supplier;
  *       the cache during an upstream outage, {@code --serve-stale-on-outage});
  *   <li>{@code breakwater_upstream_requests_total{kind}} — requests Breakwater itself sends upstream:
  *       {@code passthrough}, {@code reflector} (LIST/WATCH of caches), {@code probe} (current-RV probes),
+ *       {@code compaction-probe}, {@code consistency-check} (the Exact LIST pages of consistency checks),
  *       {@code discovery};
+ *   <li>{@code breakwater_cache_consistency_checks_total{resource,result}} — consistency check rounds by
+ *       result: {@code match}, {@code mismatch} (the cache was rebuilt), {@code skipped} (the revision was
+ *       compacted upstream, or the cache was not ready), {@code error};
  *   <li>{@code breakwater_freshness_wait_seconds{resource}} — how long consistent reads waited for
  *       the cache (histogram);
  *   <li>{@code breakwater_cache_watchers{resource}}, {@code breakwater_cache_objects{resource}};
@@ -61,6 +65,29 @@ public final class ProxyMetrics {
   public double upstreamRequests(String kind) {
     Counter c = registry.find("breakwater_upstream_requests_total").tag("kind", kind).counter();
     return c == null ? 0 : c.count();
+  }
+
+  /** {@code breakwater_cache_consistency_checks_total{resource,result}}: one consistency check round's result. */
+  public void consistencyCheck(String resource, String result) {
+    consistencyChecks(resource, result).increment();
+  }
+
+  /** Registers the four results of {@code resource} at 0, so a scrape shows them before the first round. */
+  public void consistencyChecksRegistered(String resource) {
+    for (String r : new String[] {"match", "mismatch", "skipped", "error"}) {
+      consistencyChecks(resource, r);
+    }
+  }
+
+  /** Rounds of {@code resource} with {@code result} so far (tests). */
+  public double consistencyCheckCount(String resource, String result) {
+    Counter c = registry.find("breakwater_cache_consistency_checks_total").tag("resource", resource).tag("result", result).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private Counter consistencyChecks(String resource, String result) {
+    return Counter.builder("breakwater_cache_consistency_checks_total").tag("resource", resource).tag("result", result)
+        .register(registry);
   }
 
   public void freshnessWait(String resource, Duration waited) {
