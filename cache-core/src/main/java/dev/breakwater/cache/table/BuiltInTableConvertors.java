@@ -149,11 +149,35 @@ public final class BuiltInTableConvertors {
           MorePrinters::nameCreatedAt).withBookmarkTail(",\"spec\":{\"group\":\"\",\"names\":{\"plural\":\"\",\"kind\":\"\"},"
               + "\"scope\":\"\",\"versions\":null},\"status\":{\"conditions\":null,\"acceptedNames\":{\"plural\":\"\",\"kind\":\"\"},"
               + "\"storedVersions\":null}")),
-      Map.entry("apiservices.apiregistration.k8s.io", printer("apiservices.apiregistration.k8s.io", MorePrinters::apiService)
-          .withBookmarkTail(",\"spec\":{\"groupPriorityMinimum\":0,\"versionPriority\":0},\"status\":{}")));
+      // kube-aggregator's ConvertToTable ignores NoHeaders: every watch event carries the columns.
+      Map.entry("apiservices.apiregistration.k8s.io", new EveryEventColumns(printer("apiservices.apiregistration.k8s.io",
+          MorePrinters::apiService).withBookmarkTail(",\"spec\":{\"groupPriorityMinimum\":0,\"versionPriority\":0},\"status\":{}"))));
 
   /** The version each printer serves when it is not v1 (the one whose conversion to the internal type it follows). */
   private static final Map<String, String> VERSIONS = Map.of("horizontalpodautoscalers.autoscaling", "v2");
+
+  /** {@code printer} with the column definitions in every watch event. */
+  private record EveryEventColumns(Printer printer) implements TableConvertor {
+    @Override
+    public List<Column> columns() {
+      return printer.columns();
+    }
+
+    @Override
+    public List<Object> cells(JsonNode object) {
+      return printer.cells(object);
+    }
+
+    @Override
+    public byte[] bookmarkObject(byte[] json) {
+      return printer.bookmarkObject(json);
+    }
+
+    @Override
+    public boolean columnsInEveryEvent() {
+      return true;
+    }
+  }
 
   /**
    * {@code json} (a bookmark as JsonWatchEncoder writes it, ending in its metadata) with the

@@ -169,6 +169,15 @@ class MorePrintersTest {
   }
 
   @Test
+  void onlyApiServicesSendColumnsInEveryWatchEvent() {
+    // kube-aggregator's ConvertToTable ignores TableOptions.NoHeaders (seen on 1.36.3: every event of an apiservices watch).
+    assertThat(BuiltInTableConvertors.lookup("apiservices.apiregistration.k8s.io", "v1").orElseThrow().columnsInEveryEvent()).isTrue();
+    assertThat(BuiltInTableConvertors.lookup("customresourcedefinitions.apiextensions.k8s.io", "v1").orElseThrow().columnsInEveryEvent())
+        .isFalse();
+    assertThat(BuiltInTableConvertors.lookup("cronjobs.batch", "v1").orElseThrow().columnsInEveryEvent()).isFalse();
+  }
+
+  @Test
   void hpaTargetsShowTwoMetricsThenHowManyMore() throws Exception {
     String spec = "\"spec\":{\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"d\"},\"minReplicas\":2,\"maxReplicas\":7,\"metrics\":["
         + "{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":80}}},"
