@@ -484,8 +484,8 @@ class TableE2ETest {
   void tablesWithoutAConvertorOrInOtherFormatsGoUpstream() throws Exception {
     String cms = "/api/v1/namespaces/" + NS + "/configmaps?resourceVersion=0";
     for (String[] c : new String[][] {
-        {"/apis/networking.k8s.io/v1/namespaces/" + NS + "/ingresses?resourceVersion=0", KUBECTL}, // no printer ported
-        {"/api/v1/persistentvolumes?resourceVersion=0", KUBECTL},
+        {"/api/v1/namespaces/" + NS + "/replicationcontrollers?resourceVersion=0", KUBECTL}, // no printer ported
+        {"/apis/storage.k8s.io/v1/csidrivers?resourceVersion=0", KUBECTL},
         {cms, "application/yaml;as=Table;v=v1;g=meta.k8s.io"},
         {cms + "&includeObject=Everything", KUBECTL}, // 400
         {"/api/v1/namespaces/" + NS + "/configmaps/cm1?resourceVersion=0", "application/json;as=Table;v=v1;g=meta.k8s.io;stream=watch"}}) {

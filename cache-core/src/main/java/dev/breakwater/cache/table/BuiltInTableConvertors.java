@@ -111,7 +111,73 @@ public final class BuiltInTableConvertors {
           json -> AnnotationEdit.without(json, "deprecated.daemonset.template.generation", BuiltInTableConvertors::isInt64), "")
           .withBookmarkTail(",\"spec\":{\"selector\":null,\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}},\"updateStrategy\":{}},"
               + "\"status\":{\"currentNumberScheduled\":0,\"numberMisscheduled\":0,\"desiredNumberScheduled\":0,\"numberReady\":0}")
-          .withDaemonSetGeneration()));
+          .withDaemonSetGeneration()),
+      Map.entry("endpointslices.discovery.k8s.io", printer("endpointslices.discovery.k8s.io", MorePrinters::endpointSlice)
+          .withBookmarkTail(",\"addressType\":\"\",\"endpoints\":null,\"ports\":null")),
+      Map.entry("endpoints", printer("endpoints", MorePrinters::endpoints)),
+      Map.entry("ingresses.networking.k8s.io", printer("ingresses.networking.k8s.io", MorePrinters::ingress)
+          .withBookmarkTail(",\"spec\":{},\"status\":{\"loadBalancer\":{}}")),
+      Map.entry("persistentvolumeclaims", printer("persistentvolumeclaims", MorePrinters::persistentVolumeClaim)
+          .withBookmarkTail(",\"spec\":{\"resources\":{}},\"status\":{}")),
+      Map.entry("persistentvolumes", printer("persistentvolumes", MorePrinters::persistentVolume)
+          .withBookmarkTail(",\"spec\":{},\"status\":{}")),
+      Map.entry("storageclasses.storage.k8s.io", printer("storageclasses.storage.k8s.io", MorePrinters::storageClass)
+          .withBookmarkTail(",\"provisioner\":\"\"")),
+      Map.entry("serviceaccounts", printer("serviceaccounts", MorePrinters::serviceAccount)),
+      // Roles, ClusterRoles and CRDs use the generic rest.NewDefaultTableConvertor: Name, Created At.
+      Map.entry("roles.rbac.authorization.k8s.io", printer("roles.rbac.authorization.k8s.io", MorePrinters::nameCreatedAt)
+          .withBookmarkTail(",\"rules\":null")),
+      Map.entry("clusterroles.rbac.authorization.k8s.io", printer("clusterroles.rbac.authorization.k8s.io", MorePrinters::nameCreatedAt)
+          .withBookmarkTail(",\"rules\":null")),
+      Map.entry("rolebindings.rbac.authorization.k8s.io", printer("rolebindings.rbac.authorization.k8s.io", MorePrinters::roleBinding)
+          .withBookmarkTail(",\"roleRef\":{\"apiGroup\":\"\",\"kind\":\"\",\"name\":\"\"}")),
+      Map.entry("clusterrolebindings.rbac.authorization.k8s.io", printer("clusterrolebindings.rbac.authorization.k8s.io",
+          MorePrinters::roleBinding).withBookmarkTail(",\"roleRef\":{\"apiGroup\":\"\",\"kind\":\"\",\"name\":\"\"}")),
+      Map.entry("cronjobs.batch", printer("cronjobs.batch", MorePrinters::cronJob).withBookmarkTail(",\"spec\":{\"schedule\":\"\","
+          + "\"jobTemplate\":{\"metadata\":{},\"spec\":{\"template\":{\"metadata\":{},\"spec\":{\"containers\":null}}}}},\"status\":{}")),
+      Map.entry("horizontalpodautoscalers.autoscaling", printer("horizontalpodautoscalers.autoscaling", MorePrinters::horizontalPodAutoscaler)
+          .withBookmarkTail(",\"spec\":{\"scaleTargetRef\":{\"kind\":\"\",\"name\":\"\"},\"maxReplicas\":0},"
+              + "\"status\":{\"desiredReplicas\":0,\"currentMetrics\":null}")),
+      Map.entry("networkpolicies.networking.k8s.io", printer("networkpolicies.networking.k8s.io", MorePrinters::networkPolicy)
+          .withBookmarkTail(",\"spec\":{\"podSelector\":{}}")),
+      Map.entry("poddisruptionbudgets.policy", printer("poddisruptionbudgets.policy", MorePrinters::podDisruptionBudget)
+          .withBookmarkTail(",\"spec\":{},\"status\":{\"disruptionsAllowed\":0,\"currentHealthy\":0,\"desiredHealthy\":0,"
+              + "\"expectedPods\":0}")),
+      Map.entry("priorityclasses.scheduling.k8s.io", printer("priorityclasses.scheduling.k8s.io", MorePrinters::priorityClass)
+          .withBookmarkTail(",\"value\":0")),
+      Map.entry("customresourcedefinitions.apiextensions.k8s.io", printer("customresourcedefinitions.apiextensions.k8s.io",
+          MorePrinters::nameCreatedAt).withBookmarkTail(",\"spec\":{\"group\":\"\",\"names\":{\"plural\":\"\",\"kind\":\"\"},"
+              + "\"scope\":\"\",\"versions\":null},\"status\":{\"conditions\":null,\"acceptedNames\":{\"plural\":\"\",\"kind\":\"\"},"
+              + "\"storedVersions\":null}")),
+      // kube-aggregator's ConvertToTable ignores NoHeaders: every watch event carries the columns.
+      Map.entry("apiservices.apiregistration.k8s.io", new EveryEventColumns(printer("apiservices.apiregistration.k8s.io",
+          MorePrinters::apiService).withBookmarkTail(",\"spec\":{\"groupPriorityMinimum\":0,\"versionPriority\":0},\"status\":{}"))));
+
+  /** The version each printer serves when it is not v1 (the one whose conversion to the internal type it follows). */
+  private static final Map<String, String> VERSIONS = Map.of("horizontalpodautoscalers.autoscaling", "v2");
+
+  /** {@code printer} with the column definitions in every watch event. */
+  private record EveryEventColumns(Printer printer) implements TableConvertor {
+    @Override
+    public List<Column> columns() {
+      return printer.columns();
+    }
+
+    @Override
+    public List<Object> cells(JsonNode object) {
+      return printer.cells(object);
+    }
+
+    @Override
+    public byte[] bookmarkObject(byte[] json) {
+      return printer.bookmarkObject(json);
+    }
+
+    @Override
+    public boolean columnsInEveryEvent() {
+      return true;
+    }
+  }
 
   /**
    * {@code json} (a bookmark as JsonWatchEncoder writes it, ending in its metadata) with the
@@ -144,10 +210,11 @@ public final class BuiltInTableConvertors {
 
   /**
    * The convertor of a built-in resource ({@code configmaps}, {@code deployments.apps}: GroupResource
-   * as it prints) at the version the apiserver serves it (v1 everywhere here), if ported.
+   * as it prints) at the version the apiserver serves it (v1, or v2 for horizontalpodautoscalers:
+   * autoscaling/v1 carries its metrics in annotations), if ported.
    */
   public static Optional<TableConvertor> lookup(String groupResource, String version) {
-    if (!version.equals("v1")) {
+    if (!version.equals(VERSIONS.getOrDefault(groupResource, "v1"))) {
       return Optional.empty();
     }
     return Optional.ofNullable(PRINTERS.get(groupResource));

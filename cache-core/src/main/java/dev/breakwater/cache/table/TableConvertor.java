@@ -50,6 +50,14 @@ public interface TableConvertor {
     return json;
   }
 
+  /**
+   * Whether every watch event's Table carries the column definitions: a convertor that ignores
+   * {@code TableOptions.NoHeaders}, as kube-aggregator's APIService one does (false: only the first).
+   */
+  default boolean columnsInEveryEvent() {
+    return false;
+  }
+
   /** The row's {@code conditions} ({@code [{"type":…,"status":…}]}, compact JSON), or null (omitted). */
   default String conditions(JsonNode object) {
     return null;

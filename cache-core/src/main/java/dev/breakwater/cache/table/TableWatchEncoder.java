@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * object (name "", AGE {@code <unknown>}) — becomes
  * {@code {"type":…,"object":{"kind":"Table",…,"metadata":{"resourceVersion":<event RV>},"columnDefinitions":…,"rows":[row]}}};
  * only the first event of the stream carries the column definitions, later ones
- * {@code "columnDefinitions":null} (the encoder turns {@code NoHeaders} on after its first object).
+ * {@code "columnDefinitions":null} (the encoder turns {@code NoHeaders} on after its first object),
+ * unless the convertor ignores {@code NoHeaders} ({@link TableConvertor#columnsInEveryEvent}).
  * The row's object follows {@code includeObject}, except that a bookmark ending the initial
  * events is always PartialObjectMetadata unless {@code Object} was asked for ({@code asTable}'s
  * case order); with {@code Object} a bookmark is shown as the apiserver's conversion round trip
@@ -66,7 +67,7 @@ public final class TableWatchEncoder implements WatchEventEncoder {
     } else {
       rowObject = TableEncoder.NULL;
     }
-    boolean headers = headersSent.compareAndSet(false, true);
+    boolean headers = headersSent.compareAndSet(false, true) || convertor.columnsInEveryEvent();
     byte[] table = TableEncoder.single(convertor, apiVersion, e.resourceVersion(), headers, TableEncoder.parseJson(object), rowObject,
         clock.instant());
     ByteArrayOutputStream out = new ByteArrayOutputStream(table.length + 40);
