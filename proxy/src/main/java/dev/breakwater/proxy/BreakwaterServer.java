@@ -112,6 +112,10 @@ public final class BreakwaterServer implements AutoCloseable {
     }
   }
 
+  /** The client listener's limits on a request line and on its headers (beyond them: 414 / 431). */
+  public static final int MAX_INITIAL_LINE_LENGTH = 64 * 1024;
+  public static final int MAX_HEADER_SIZE = 256 * 1024;
+
   private void bind() {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.listen().host())
@@ -122,8 +126,8 @@ public final class BreakwaterServer implements AutoCloseable {
         // The upgrade tunnel hands the raw connection over; no WebSocket codec may sit in its way.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
-        .setMaxInitialLineLength(64 * 1024)
-        .setMaxHeaderSize(256 * 1024);
+        .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+        .setMaxHeaderSize(MAX_HEADER_SIZE);
     if (config.tls()) {
       options.setSsl(true)
           .setUseAlpn(true)
