@@ -62,6 +62,7 @@ public final class Reviewer {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(upstream.host()).setPort(upstream.port())
         .setSsl(upstream.tls()).setURI(upstream.basePath() + path).setHeaders(headers);
     AtomicBoolean done = new AtomicBoolean();
+    AtomicBoolean answered = new AtomicBoolean();
     long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
       if (done.compareAndSet(false, true)) {
         record(kind, "timeout", start);
@@ -70,14 +71,17 @@ public final class Reviewer {
     });
     upstream.http().request(options)
         .compose(req -> {
+          // Only a timed-out review is abandoned: a late reset of an answered one could close the pooled connection
+          // under its next request (eclipse-vertx/vert.x#6294).
           out.whenComplete((v, e) -> {
-            if (e != null) {
+            if (e != null && !answered.get()) {
               req.reset();
             }
           });
           return req.send(Buffer.buffer(body));
         })
         .compose(resp -> resp.body().map(b -> {
+          answered.set(true);
           if (resp.statusCode() != 200 && resp.statusCode() != 201) {
             throw new ReviewFailedException(kind + " review answered " + resp.statusCode() + " " + resp.statusMessage());
           }

@@ -17,6 +17,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -101,18 +102,31 @@ public final class HttpListerWatcher implements ListerWatcher {
   /** Larger than any object etcd accepts (1.5 MiB by default, a few MiB when raised). */
   static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
+  /**
+   * A LIST page that sends nothing for this long has failed, and the reflector retries it: the apiserver ends every
+   * non-long-running request after its --request-timeout (1 min by default), so a page silent for longer is lost (a
+   * dead connection no TCP reset reached, or an answer the HTTP client never delivered).
+   */
+  static final Duration LIST_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private final Upstream upstream;
   private final String collectionPath;
   private final WireFormat frames;
+  private final Duration listIdleTimeout;
 
   public HttpListerWatcher(Upstream upstream, String collectionPath, JsonFrames frames) {
     this(upstream, collectionPath, WireFormat.json(frames));
   }
 
   public HttpListerWatcher(Upstream upstream, String collectionPath, WireFormat frames) {
+    this(upstream, collectionPath, frames, LIST_IDLE_TIMEOUT);
+  }
+
+  HttpListerWatcher(Upstream upstream, String collectionPath, WireFormat frames, Duration listIdleTimeout) {
     this.upstream = upstream;
     this.collectionPath = collectionPath;
     this.frames = frames;
+    this.listIdleTimeout = listIdleTimeout;
   }
 
   private RequestOptions get(String query) {
@@ -129,7 +143,7 @@ public final class HttpListerWatcher implements ListerWatcher {
       q.append("&continue=").append(URLEncoder.encode(request.continueToken(), StandardCharsets.UTF_8));
     }
     CompletableFuture<UpstreamListPage> result = new CompletableFuture<>();
-    upstream.http().request(get(q.toString()))
+    upstream.http().request(get(q.toString()).setIdleTimeout(listIdleTimeout.toMillis()))
         .compose(HttpClientRequest::send)
         .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body}))
         .onComplete(ar -> {
@@ -163,6 +177,9 @@ public final class HttpListerWatcher implements ListerWatcher {
     AtomicBoolean closed = new AtomicBoolean();
     AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
     AtomicBoolean cancelled = new AtomicBoolean();
+    // The upstream exchange is over (answer read, or failed): resetting it now could hit the connection's next request
+    // (Vert.x closes a reused HTTP/1.1 connection on a late reset, eclipse-vertx/vert.x#6294), so cancel leaves it.
+    AtomicBoolean ended = new AtomicBoolean();
     upstream.http().request(get(q.toString())).onComplete(ar -> {
       if (ar.failed()) {
         close(closed, handler, ar.cause());
@@ -177,12 +194,14 @@ public final class HttpListerWatcher implements ListerWatcher {
       }
       req.send().onComplete(rr -> {
         if (rr.failed()) {
+          ended.set(true);
           close(closed, handler, cancelled.get() ? null : rr.cause());
           return;
         }
         var resp = rr.result();
         if (resp.statusCode() != 200) {
           resp.body().onComplete(body -> {
+            ended.set(true);
             byte[] bytes = body.succeeded() ? body.result().getBytes() : new byte[0];
             if (!closed.get()) {
               handler.onError(frames.statusBody(resp.statusCode(), bytes));
@@ -233,15 +252,21 @@ public final class HttpListerWatcher implements ListerWatcher {
           req.reset();
           close(closed, handler, err);
         });
-        resp.exceptionHandler(err -> close(closed, handler, cancelled.get() ? null : err));
-        resp.endHandler(v -> close(closed, handler, null));
+        resp.exceptionHandler(err -> {
+          ended.set(true);
+          close(closed, handler, cancelled.get() ? null : err);
+        });
+        resp.endHandler(v -> {
+          ended.set(true);
+          close(closed, handler, null);
+        });
         resp.handler(lines);
       });
     });
     return () -> {
       cancelled.set(true);
       HttpClientRequest req = inFlight.get();
-      if (req != null) {
+      if (req != null && !ended.get()) {
         req.reset();
       }
       close(closed, handler, null);

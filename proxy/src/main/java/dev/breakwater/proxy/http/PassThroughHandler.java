@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,14 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
         return;
       }
       HttpClientRequest creq = ar.result();
-      resp.closeHandler(v -> creq.reset());
+      // A client that goes away abandons the upstream exchange, unless that is over: a late reset could close the
+      // pooled connection under its next request (eclipse-vertx/vert.x#6294).
+      AtomicBoolean over = new AtomicBoolean();
+      resp.closeHandler(v -> {
+        if (!over.get()) {
+          creq.reset();
+        }
+      });
       boolean hasBody = req.headers().contains("Content-Length") || req.headers().contains("Transfer-Encoding")
           || req.version() == HttpVersion.HTTP_2 && !req.isEnded();
       if (hasBody && !req.headers().contains("Content-Length")) {
@@ -132,10 +140,11 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
       }
       creq.response().onComplete(rr -> {
         if (rr.failed()) {
+          over.set(true);
           UpstreamErrors.answer(resp, upstream.server().toString(), rr.cause());
           return;
         }
-        respond(req, resp, rr.result(), streaming, clientToken == null);
+        respond(req, resp, rr.result(), streaming, clientToken == null, over);
       });
       if (hasBody) {
         req.pipeTo(creq).onFailure(err -> creq.reset(0, err));
@@ -146,8 +155,9 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     });
   }
 
+  /** {@code over} is set once the upstream answer has been read to its end. */
   private void respond(HttpServerRequest req, HttpServerResponse resp, HttpClientResponse cresp, boolean streaming,
-      boolean ownCredentials) {
+      boolean ownCredentials, AtomicBoolean over) {
     if (resp.closed()) {
       cresp.request().reset();
       return;
@@ -178,6 +188,9 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
       resp.writeHead();
     }
     cresp.pipe().endOnFailure(false).to(resp).onComplete(done -> {
+      if (done.succeeded()) {
+        over.set(true);
+      }
       if (entry != null) {
         inFlight.remove(entry);
       }
