@@ -136,15 +136,17 @@ public final class FanOutWatches implements AutoCloseable {
       received.add(x);
       RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setURI(pathAndQuery).putHeader("Accept", "application/json");
       ep.bearer().ifPresent(t -> ro.putHeader("Authorization", "Bearer " + t));
-      opened.add(client.request(ro).compose(req -> req.send()).compose(resp -> {
+      // The response step nested in the send step: it then runs in the task that delivers the head, before any
+      // event can go by unhandled (chained from this thread, it may run after; see proxy's WholeAnswer).
+      opened.add(client.request(ro).compose(req -> req.send().compose(resp -> {
         if (resp.statusCode() != 200) {
           return resp.body().compose(b -> Future.failedFuture("watch via " + ep.arm() + ": HTTP " + resp.statusCode() + " " + b));
         }
         resp.handler(x::feed);
         resp.endHandler(v -> x.ended = true);
         resp.exceptionHandler(e -> x.ended = true);
-        return Future.succeededFuture();
-      }));
+        return Future.<Void>succeededFuture();
+      })));
       if (opened.size() % parallel == 0) {
         await(opened.subList(opened.size() - parallel, opened.size()));
       }

@@ -2,6 +2,8 @@ package dev.breakwater.proxy.auth;
 
 import dev.breakwater.proxy.metrics.ProxyMetrics;
 import dev.breakwater.proxy.upstream.Upstream;
+import dev.breakwater.proxy.upstream.WholeAnswer;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -78,15 +80,15 @@ public final class Reviewer {
               req.reset();
             }
           });
-          return req.send(Buffer.buffer(body));
+          return WholeAnswer.of(Future.succeededFuture(req), Buffer.buffer(body));
         })
-        .compose(resp -> resp.body().map(b -> {
+        .map(a -> {
           answered.set(true);
-          if (resp.statusCode() != 200 && resp.statusCode() != 201) {
-            throw new ReviewFailedException(kind + " review answered " + resp.statusCode() + " " + resp.statusMessage());
+          if (a.status() != 200 && a.status() != 201) {
+            throw new ReviewFailedException(kind + " review answered " + a.status() + " " + a.statusMessage());
           }
-          return b.getBytes();
-        }))
+          return a.body().getBytes();
+        })
         .onComplete(ar -> {
           vertx.cancelTimer(timer);
           if (!done.compareAndSet(false, true)) {

@@ -6,7 +6,7 @@ import dev.breakwater.cache.reflector.UpstreamStatusException;
 import dev.breakwater.cache.codec.JsonFrames;
 import dev.breakwater.cache.object.ObjectExtractor;
 import dev.breakwater.proxy.upstream.Upstream;
-import io.vertx.core.http.HttpClientRequest;
+import dev.breakwater.proxy.upstream.WholeAnswer;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -80,14 +80,13 @@ final class CurrentResourceVersionProbe implements UpstreamRevision {
 
   private void send(CompletableFuture<Long> f) {
     RequestOptions options = upstream.get(collectionPath + "?limit=1", "application/json", "breakwater-probe");
-    upstream.http().request(options).compose(HttpClientRequest::send)
-        .compose(resp -> resp.body().map(body -> {
-          if (resp.statusCode() != 200) {
+    WholeAnswer.of(upstream.http().request(options)).map(a -> {
+          if (a.status() != 200) {
             // Classified by the stale-read decision (UpstreamFailure: a 503 is an outage, a 429 is not).
-            throw new UpstreamStatusException(resp.statusCode(), "", "current resourceVersion probe failed");
+            throw new UpstreamStatusException(a.status(), "", "current resourceVersion probe failed");
           }
-          return body.getBytes();
-        }))
+          return a.body().getBytes();
+        })
         .onComplete(ar -> {
           if (ar.failed()) {
             f.completeExceptionally(ar.cause());

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakwater.proxy.route.ResourceCatalog;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import dev.breakwater.proxy.upstream.Upstream;
+import dev.breakwater.proxy.upstream.WholeAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,9 +102,8 @@ public final class Discovery {
   }
 
   private Future<Buffer> get(String path) {
-    return upstream.http().request(upstream.get(path, ResourceCatalog.DISCOVERY_ACCEPT, "breakwater-discovery"))
-        .compose(HttpClientRequest::send)
-        .compose(resp -> resp.statusCode() == 200 ? resp.body()
-            : Future.failedFuture("GET " + path + " answered " + resp.statusCode()));
+    return WholeAnswer.of(upstream.http().request(upstream.get(path, ResourceCatalog.DISCOVERY_ACCEPT, "breakwater-discovery")))
+        .compose(a -> a.status() == 200 ? Future.succeededFuture(a.body())
+            : Future.failedFuture("GET " + path + " answered " + a.status()));
   }
 }

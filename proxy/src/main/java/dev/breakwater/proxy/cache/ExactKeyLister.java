@@ -5,8 +5,8 @@ import dev.breakwater.cache.codec.JsonFrames;
 import dev.breakwater.cache.reflector.FrameDecodeException;
 import dev.breakwater.cache.reflector.UpstreamKeyPage;
 import dev.breakwater.proxy.upstream.Upstream;
+import dev.breakwater.proxy.upstream.WholeAnswer;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -42,11 +42,9 @@ final class ExactKeyLister implements ConsistencyChecker.Lister {
       q.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
     }
     CompletableFuture<UpstreamKeyPage> result = new CompletableFuture<>();
-    upstream.http().request(upstream.get(collectionPath + q, ACCEPT, "breakwater-consistency-check"))
-        // No per-request idle timeout: with one set, a reused keep-alive connection lost a response now and then
-        // (ExactKeyListerTest hung 1 request in ~30); the checker's page timeout bounds the wait instead.
-        .compose(HttpClientRequest::send)
-        .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body}))
+    // The checker's page timeout bounds the wait.
+    WholeAnswer.of(upstream.http().request(upstream.get(collectionPath + q, ACCEPT, "breakwater-consistency-check")))
+        .map(a -> new Object[] {a.status(), a.body()})
         .onComplete(ar -> {
           try {
             if (ar.failed()) {

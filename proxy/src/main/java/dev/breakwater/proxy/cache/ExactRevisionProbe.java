@@ -4,7 +4,7 @@ import dev.breakwater.cache.cacher.Cacher;
 import dev.breakwater.cache.cacher.Compactor;
 import dev.breakwater.proxy.metrics.ProxyMetrics;
 import dev.breakwater.proxy.upstream.Upstream;
-import io.vertx.core.http.HttpClientRequest;
+import dev.breakwater.proxy.upstream.WholeAnswer;
 import io.vertx.core.http.RequestOptions;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +52,7 @@ final class ExactRevisionProbe implements Compactor.Target {
     CompletableFuture<Boolean> f = new CompletableFuture<>();
     RequestOptions options = upstream.get(collectionPath + "?limit=1&resourceVersion=" + Long.toUnsignedString(revision)
         + "&resourceVersionMatch=Exact", "application/json", "breakwater-compaction-probe");
-    upstream.http().request(options).compose(HttpClientRequest::send)
-        .compose(resp -> resp.body().map(body -> resp.statusCode()))
+    WholeAnswer.of(upstream.http().request(options)).map(WholeAnswer::status)
         .onComplete(ar -> {
           if (ar.failed()) {
             f.completeExceptionally(ar.cause());

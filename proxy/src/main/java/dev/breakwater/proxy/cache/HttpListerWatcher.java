@@ -11,6 +11,7 @@ import dev.breakwater.cache.reflector.WatchHandler;
 import dev.breakwater.cache.reflector.UpstreamWatchOptions;
 import dev.breakwater.cache.reflector.WatchStream;
 import dev.breakwater.proxy.upstream.Upstream;
+import dev.breakwater.proxy.upstream.WholeAnswer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
@@ -143,9 +144,8 @@ public final class HttpListerWatcher implements ListerWatcher {
       q.append("&continue=").append(URLEncoder.encode(request.continueToken(), StandardCharsets.UTF_8));
     }
     CompletableFuture<UpstreamListPage> result = new CompletableFuture<>();
-    upstream.http().request(get(q.toString()).setIdleTimeout(listIdleTimeout.toMillis()))
-        .compose(HttpClientRequest::send)
-        .compose(resp -> resp.body().map(body -> new Object[] {resp.statusCode(), body}))
+    WholeAnswer.of(upstream.http().request(get(q.toString()).setIdleTimeout(listIdleTimeout.toMillis())))
+        .map(a -> new Object[] {a.status(), a.body()})
         .onComplete(ar -> {
           if (ar.failed()) {
             result.completeExceptionally(ar.cause());
