@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.breakwater.config.CachePolicy;
 import dev.breakwater.e2e.support.Breakwater;
 import dev.breakwater.e2e.support.ClusterExtension;
+import dev.breakwater.e2e.support.FaultyTcpProxy;
 import dev.breakwater.e2e.support.RawHttp;
 import dev.breakwater.local.LocalCluster;
 import java.net.URI;
@@ -45,6 +46,36 @@ class CachePolicyE2ETest {
       // Unused for the idle timeout and without watchers: stopped; the next read starts it again.
       await().atMost(Duration.ofSeconds(15)).until(() -> caches.size() == 0);
       await().atMost(Duration.ofSeconds(20)).until(() -> get(http, bw, "/api/v1/configmaps?resourceVersion=0") == 200 && caches.size() == 1);
+    }
+  }
+
+  /**
+   * {@code /readyz} on the admin listener answers 503 until the {@code --cache-warm} caches have synced: here the link
+   * to the apiserver holds every byte, so discovery cannot answer and the warm-up cannot end; healed, the cache
+   * syncs and readiness follows it (never before it).
+   */
+  @Test
+  void readyOnlyOnceTheWarmCachesHaveSynced(LocalCluster cluster) throws Exception {
+    CachePolicy policy = new CachePolicy(Set.of(), Set.of(), Set.of("configmaps"), Duration.ofMinutes(10));
+    try (FaultyTcpProxy link = new FaultyTcpProxy(cluster.apiServerPort()); HttpClient http = RawHttp.plain()) {
+      link.stall();
+      try (Breakwater bw = Breakwater.start(Breakwater.config(link.kubeconfig(cluster.kubeconfig(), cluster.apiServerPort()),
+          Optional.empty()).withCacheReads(true).withCachePolicy(policy))) {
+        URI readyz = URI.create("http://127.0.0.1:" + bw.adminPort() + "/readyz");
+        for (int i = 0; i < 5; i++) {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).isEqualTo(503);
+          assertThat(r.body()).isEqualTo("[-]cache-warm:discovery not synced\nreadyz check failed\n");
+          Thread.sleep(200);
+        }
+        link.heal();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
+            http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        var caches = bw.server().caches().orElseThrow();
+        assertThat(caches.warming()).isEmpty();
+        assertThat(caches.size()).isEqualTo(1);
+        assertThat(caches.health()).containsKey("configmaps");
+      }
     }
   }
 

@@ -49,11 +49,19 @@ public final class BreakwaterServer implements AutoCloseable {
   private long refreshTimer = -1;
   private CacheManager caches;
   private CachingReadHandler cachingHandler;
+  /** How long {@code /readyz} waits for {@code --cache-warm} caches to sync. */
+  static final java.time.Duration WARM_UP_BOUND = java.time.Duration.ofMinutes(2);
+  private final Clock clock;
+  private final java.time.Instant warmUpDeadline;
+  /** Set once the warm-up is over (admin event loop; volatile for the other readers). */
+  private volatile boolean warm;
 
   private BreakwaterServer(ServeConfig config, Vertx vertx, Upstream upstream) {
     this.config = config;
     this.vertx = vertx;
     this.upstream = upstream;
+    this.clock = Clock.systemUTC();
+    this.warmUpDeadline = clock.instant().plus(WARM_UP_BOUND);
   }
 
   /**
@@ -197,8 +205,13 @@ public final class BreakwaterServer implements AutoCloseable {
         }
       });
       case "/readyz" -> {
+        List<String> warming = warming();
         if (stopping.get()) {
           req.response().setStatusCode(503).putHeader("Content-Type", "text/plain").end("shutting down");
+        } else if (!warming.isEmpty()) {
+          StringBuilder b = new StringBuilder();
+          warming.forEach(w -> b.append("[-]cache-warm:").append(w).append(" not synced\n"));
+          req.response().setStatusCode(503).putHeader("Content-Type", "text/plain").end(b.append("readyz check failed\n").toString());
         } else if (req.params().contains("verbose")) {
           req.response().putHeader("Content-Type", "text/plain").end(readyzVerbose());
         } else {
@@ -207,6 +220,27 @@ public final class BreakwaterServer implements AutoCloseable {
       }
       default -> req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("404 page not found\n");
     }
+  }
+
+  /**
+   * Readiness waits for the warm-up: until the caches {@code --cache-warm} names have synced (or been refused), so a new
+   * replica of a rolling update takes traffic warm rather than making its first clients wait for the LIST; at most
+   * {@link #WARM_UP_BOUND} after start (the chart's startup probe allows 300 s), after which a cache that still cannot
+   * sync serves as any cold cache does. Once warm, it stays so: a cache rebuilt later keeps its replica in the Service.
+   */
+  private List<String> warming() {
+    if (warm || caches == null) {
+      return List.of();
+    }
+    List<String> pending = caches.warming();
+    if (pending.isEmpty() || clock.instant().isAfter(warmUpDeadline)) {
+      if (!pending.isEmpty()) {
+        LOG.warn("ready without warm caches {} after {}", pending, WARM_UP_BOUND);
+      }
+      warm = true;
+      return List.of();
+    }
+    return pending;
   }
 
   /**

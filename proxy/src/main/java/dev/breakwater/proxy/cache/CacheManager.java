@@ -35,6 +35,8 @@ public final class CacheManager implements AutoCloseable {
   private final CachePolicy policy;
   private final Discovery discovery;
   private final CacheRegistry registry;
+  /** The caches {@code --cache-warm} started; null until discovery has answered (or failed). */
+  private volatile List<Resource> warm;
   /** Selectable fields by version, memoized per CRD object (a new resourceVersion is a new object). */
   private final Cache<CachedObject, Map<String, List<String>>> selectable = Caffeine.newBuilder().weakKeys().build();
 
@@ -52,12 +54,40 @@ public final class CacheManager implements AutoCloseable {
   /** Discovers the upstream's resources and starts the caches the policy warms. */
   public Future<Void> start() {
     return discovery.refresh().map(c -> {
+      List<Resource> started = new java.util.ArrayList<>();
       for (String name : policy.warm()) {
-        c.find(name).filter(Resource::cacheable).filter(this::allows).ifPresentOrElse(this::cacheFor,
-            () -> LOG.warn("--cache-warm {}: not a cacheable resource of the upstream", name));
+        c.find(name).filter(Resource::cacheable).filter(this::allows).ifPresentOrElse(r -> {
+          cacheFor(r);
+          started.add(r);
+        }, () -> LOG.warn("--cache-warm {}: not a cacheable resource of the upstream", name));
       }
-      return null;
+      warm = List.copyOf(started);
+      return (Void) null;
+    }).onFailure(e -> {
+      if (!policy.warm().isEmpty()) {
+        LOG.warn("--cache-warm: discovery failed ({}); those caches start on first use", e.toString());
+      }
+      warm = List.of();
     });
+  }
+
+  /**
+   * What keeps the warm-up from being over: {@code discovery} while discovery has not answered, then each cache
+   * {@code --cache-warm} started that has neither synced nor been refused (a refused cache sends its readers
+   * upstream at once, so it is as warm as it gets). Empty once warm.
+   */
+  public List<String> warming() {
+    List<Resource> w = warm;
+    if (w == null) {
+      return List.of("discovery");
+    }
+    List<String> pending = new java.util.ArrayList<>();
+    for (Resource r : w) {
+      // A warm cache stopped for idleness since is nothing to wait for.
+      registry.runningCacher(r).map(Cacher::state).filter(st -> !st.ready() && !st.refused())
+          .ifPresent(st -> pending.add(r.groupResource()));
+    }
+    return pending;
   }
 
   /** {@link Discovery#resource}. */

@@ -7,6 +7,7 @@ import dev.breakwater.proxy.metrics.ProxyMetrics;
 import dev.breakwater.proxy.route.ResourceCatalog.Resource;
 import dev.breakwater.proxy.upstream.Upstream;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -132,6 +133,11 @@ final class CacheRegistry implements AutoCloseable {
   /** Whether the cache of {@code r} in that representation is running. */
   boolean running(Resource r, boolean protobuf) {
     return caches.containsKey(key(r, protobuf));
+  }
+
+  /** The running JSON cache of {@code r}, without starting one. */
+  Optional<Cacher> runningCacher(Resource r) {
+    return Optional.ofNullable(caches.get(key(r, false))).map(e -> e.cacher);
   }
 
   private static String key(Resource r, boolean protobuf) {
