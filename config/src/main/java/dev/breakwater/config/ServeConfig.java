@@ -86,6 +86,9 @@ public record ServeConfig(
     if (upstreamConnectTimeout.isNegative() || upstreamConnectTimeout.isZero()) {
       errors.add("--upstream-connect-timeout must be positive");
     }
+    if (cachePolicy.consistentReadBudget().isNegative()) {
+      errors.add("--consistent-read-budget must not be negative");
+    }
     if (cachePolicy.idleTimeout().isNegative()) {
       errors.add("--cache-idle-timeout must not be negative");
     }

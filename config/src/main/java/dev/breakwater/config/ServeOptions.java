@@ -80,6 +80,11 @@ public class ServeOptions {
           + "paged); on a mismatch the cache is rebuilt; 0 = never (default: ${DEFAULT-VALUE})")
   Duration cacheConsistencyCheckInterval;
 
+  @Option(names = "--consistent-read-budget", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+      description = "how long a small consistent read (GET, LIST with limit<=500) waits for the cache to be proven fresh "
+          + "before it goes upstream; 0 = upstream at once (default: ${DEFAULT-VALUE})")
+  Duration consistentReadBudget;
+
   // ---- authentication and authorization (issue 14; see AuthConfig) ----
   @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none", converter = AuthModeConverter.class,
       description = "none (Breakwater's identity for every client; loopback --listen only) or delegated "
@@ -131,7 +136,7 @@ public class ServeOptions {
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
-            cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval), authConfig());
+            cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval, consistentReadBudget), authConfig());
   }
 
   /**

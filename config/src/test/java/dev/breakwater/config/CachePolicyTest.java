@@ -24,11 +24,15 @@ class CachePolicyTest {
   void flagsBecomeThePolicy() {
     ServeOptions o = new ServeOptions();
     new CommandLine(o).parseArgs("--kubeconfig", "/x", "--cache", "--cache-resources", "configmaps,deployments.apps",
-        "--cache-exclude", "secrets", "--cache-warm", "configmaps", "--cache-idle-timeout", "30s");
+        "--cache-exclude", "secrets", "--cache-warm", "configmaps", "--cache-idle-timeout", "30s", "--consistent-read-budget", "7ms");
     ServeConfig c = o.toConfig();
     assertThat(c.cacheReads()).isTrue();
     assertThat(c.cachePolicy()).isEqualTo(new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("secrets"),
-        Set.of("configmaps"), Duration.ofSeconds(30)));
+        Set.of("configmaps"), Duration.ofSeconds(30)).withConsistentReadBudget(Duration.ofMillis(7)));
+    assertThat(c.validate()).noneMatch(e -> e.contains("budget"));
+    ServeOptions negative = new ServeOptions();
+    new CommandLine(negative).parseArgs("--kubeconfig", "/x", "--consistent-read-budget=-1ms");
+    assertThat(negative.toConfig().validate()).contains("--consistent-read-budget must not be negative");
     ServeOptions d = new ServeOptions();
     new CommandLine(d).parseArgs("--kubeconfig", "/x");
     assertThat(d.toConfig().cacheReads()).as("the cache is on by default").isTrue();

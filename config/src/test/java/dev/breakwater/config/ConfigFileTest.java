@@ -122,6 +122,7 @@ class ConfigFileTest {
         Arguments.of("cache-idle-timeout: {m: 1}", "cache-idle-timeout: expected accepted: DURATION, got a mapping"),
         Arguments.of("cache-consistency-check-interval: often",
             "cache-consistency-check-interval: invalid duration \"often\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
+        Arguments.of("consistent-read-budget: [5ms]", "consistent-read-budget: expected a single value (accepted: DURATION), got a list"),
         Arguments.of("cache: maybe", "cache: 'maybe' is not a boolean (accepted: true, false)"),
         Arguments.of("serve-stale-on-outage: sometimes", "serve-stale-on-outage: 'sometimes' is not a boolean (accepted: true, false)"),
         Arguments.of("cache-resources: [configmaps, {a: 1}]", "cache-resources: expected a list of strings, got a mapping in it"),
@@ -181,7 +182,7 @@ class ConfigFileTest {
             + "auth-review-timeout, authentication-audiences, authentication-token-webhook-cache-negative-ttl, "
             + "authentication-token-webhook-cache-ttl, authorization-webhook-cache-authorized-ttl, "
             + "authorization-webhook-cache-unauthorized-ttl, cache, cache-consistency-check-interval, cache-exclude, "
-            + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, context, kubeconfig, listen, "
+            + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, consistent-read-budget, context, kubeconfig, listen, "
             + "requestheader-allowed-names, requestheader-client-ca-file, requestheader-extra-headers-prefix, "
             + "requestheader-group-headers, requestheader-username-headers, serve-stale-on-outage, shutdown-grace, "
             + "tls-cert, tls-key, upstream-connect-timeout)");

@@ -147,7 +147,7 @@ class AuthIdentityE2ETest {
     ServeConfig base = Breakwater.config(cluster.kubeconfig(), Optional.empty());
     ServeConfig c = new ServeConfig(base.kubeconfig(), base.context(), new HostPort("127.0.0.1", 0), base.adminListen(),
         Optional.of(pki.resolve("apiserver.crt")), Optional.of(pki.resolve("apiserver.key")), base.shutdownGrace(),
-        base.upstreamConnectTimeout(), true, base.cachePolicy(), auth);
+        base.upstreamConnectTimeout(), true, Breakwater.cacheServed(base).cachePolicy(), auth);
     assertThat(c.validate()).isEmpty();
     return c;
   }

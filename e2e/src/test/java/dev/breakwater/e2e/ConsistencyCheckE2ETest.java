@@ -69,8 +69,8 @@ class ConsistencyCheckE2ETest {
           .addToData("k", "v" + i).build()).serverSideApply();
     }
     bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)
-        .withCachePolicy(new CachePolicy(Set.of("configmaps"), Set.of(), Set.of("configmaps"), CachePolicy.DEFAULT.idleTimeout(),
-            Duration.ofSeconds(2))));
+        .withCachePolicy(new CachePolicy(Set.of("configmaps"), Set.of(), Set.of("configmaps"), CachePolicy.DEFAULT.idleTimeout())
+            .withConsistencyCheckInterval(Duration.ofSeconds(2))));
     plain = RawHttp.plain();
     await().atMost(Duration.ofSeconds(30)).until(() -> get(CMS + "?resourceVersion=0").statusCode() == 200);
   }

@@ -64,7 +64,7 @@ class CustomResourceDifferentialE2ETest {
           .withKind("Gadget").withNewMetadata().withName("g" + i).withNamespace(NS).addToLabels("odd", String.valueOf(i % 2 == 1)).endMetadata()
           .addToAdditionalProperties("spec", Map.of("size", i)).build()).create();
     }
-    bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     direct = RawHttp.direct(c);
     plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     await().atMost(Duration.ofSeconds(30)).until(() -> through(BASE + "/gadgets?resourceVersion=0").statusCode() == 200

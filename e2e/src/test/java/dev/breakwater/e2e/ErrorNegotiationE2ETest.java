@@ -54,7 +54,7 @@ class ErrorNegotiationE2ETest {
     k.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("cm1").endMetadata().build())
         .serverSideApply();
     Things.apply(c, GROUP, NS);
-    bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
     for (String path : new String[] {CMS, THINGS}) {

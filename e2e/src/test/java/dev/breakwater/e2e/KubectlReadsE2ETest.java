@@ -84,8 +84,8 @@ class KubectlReadsE2ETest {
           .addToLabels("tier", "even").endMetadata().build()).serverSideApply();
     }
     // Warm: the first reads must not meet a starting cache, which passes them upstream (see ClientGoInformersE2ETest).
-    bw = Breakwater.start(Breakwater.config(cluster.kubeconfig(), Optional.empty()).withCacheReads(true)
-        .withCachePolicy(new CachePolicy(Set.of(), Set.of(), Set.of("configmaps"), CachePolicy.DEFAULT.idleTimeout())));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(cluster.kubeconfig(), Optional.empty()).withCacheReads(true)
+        .withCachePolicy(new CachePolicy(Set.of(), Set.of(), Set.of("configmaps"), CachePolicy.DEFAULT.idleTimeout()))));
     try (HttpClient http = RawHttp.plain()) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bw.url() + "/api/v1/namespaces/" + NS
           + "/configmaps?resourceVersion=0")).header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());

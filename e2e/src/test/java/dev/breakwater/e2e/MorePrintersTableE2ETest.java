@@ -110,7 +110,7 @@ class MorePrintersTableE2ETest {
     }
     // Terminating: a pending deletion held by the pvc-protection finalizer the admission adds (no controller removes it).
     kubectl.run(null, Duration.ofSeconds(60), "delete", "pvc", "pvc3", "-n", NS, "--wait=false").assertOk();
-    bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     TableE2ETest.cluster = c;
     TableE2ETest.k = client;
     TableE2ETest.bw = bw;

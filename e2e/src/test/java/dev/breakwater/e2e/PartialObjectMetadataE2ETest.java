@@ -111,7 +111,7 @@ class PartialObjectMetadataE2ETest {
     // A pending deletion: deletionTimestamp and deletionGracePeriodSeconds are set, the finalizer holds it.
     k.genericKubernetesResources(ctx).inNamespace(NS).withName("s5").delete();
 
-    bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
     for (String path : List.of("/api/v1/configmaps", CR_BASE + "/sprockets")) {

@@ -76,7 +76,7 @@ class ProtobufE2ETest {
         .addToStringData("k", "v").build()).create();
     k.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("svc").endMetadata()
         .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
-    bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
     for (String r : List.of("configmaps", "pods", "secrets", "services")) {

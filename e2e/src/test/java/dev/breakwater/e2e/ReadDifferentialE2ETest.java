@@ -64,7 +64,7 @@ class ReadDifferentialE2ETest {
       }
     }
     writtenRv = Long.parseLong(k.configMaps().inNamespace(NS).withName("cm-6").get().getMetadata().getResourceVersion());
-    bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
     // The first reads start the caches; wait until they serve.

@@ -116,7 +116,7 @@ class TableE2ETest {
     }
     // Terminating: a pending deletion held by a finalizer.
     kubectl.run(null, Duration.ofSeconds(60), "delete", "pod", "p-run", "-n", NS, "--wait=false").assertOk();
-    bw = Breakwater.start(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true));
+    bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
     for (String collection : COLLECTIONS) {

@@ -161,7 +161,8 @@ public final class BreakwaterServer implements AutoCloseable {
       caches = new CacheManager(upstream, metrics, config.cachePolicy());
       caches.start();
       cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics,
-          dev.breakwater.cache.delegator.StaleReads.onOutage(config.cachePolicy().serveStaleOnOutage()));
+          dev.breakwater.cache.delegator.StaleReads.onOutage(config.cachePolicy().serveStaleOnOutage()),
+          config.cachePolicy().consistentReadBudget());
       handler = cachingHandler;
     }
     if (auth.delegated()) {

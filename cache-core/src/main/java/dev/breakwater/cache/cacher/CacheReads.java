@@ -52,6 +52,14 @@ public interface CacheReads {
    */
   CompletableFuture<Long> fresh(long arrivalNanos);
 
+  /**
+   * {@link #fresh(long)}; {@code progress} false: the caller will not wait long (a small read with
+   * a budget of milliseconds), so no upstream bookmarks are demanded for it.
+   */
+  default CompletableFuture<Long> fresh(long arrivalNanos, boolean progress) {
+    return fresh(arrivalNanos);
+  }
+
   /** Completes once the cache RV is at least {@code resourceVersion}; callers bound the wait. */
   CompletableFuture<Long> whenFresh(long resourceVersion);
 

@@ -8,6 +8,7 @@ import dev.breakwater.cache.delegator.CacheState;
 import dev.breakwater.cache.delegator.ResourceScope;
 import dev.breakwater.cache.delegator.ServingPath;
 import dev.breakwater.cache.reflector.ListerWatcher;
+import dev.breakwater.cache.reflector.ProgressSupply;
 import dev.breakwater.cache.reflector.Reflector;
 import dev.breakwater.cache.reflector.UpstreamHealth;
 import dev.breakwater.cache.status.ApiStatus;
@@ -28,8 +29,8 @@ import java.util.function.DoubleSupplier;
  * the {@link WatchCache} (current state, history, snapshots, watchers), the {@link Reflector} that
  * feeds it from one upstream LIST/WatchList + WATCH ({@link ListerWatcher}: the edge's adapter), the
  * single thread both run on and the one-second ticker (bookmarks, watch deadlines, slow watchers),
- * freshness for consistent reads ({@link UpstreamRevision}: the edge's probe; progress requests:
- * the reflector's), and the resource's codecs with the shared watch encoders. It is the
+ * freshness for consistent reads ({@link UpstreamRevision}: the edge's probe; bookmarks while they
+ * arrive: the {@link ProgressSupply}), and the resource's codecs with the shared watch encoders. It is the
  * {@link CacheReads} the edge plans against and serves from.
  *
  * <p>Concurrency: the reflector and the cache's writer side run on this cacher's own
@@ -83,6 +84,7 @@ public final class Cacher implements CacheReads, AutoCloseable {
   /** Whether the upstream feed delivers (issue 16: {@code /readyz?verbose}, outage metrics); fed by the reflector. */
   private final UpstreamHealth health;
   private final ScheduledExecutorService executor;
+  private final ProgressSupply progress;
   private final Freshness freshness;
   private final Observer observer;
   /** Set by the reflector's thread on a refused sync, cleared by its next sync; read from any thread. */
@@ -148,7 +150,8 @@ public final class Cacher implements CacheReads, AutoCloseable {
         h.onRelist(resourceVersion);
       }
     }, random, true, 0);
-    this.freshness = new Freshness(cache, upstream, reflector::requestProgress, executor);
+    this.progress = new ProgressSupply(reflector, lw, executor, System::nanoTime);
+    this.freshness = new Freshness(cache, upstream, progress::demand);
   }
 
   /**
@@ -184,6 +187,11 @@ public final class Cacher implements CacheReads, AutoCloseable {
   /** The upstream feed's availability and outage account. */
   public UpstreamHealth health() {
     return health;
+  }
+
+  /** The bookmark supply of consistent reads (for gauges and tests). */
+  public ProgressSupply progressSupply() {
+    return progress;
   }
 
   @Override
@@ -263,7 +271,12 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   @Override
   public CompletableFuture<Long> fresh(long arrivalNanos) {
-    CompletableFuture<Long> f = freshness.consistent(arrivalNanos);
+    return fresh(arrivalNanos, true);
+  }
+
+  @Override
+  public CompletableFuture<Long> fresh(long arrivalNanos, boolean progress) {
+    CompletableFuture<Long> f = freshness.consistent(arrivalNanos, progress);
     f.whenComplete((rv, err) -> {
       if (err == null) {
         observer.freshnessConfirmed(Duration.ofNanos(System.nanoTime() - arrivalNanos));
@@ -376,6 +389,7 @@ public final class Cacher implements CacheReads, AutoCloseable {
     if (c != null) {
       c.close();
     }
+    progress.stop();
     reflector.stop();
     cache.stop();
     executor.shutdown();

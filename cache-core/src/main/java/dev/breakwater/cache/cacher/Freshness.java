@@ -2,59 +2,61 @@ package dev.breakwater.cache.cacher;
 
 import dev.breakwater.cache.WatchCache;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A cache's freshness for reads that need an RV: {@link #whenFresh} (the cache RV reaches N) and
  * {@link #consistent} (the cache reaches the upstream's current RV as of the request, learned through
- * {@link UpstreamRevision}). While anyone waits, the upstream is asked for progress ({@code
- * requestProgress}: the reflector's short progress watch) at once and every 100 ms, as the apiserver
- * requests etcd watch progress every 100 ms while anyone waits — on a quiet resource the RV would
- * otherwise move only with the next minute's bookmark. The pokes stop when the wait completes or
- * after 5 s; callers bound their own wait (3 s).
+ * {@link UpstreamRevision}).
  *
- * <p>Threading: futures complete on the cache's writer thread (or the probe's); pokes run on
- * {@code executor}. Never blocks.
+ * <p>Progress: on a quiet resource the cache RV moves only with upstream bookmarks, so a read that
+ * will wait first demands progress ({@code demandProgress}: the {@link
+ * dev.breakwater.cache.reflector.ProgressSupply}, which keeps a bookmark arriving at every upstream
+ * bookmark tick while such reads arrive) — the apiserver's counterpart is its 100 ms etcd
+ * progress polling while anyone waits. The demand is made as the read arrives, before the probe
+ * answers, so the supply is already running when the proof is needed; the probe itself pushes the
+ * upstream's cache to R, so the next tick's bookmark carries ≥ R. A read that will not wait long
+ * ({@code progress = false}: a small consistent read with a budget of milliseconds, which goes
+ * upstream if not proven by then) makes no demand: a tick is up to 1.25 s away. Callers bound
+ * their own wait (3 s).
+ *
+ * <p>Threading: futures complete on the cache's writer thread (or the probe's). Never blocks.
  */
 final class Freshness {
 
-  static final long POKE_INTERVAL_MS = 100;
-  static final long POKE_LIMIT_MS = 5_000;
-
   private final WatchCache cache;
   private final UpstreamRevision upstream;
-  private final Runnable requestProgress;
-  private final ScheduledExecutorService executor;
+  private final Runnable demandProgress;
 
-  Freshness(WatchCache cache, UpstreamRevision upstream, Runnable requestProgress, ScheduledExecutorService executor) {
+  Freshness(WatchCache cache, UpstreamRevision upstream, Runnable demandProgress) {
     this.cache = cache;
     this.upstream = upstream;
-    this.requestProgress = requestProgress;
-    this.executor = executor;
+    this.demandProgress = demandProgress;
   }
 
-  /** The cache RV once it holds everything up to the upstream's current RV as of a moment after {@code arrivalNanos}. */
-  CompletableFuture<Long> consistent(long arrivalNanos) {
-    return upstream.currentResourceVersion(arrivalNanos).thenCompose(this::whenFresh);
-  }
-
-  /** The cache RV once it is at least {@code rv}; asks for progress while behind. */
-  CompletableFuture<Long> whenFresh(long rv) {
-    if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {
-      return CompletableFuture.completedFuture(cache.resourceVersion());
+  /**
+   * The cache RV once it holds everything up to the upstream's current RV as of a moment after
+   * {@code arrivalNanos}; {@code progress}: demand bookmarks for it (a read that waits).
+   */
+  CompletableFuture<Long> consistent(long arrivalNanos, boolean progress) {
+    if (progress) {
+      demandProgress.run();
     }
-    CompletableFuture<Long> f = cache.whenFresh(rv);
-    requestProgress.run();
-    // A progress watch already in flight may have started before this RV existed and end below
-    // it: keep asking (one at a time, coalesced by the reflector) while this waiter waits.
-    var poke = executor.scheduleWithFixedDelay(() -> {
-      if (!f.isDone()) {
-        requestProgress.run();
-      }
-    }, POKE_INTERVAL_MS, POKE_INTERVAL_MS, TimeUnit.MILLISECONDS);
-    executor.schedule(() -> poke.cancel(false), POKE_LIMIT_MS, TimeUnit.MILLISECONDS);
-    f.whenComplete((v, err) -> poke.cancel(false));
-    return f;
+    return upstream.currentResourceVersion(arrivalNanos).thenCompose(rv -> reached(rv, false));
+  }
+
+  /** The cache RV once it is at least {@code rv}; demands progress while behind. */
+  CompletableFuture<Long> whenFresh(long rv) {
+    return reached(rv, true);
+  }
+
+  private CompletableFuture<Long> reached(long rv, boolean progress) {
+    long now = cache.resourceVersion();
+    if (Long.compareUnsigned(now, rv) >= 0) {
+      return CompletableFuture.completedFuture(now);
+    }
+    if (progress) {
+      demandProgress.run();
+    }
+    return cache.whenFresh(rv);
   }
 }

@@ -18,7 +18,9 @@ import java.util.Objects;
  *       change up to an RV — the upstream's current RV for a consistent read
  *       ({@link Freshness#CONSISTENT}: learned by a probe sent after the request arrived, and then
  *       bound into the read), or {@code resourceVersion} ({@link Freshness#AT_LEAST}) — then run
- *       {@code then}; on timeout, {@link OnTimeout}.
+ *       {@code then}; on timeout, {@link OnTimeout}. A consistent read's {@link Budget} says how long:
+ *       a small one ({@link Budget#SMALL}) only for the consistent-read budget (a few ms), then
+ *       upstream; a large one for the proof.
  *   <li>{@link Serve}: run {@code read} against the cache now.
  *   <li>{@link ServeStale}: a consistent read during an upstream outage, with {@code --serve-stale-on-outage}
  *       ({@link StaleReads}): run {@code read} at the cache's RV {@code resourceVersion} (bound into the read as
@@ -34,12 +36,45 @@ public sealed interface ReadPlan<R> {
   /** Go's {@code blockTimeout}: how long a request waits for the cache to reach an RV. */
   long FRESHNESS_TIMEOUT_MS = 3_000;
 
+  /**
+   * The longest gap between the upstream's bookmark ticks ({@code cacher.go dispatchEvents}: 1 s, jittered up to
+   * 1.25 s). A small read whose budget is longer demands the progress supply's bookmarks (its proof can then come
+   * within the budget on a quiet resource); one with a shorter budget does not make the upstream open watches for a
+   * proof it would not wait for.
+   */
+  long BOOKMARK_TICK_MS = 1_250;
+
+  /** Whether a consistent read that waits {@code waitMs} for its proof should demand the progress supply. */
+  static boolean demandsProgress(Budget budget, long waitMs) {
+    return budget == Budget.PROOF || waitMs > BOOKMARK_TICK_MS;
+  }
+
   /** Which RV an {@link AwaitFresh} waits for. */
   enum Freshness {
     /** The upstream's current RV as of a moment after the request arrived (a consistent read). */
     CONSISTENT,
     /** {@link AwaitFresh#resourceVersion()}. */
     AT_LEAST
+  }
+
+  /** The largest {@code limit} of a LIST first page that counts as a {@link Budget#SMALL} read. */
+  long SMALL_LIST_LIMIT = 500;
+
+  /**
+   * How long a consistent read waits for the proof that the cache is fresh. On a quiet resource the
+   * proof is an upstream bookmark, due at the upstream's next ~1 s bookmark tick (see
+   * {@code reflector.ProgressSupply}); a small read costs the upstream about as much to answer as the
+   * probe itself does, so waiting a second to spare it is the wrong trade.
+   */
+  enum Budget {
+    /** Wait for the proof ({@link #FRESHNESS_TIMEOUT_MS}): large LISTs, WatchLists — the upstream never pays for them. */
+    PROOF,
+    /**
+     * A GET or a LIST first page with {@code 0 < limit ≤} {@link #SMALL_LIST_LIMIT}: served from the
+     * cache if proven fresh within the edge's consistent-read budget, else upstream (the apiserver's
+     * own answer, exact by construction).
+     */
+    SMALL
   }
 
   /** What a timed-out {@link AwaitFresh} becomes. */
@@ -60,11 +95,18 @@ public sealed interface ReadPlan<R> {
 
   record AwaitReady<R>() implements ReadPlan<R> {}
 
-  record AwaitFresh<R>(Freshness freshness, long resourceVersion, OnTimeout onTimeout, Serve<R> then) implements ReadPlan<R> {
+  record AwaitFresh<R>(Freshness freshness, long resourceVersion, OnTimeout onTimeout, Serve<R> then, Budget budget)
+      implements ReadPlan<R> {
     public AwaitFresh {
       Objects.requireNonNull(freshness);
       Objects.requireNonNull(onTimeout);
       Objects.requireNonNull(then);
+      Objects.requireNonNull(budget);
+    }
+
+    /** A wait for the proof ({@link Budget#PROOF}). */
+    public AwaitFresh(Freshness freshness, long resourceVersion, OnTimeout onTimeout, Serve<R> then) {
+      this(freshness, resourceVersion, onTimeout, then, Budget.PROOF);
     }
   }
 

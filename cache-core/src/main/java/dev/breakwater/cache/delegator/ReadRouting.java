@@ -38,7 +38,9 @@ import java.util.List;
  *  Delegate         not waited → AwaitReady, then again     -                          → Delegate
  *  other            not waited → AwaitReady; waited → 429   -                          → …
  *  Consistent       -                                       → Delegate (no prompt       AwaitFresh(CONSISTENT,
- *                                                             progress signal)          timeout → upstream)
+ *                                                             progress signal)          timeout → upstream;
+ *                                                                                       first page, limit ≤ 500:
+ *                                                                                       Budget.SMALL, else PROOF)
  *  NotOlderThan(N)  -                                       N &gt; cache RV → Delegate    Serve current (N ≤ cache RV)
  *                                                             (etcd: 504 at once)       or AwaitFresh(N, timeout → 504)
  *  Exact(N)         -                                       N &gt; cache RV → Delegate    Serve snapshot ≤ N, same wait
@@ -157,7 +159,8 @@ public final class ReadRouting {
       case ListDecision.Consistent c when path == ServingPath.ETCD -> new ReadPlan.Delegate<>("consistent read on the etcd path");
       case ListDecision.Consistent c -> new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE,
           new ReadPlan.Serve<>(new ListRead(WatchCache.ListRequest.current(prefix, q.scope().storeKey(c.startKey()), limit,
-              q.predicate(), 0), q.scope().keyRoot(), tokenPrefix)));
+              q.predicate(), 0), q.scope().keyRoot(), tokenPrefix)),
+          c.startKey() == null && limit > 0 && limit <= ReadPlan.SMALL_LIST_LIMIT ? ReadPlan.Budget.SMALL : ReadPlan.Budget.PROOF);
       case ListDecision.NotOlderThan n when path == ServingPath.ETCD && Long.compareUnsigned(n.minResourceVersion(), cache.resourceVersion()) > 0 ->
           new ReadPlan.Delegate<>("resourceVersion ahead on the etcd path: etcd answers 504 at once, without Retry-After");
       case ListDecision.NotOlderThan n -> fresh(n.minResourceVersion(), cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION,
@@ -175,7 +178,7 @@ public final class ReadRouting {
 
   /**
    * The plan for a GET (SEMANTICS.md, GET): RV unset is a consistent read (the apiserver's quorum
-   * read; etcd path → upstream); RV=0/N is served from the cache once its RV ≥ N (older N → the
+   * read; etcd path → upstream), {@link ReadPlan.Budget#SMALL}; RV=0/N is served from the cache once its RV ≥ N (older N → the
    * current object), else 504 after the wait (etcd path: upstream at once); an RV that is not a
    * uint64 → upstream (its 500 text). Not ready: the apiserver reads storage (KEP-4568); this waits
    * for readiness first (bounded) and goes upstream only if it stays unready.
@@ -189,7 +192,7 @@ public final class ReadRouting {
         return new ReadPlan.Delegate<>("consistent read on the etcd path");
       }
       return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE,
-          new ReadPlan.Serve<>(new GetRead(q.key(), q.name(), 0)));
+          new ReadPlan.Serve<>(new GetRead(q.key(), q.name(), 0)), ReadPlan.Budget.SMALL);
     }
     long min = parseResourceVersion(q.resourceVersion());
     if (min < 0) {

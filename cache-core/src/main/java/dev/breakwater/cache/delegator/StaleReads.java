@@ -46,8 +46,16 @@ public record StaleReads(boolean enabled, Duration threshold) {
 
   /** Whether a consistent read whose own attempt failed as {@code attempt} may be served from {@code cache}. */
   public boolean serveStale(CacheState cache, UpstreamFailure attempt) {
-    return enabled && cache.ready() && attempt == UpstreamFailure.UNAVAILABLE
-        && cache.upstreamUnavailableFor().compareTo(threshold) >= 0;
+    return attempt == UpstreamFailure.UNAVAILABLE && outage(cache);
+  }
+
+  /**
+   * Whether {@code cache}'s feed has been unavailable long enough that its consistent reads may be served stale
+   * (if their own attempt fails too). A small consistent read that would go upstream at once
+   * ({@code --consistent-read-budget=0}) takes the probing path instead then, so it can be.
+   */
+  public boolean outage(CacheState cache) {
+    return enabled && cache.ready() && cache.upstreamUnavailableFor().compareTo(threshold) >= 0;
   }
 
   /** The {@code Warning} header of a read served stale at {@code resourceVersion} (RFC 7234 code 299, agent "-"). */

@@ -87,6 +87,8 @@ public final class Reflector {
   private WatchStream current;
   private boolean watchListRejected;
   private List<CachedObject> initialEvents;
+  /** Incremented by every (re)sync: side streams ({@link ProgressSupply}) of an older epoch are ignored. */
+  private long syncEpoch;
 
   private volatile Phase phase = Phase.NEW;
   private volatile long lastSyncResourceVersion;
@@ -256,6 +258,35 @@ public final class Reflector {
     });
   }
 
+  // ---- side streams ({@link ProgressSupply}; executor thread) ----
+
+  /**
+   * The epoch a side stream opened now belongs to, or -1 when none may be opened (not watching: a
+   * sync is under way, backing off or stopped). Executor thread.
+   */
+  long sideStreamEpoch() {
+    return phase == Phase.WATCHING && initialEvents == null ? syncEpoch : -1;
+  }
+
+  /** The RV the store reflects (a side stream starts here). Executor thread. */
+  long lastResourceVersionOnExecutor() {
+    return lastResourceVersion;
+  }
+
+  /** An event of a side stream of {@code epoch}: applied through the RV-ordered path if still of this sync. */
+  void applySideEvent(long epoch, EventType type, CachedObject object) {
+    if (epoch == syncEpoch && initialEvents == null && phase != Phase.STOPPED && phase != Phase.SYNCING) {
+      handleEvent(type, object);
+    }
+  }
+
+  /** A bookmark of a side stream of {@code epoch}: raises the RV if still of this sync. */
+  void applySideBookmark(long epoch, long resourceVersion) {
+    if (epoch == syncEpoch && initialEvents == null && phase != Phase.STOPPED && phase != Phase.SYNCING) {
+      handleBookmark(resourceVersion, false);
+    }
+  }
+
   private void endProgress(WatchStream stream) {
     if (progress != null && progress == stream) {
       progress = null;
@@ -270,6 +301,7 @@ public final class Reflector {
       return;
     }
     phase = Phase.SYNCING;
+    syncEpoch++;
     if (useWatchList && !watchListRejected) {
       initialEvents = new ArrayList<>();
       openWatch(UpstreamWatchOptions.watchList(watchTimeoutSeconds()));

@@ -112,32 +112,70 @@ class CacherTest {
   }
 
   @Test
-  void freshnessAsksForProgressWhileBehindAndCompletesWhenReached() throws Exception {
-    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-    try {
-      WatchCache cache = new WatchCache(Clock.systemUTC());
-      cache.replace(List.of(), 10);
-      AtomicInteger progress = new AtomicInteger();
-      CompletableFuture<Long> probe = new CompletableFuture<>();
-      Freshness f = new Freshness(cache, arrival -> probe, progress::incrementAndGet, executor);
+  void freshnessDemandsProgressForReadsThatWaitAndCompletesWhenReached() throws Exception {
+    WatchCache cache = new WatchCache(Clock.systemUTC());
+    cache.replace(List.of(), 10);
+    AtomicInteger progress = new AtomicInteger();
+    CompletableFuture<Long> probe = new CompletableFuture<>();
+    Freshness f = new Freshness(cache, arrival -> probe, progress::incrementAndGet);
 
-      assertThat(f.whenFresh(10)).isCompletedWithValue(10L);
-      assertThat(progress).hasValue(0); // nothing to ask for
+    assertThat(f.whenFresh(10)).isCompletedWithValue(10L);
+    assertThat(progress).hasValue(0); // nothing to ask for
 
-      CompletableFuture<Long> consistent = f.consistent(System.nanoTime());
-      assertThat(consistent).isNotDone();
-      probe.complete(12L); // the upstream is at 12: the cache must get there
-      assertThat(consistent).isNotDone();
-      assertThat(progress.get()).isPositive();
-      cache.updateResourceVersion(12); // a progress bookmark
-      assertThat(consistent.get(10, TimeUnit.SECONDS)).isEqualTo(12L);
+    CompletableFuture<Long> consistent = f.consistent(System.nanoTime(), true);
+    assertThat(progress).as("demanded as the read arrives, before the probe answers").hasValue(1);
+    assertThat(consistent).isNotDone();
+    probe.complete(12L); // the upstream is at 12: the cache must get there
+    assertThat(consistent).isNotDone();
+    cache.updateResourceVersion(12); // a supply bookmark
+    assertThat(consistent.get(10, TimeUnit.SECONDS)).isEqualTo(12L);
 
-      CompletableFuture<Long> failed = new Freshness(cache, arrival -> CompletableFuture.failedFuture(new IllegalStateException("down")),
-          () -> { }, executor).consistent(System.nanoTime());
-      assertThat(failed).isCompletedExceptionally();
-    } finally {
-      executor.shutdownNow();
+    // a small read (no progress): the same proof, no demand
+    progress.set(0);
+    CompletableFuture<Long> probe2 = new CompletableFuture<>();
+    CompletableFuture<Long> small = new Freshness(cache, arrival -> probe2, progress::incrementAndGet).consistent(System.nanoTime(), false);
+    probe2.complete(13L);
+    assertThat(small).isNotDone();
+    assertThat(progress).hasValue(0);
+    cache.updateResourceVersion(13);
+    assertThat(small.get(10, TimeUnit.SECONDS)).isEqualTo(13L);
+
+    // an RV ahead (AT_LEAST) demands progress while behind
+    CompletableFuture<Long> ahead = f.whenFresh(20);
+    assertThat(progress).hasValue(1);
+    assertThat(ahead).isNotDone();
+
+    CompletableFuture<Long> failed = new Freshness(cache, arrival -> CompletableFuture.failedFuture(new IllegalStateException("down")),
+        () -> { }).consistent(System.nanoTime(), true);
+    assertThat(failed).isCompletedExceptionally();
+  }
+
+  @Test
+  void aConsistentReadOfAQuietCacheStartsTheProgressSupply() throws Exception {
+    MemoryUpstream up = new MemoryUpstream(List.of(), 10);
+    cacher = Cacher.start(spec(), up, arrival -> CompletableFuture.completedFuture(15L), Clock.systemUTC(), () -> 0.5, null,
+        "cache-test");
+    cacher.whenReady().get(10, TimeUnit.SECONDS);
+    CompletableFuture<Long> fresh = cacher.fresh(System.nanoTime());
+    // a supply watch from the cache's RV, timeoutSeconds=3; its bookmark proves 15
+    while (up.watches.stream().noneMatch(w -> w.timeoutSeconds() == 3)) {
+      Thread.onSpinWait();
     }
+    UpstreamWatchOptions supply = up.watches.stream().filter(w -> w.timeoutSeconds() == 3).findFirst().orElseThrow();
+    assertThat(supply.resourceVersion()).isEqualTo(10);
+    assertThat(supply.sendInitialEvents()).isFalse();
+    assertThat(cacher.progressSupply().active()).isTrue();
+    WatchHandler h = null;
+    var options = up.watches.toArray(UpstreamWatchOptions[]::new);
+    var handlers = up.handlers.toArray(WatchHandler[]::new);
+    for (int i = 0; i < options.length; i++) {
+      if (options[i].timeoutSeconds() == 3) {
+        h = handlers[i];
+        break;
+      }
+    }
+    h.onBookmark(15, false);
+    assertThat(fresh.get(10, TimeUnit.SECONDS)).isEqualTo(15L);
   }
 
   /** Refuses every WatchList and LIST with 403, as the apiserver answers an identity without list rights. */

@@ -8,6 +8,7 @@ import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.WatchCache.ListRequest;
 import dev.breakwater.cache.continuation.ContinueToken;
 import dev.breakwater.cache.delegator.ReadPlan.AwaitFresh;
+import dev.breakwater.cache.delegator.ReadPlan.Budget;
 import dev.breakwater.cache.delegator.ReadPlan.AwaitReady;
 import dev.breakwater.cache.delegator.ReadPlan.Delegate;
 import dev.breakwater.cache.delegator.ReadPlan.Freshness;
@@ -74,8 +75,11 @@ class ReadPlanTest {
         // consistent: wait for the upstream's current RV (timeout → upstream); the etcd path goes upstream at once
         row("", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
             new Serve<>(read(q, p, null, 0, false, 0)))),
+        // a first page of at most 500: a small read (upstream after the consistent-read budget); above, or unpaginated: the proof
         row("limit=500", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
-            new Serve<>(read(q, p, null, 500, false, 0)))),
+            new Serve<>(read(q, p, null, 500, false, 0)), Budget.SMALL)),
+        row("limit=501", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
+            new Serve<>(read(q, p, null, 501, false, 0)), Budget.PROOF)),
         row("", READY, ETCD, false, (q, p) -> new Delegate<>("consistent read on the etcd path")),
         // RV=0: at once; the watch-cache path ignores limit, etcd honours it
         row("resourceVersion=0&limit=500", READY, WC, false, (q, p) -> new Serve<>(read(q, p, null, 0, false, 0))),
@@ -124,6 +128,14 @@ class ReadPlanTest {
   void listPlans(String query, ReadRoutingTest.Cache cache, ServingPath path, boolean waited, Expect expected) {
     ListQuery q = lq(query, "default");
     assertThat(ReadRouting.list(q, cache, path, waited)).isEqualTo(expected.of(q, path));
+  }
+
+  @Test
+  void onlyReadsThatWaitLongerThanTheBookmarkTickDemandProgress() {
+    assertThat(ReadPlan.demandsProgress(ReadPlan.Budget.PROOF, 0)).isTrue();
+    assertThat(ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, 5)).isFalse();
+    assertThat(ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, ReadPlan.BOOKMARK_TICK_MS)).isFalse();
+    assertThat(ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, ReadPlan.BOOKMARK_TICK_MS + 1)).isTrue();
   }
 
   @Test
@@ -177,7 +189,7 @@ class ReadPlanTest {
   static Stream<Arguments> gets() {
     GetRead a = new GetRead("default/a", "a", 0);
     return Stream.of(
-        Arguments.of("", READY, WC, false, new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(a))),
+        Arguments.of("", READY, WC, false, new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(a), Budget.SMALL)),
         Arguments.of("", READY, ETCD, false, new Delegate<GetRead>("consistent read on the etcd path")),
         Arguments.of("resourceVersion=0", READY, WC, false, new Serve<>(a)),
         Arguments.of("resourceVersion=0", READY, ETCD, false, new Serve<>(a)),

@@ -39,6 +39,19 @@ public final class Breakwater implements AutoCloseable {
         Duration.ofSeconds(5), Duration.ofSeconds(2));
   }
 
+  /**
+   * The {@code --consistent-read-budget} of suites that compare the cache's own answers to consistent GETs and
+   * first pages ({@code limit ≤ 500}, kubectl's chunks) with the apiserver's: by default those go upstream at
+   * once, so without a budget such a suite would compare the apiserver with itself. Longer than the upstream's
+   * ~1.25 s bookmark tick, so the read demands the progress supply and its proof comes.
+   */
+  public static final Duration CACHE_SERVED_BUDGET = Duration.ofSeconds(3);
+
+  /** {@code c} with small consistent reads served from the cache once proven fresh ({@link #CACHE_SERVED_BUDGET}). */
+  public static ServeConfig cacheServed(ServeConfig c) {
+    return c.withCachePolicy(c.cachePolicy().withConsistentReadBudget(CACHE_SERVED_BUDGET));
+  }
+
   public static Breakwater start(ServeConfig config) {
     BreakwaterServer server = BreakwaterServer.start(config);
     try {

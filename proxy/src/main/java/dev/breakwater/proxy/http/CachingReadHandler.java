@@ -52,12 +52,17 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
   private final ReadEdge edge;
 
   public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics) {
-    this(vertx, upstream, caches, metrics, dev.breakwater.cache.delegator.StaleReads.OFF);
+    this(vertx, upstream, caches, metrics, dev.breakwater.cache.delegator.StaleReads.OFF, java.time.Duration.ZERO);
   }
 
-  /** {@code staleReads}: whether consistent reads are served from the cache during an upstream outage ({@code --serve-stale-on-outage}). */
+  /**
+   * @param staleReads whether consistent reads are served from the cache during an upstream outage
+   *     ({@code --serve-stale-on-outage})
+   * @param consistentReadBudget how long a small consistent read waits for the cache's proof of
+   *     freshness before it goes upstream ({@code --consistent-read-budget})
+   */
   public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics,
-      dev.breakwater.cache.delegator.StaleReads staleReads) {
+      dev.breakwater.cache.delegator.StaleReads staleReads, java.time.Duration consistentReadBudget) {
     this.vertx = vertx;
     this.caches = caches;
     this.metrics = metrics;
@@ -70,7 +75,7 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     this.coalescer = new ListCoalescer(vertx, upstream.upstream(), upstream.forwardsClientCredentials());
     this.tables = new TableConvertors(caches);
     this.edge = new ReadEdge(this::forward, stats, metrics, passThrough.inFlight(), clock,
-        () -> ThreadLocalRandom.current().nextDouble(), staleReads);
+        () -> ThreadLocalRandom.current().nextDouble(), staleReads, consistentReadBudget.toMillis());
   }
 
   /**

@@ -14,9 +14,11 @@ import java.util.function.DoubleSupplier;
  * upstream outage ({@code --serve-stale-on-outage}).
  *
  * @param upstream  sends a request upstream; {@code arrivalNanos} orders it for coalescing
+ * @param consistentReadBudgetMs how long a small consistent read ({@code ReadPlan.Budget.SMALL})
+ *     waits for the cache's proof of freshness before it goes upstream; 0: upstream at once
  */
 record ReadEdge(Upstreaming upstream, ReadStats stats, ProxyMetrics metrics, InFlight inFlight, InstantSource clock,
-    DoubleSupplier random, StaleReads staleReads) {
+    DoubleSupplier random, StaleReads staleReads, long consistentReadBudgetMs) {
 
   /** Hands a request upstream. Called on the request's context. */
   @FunctionalInterface

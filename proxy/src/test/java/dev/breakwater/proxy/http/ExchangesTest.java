@@ -66,6 +66,8 @@ class ExchangesTest {
   dev.breakwater.cache.delegator.StaleReads staleReads = dev.breakwater.cache.delegator.StaleReads.OFF;
   /** URIs handed upstream. */
   final ConcurrentLinkedQueue<String> delegated = new ConcurrentLinkedQueue<>();
+  /** The edge's consistent-read budget. */
+  long budgetMs = 5;
 
   /** The port over a real WatchCache; waits the cache could not satisfy at once fail at once. */
   static final class FakeCache implements CacheReads {
@@ -75,6 +77,8 @@ class ExchangesTest {
     volatile CompletableFuture<Long> fresh = CompletableFuture.failedFuture(new TimeoutException("no probe"));
     /** How long the upstream feed has been unavailable. */
     volatile java.time.Duration unavailableFor = java.time.Duration.ZERO;
+    /** The {@code progress} argument of each consistent read's {@link #fresh(long, boolean)}, in order. */
+    final ConcurrentLinkedQueue<Boolean> freshCalls = new ConcurrentLinkedQueue<>();
 
     FakeCache(ServingPath path) {
       this.path = path;
@@ -141,6 +145,12 @@ class ExchangesTest {
 
     @Override
     public CompletableFuture<Long> fresh(long arrivalNanos) {
+      return fresh(arrivalNanos, true);
+    }
+
+    @Override
+    public CompletableFuture<Long> fresh(long arrivalNanos, boolean progress) {
+      freshCalls.add(progress);
       return fresh;
     }
 
@@ -206,7 +216,7 @@ class ExchangesTest {
     ReadEdge edge = new ReadEdge((req, arrival) -> {
       delegated.add(req.uri());
       req.response().setStatusCode(299).end("upstream");
-    }, stats, metrics, new InFlight(), clock, () -> 0.5, staleReads);
+    }, stats, metrics, new InFlight(), clock, () -> 0.5, staleReads, budgetMs);
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       RequestInfo info = RequestInfo.parse("GET", req.path(), req.query());
       var rep = Negotiation.negotiate(req.getHeader("Accept"), true, info.verb().equals("watch"));
@@ -301,6 +311,69 @@ class ExchangesTest {
     HttpResponse<String> r = get("/api/v1/namespaces/default/configmaps");
     assertThat(r.statusCode()).isEqualTo(299);
     assertThat(r.headers().firstValue("Warning")).isEmpty();
+    assertThat(delegated).hasSize(1);
+  }
+
+  @Test
+  void smallConsistentReadsNotProvenWithinTheBudgetGoUpstreamLargeOnesWaitForTheProof() throws Exception {
+    start(new FakeCache(ServingPath.WATCH_CACHE), true);
+    cache.fresh = new CompletableFuture<>(); // never proven
+    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(299);
+    assertThat(get("/api/v1/namespaces/default/configmaps?limit=500").statusCode()).isEqualTo(299);
+    // small reads wait only their budget and demand no upstream bookmarks
+    assertThat(cache.freshCalls).containsExactly(false, false);
+    assertThat(delegated).containsExactly("/api/v1/namespaces/default/configmaps/a", "/api/v1/namespaces/default/configmaps?limit=500");
+    // proven within the budget: served from the cache
+    cache.fresh = CompletableFuture.completedFuture(10L);
+    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/namespaces/default/configmaps?limit=500").statusCode()).isEqualTo(200);
+    // large reads (unpaginated, limit above 500) wait for the proof, demanding bookmarks
+    cache.freshCalls.clear();
+    assertThat(get("/api/v1/namespaces/default/configmaps").statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/namespaces/default/configmaps?limit=501").statusCode()).isEqualTo(200);
+    assertThat(cache.freshCalls).containsExactly(true, true);
+    assertThat(delegated).hasSize(2);
+  }
+
+  @Test
+  void withoutABudgetSmallConsistentReadsGoUpstreamWithoutProbing() throws Exception {
+    budgetMs = 0;
+    start(new FakeCache(ServingPath.WATCH_CACHE), true);
+    cache.fresh = CompletableFuture.completedFuture(10L);
+    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(299);
+    assertThat(get("/api/v1/namespaces/default/configmaps?limit=5").statusCode()).isEqualTo(299);
+    assertThat(cache.freshCalls).isEmpty();
+    // RV=0 and large consistent reads are still the cache's
+    assertThat(get("/api/v1/namespaces/default/configmaps/a?resourceVersion=0").statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/namespaces/default/configmaps").statusCode()).isEqualTo(200);
+    assertThat(delegated).hasSize(2);
+  }
+
+  @Test
+  void aBudgetLongerThanTheBookmarkTickDemandsProgress() throws Exception {
+    budgetMs = 3_000;
+    start(new FakeCache(ServingPath.WATCH_CACHE), true);
+    cache.fresh = CompletableFuture.completedFuture(10L);
+    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).isEqualTo(200);
+    assertThat(cache.freshCalls).containsExactly(true);
+  }
+
+  /** --serve-stale-on-outage with no budget: during an outage a small read probes (and is served stale) instead of going upstream. */
+  @Test
+  void withoutABudgetSmallConsistentReadsDuringAnOutageAreServedStale() throws Exception {
+    budgetMs = 0;
+    staleReads = dev.breakwater.cache.delegator.StaleReads.onOutage(true);
+    start(new FakeCache(ServingPath.WATCH_CACHE), true);
+    cache.fresh = CompletableFuture.failedFuture(new java.net.ConnectException("Connection refused"));
+    cache.unavailableFor = java.time.Duration.ofSeconds(3);
+    assertThat(get("/api/v1/namespaces/default/configmaps/a").statusCode()).as("a 3 s blip: upstream at once").isEqualTo(299);
+    assertThat(cache.freshCalls).isEmpty();
+    cache.unavailableFor = java.time.Duration.ofSeconds(30);
+    HttpResponse<String> got = get("/api/v1/namespaces/default/configmaps/a");
+    assertThat(got.statusCode()).isEqualTo(200);
+    assertThat(got.headers().firstValue("Warning")).hasValueSatisfying(w -> assertThat(w).contains("may be stale"));
+    assertThat(get("/api/v1/namespaces/default/configmaps?limit=5").headers().firstValue("Warning")).isPresent();
+    assertThat(cache.freshCalls).containsExactly(true, true);
     assertThat(delegated).hasSize(1);
   }
 
