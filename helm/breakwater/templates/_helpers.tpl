@@ -89,6 +89,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $_ := set $f "cache-idle-timeout" $c.cache.idleTimeout -}}
 {{- $_ := set $f "serve-stale-on-outage" $c.cache.serveStaleOnOutage -}}
 {{- $_ := set $f "cache-consistency-check-interval" $c.cache.consistencyCheckInterval -}}
+{{- $_ := set $f "consistent-read-budget" $c.cache.consistentReadBudget -}}
 {{- if .Values.tls.enabled -}}
 {{- $_ := set $f "tls-cert" "/etc/breakwater/tls/tls.crt" -}}
 {{- $_ := set $f "tls-key" "/etc/breakwater/tls/tls.key" -}}

@@ -137,6 +137,8 @@ class HelmChartE2ETest {
         .hasMessageContaining("idleTimeout");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {consistencyCheckInterval: often}}\n"))
         .hasMessageContaining("consistencyCheckInterval");
+    assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {consistentReadBudget: soon}}\n"))
+        .hasMessageContaining("consistentReadBudget");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "image: {pullPolicy: Sometimes}\n"))
         .hasMessageContaining("pullPolicy");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "replicas: 3\n"))
@@ -166,6 +168,7 @@ class HelmChartE2ETest {
       assertThat(c.cachePolicy().serveStaleOnOutage()).as(overlay).isEqualTo(overlay.equals(CUSTOM_RESOURCES));
       assertThat(c.cachePolicy().consistencyCheckInterval()).as("config.cache.consistencyCheckInterval")
           .isEqualTo(java.time.Duration.ofMinutes(5));
+      assertThat(c.cachePolicy().consistentReadBudget()).as("config.cache.consistentReadBudget").isEqualTo(java.time.Duration.ZERO);
       assertThat(c.auth().mode()).as("a cluster proxy authenticates its clients").isEqualTo(dev.breakwater.config.AuthConfig.Mode.DELEGATED);
       // Nothing but the pod's mounts, absent here, stands in the way of starting.
       assertThat(c.validate()).allMatch(e -> e.startsWith("cannot read --tls-"));
