@@ -96,13 +96,10 @@ public final class Reflector {
   private final AtomicLong watches = new AtomicLong();
   private final AtomicLong relists = new AtomicLong();
   private final AtomicLong events = new AtomicLong();
-  private final AtomicLong progressWatches = new AtomicLong();
   /** {@link #loseNextEventsForTest}: events still to lose. */
   private final java.util.concurrent.atomic.AtomicInteger lostForTest = new java.util.concurrent.atomic.AtomicInteger();
   /** The delay of the last retry scheduled (for tests and logs); null before the first. */
   private volatile Duration lastBackoff;
-  // Owned by the executor thread: the open progress watch, if any.
-  private WatchStream progress;
 
   /**
    * @param name for logs, e.g. {@code configmaps}
@@ -146,16 +143,12 @@ public final class Reflector {
         current.cancel();
         current = null;
       }
-      if (progress != null) {
-        progress.cancel();
-        progress = null;
-      }
     });
   }
 
   /**
    * Relists now, as after a 410 — the consistency check found the store differs from the upstream
-   * ({@code cacher.ConsistencyChecker}): the open watch (and any progress watch) is cancelled and a fresh
+   * ({@code cacher.ConsistencyChecker}): the open watch is cancelled and a fresh
    * sync refills the store, which turns the difference into ordinary events ({@code WatchCache.replace}), so
    * open watchers carry on and end in the upstream's state instead of being answered 410. A no-op while
    * stopped or already syncing (that sync refills the store anyway); during a backoff it syncs at once.
@@ -170,10 +163,6 @@ public final class Reflector {
       if (current != null) {
         current.cancel();
         current = null;
-      }
-      if (progress != null) {
-        progress.cancel();
-        progress = null;
       }
       relists.incrementAndGet();
       LOG.info("{}: relisting from RV {} ({})", name, lastResourceVersion, why);
@@ -191,71 +180,6 @@ public final class Reflector {
    */
   public void loseNextEventsForTest(int n) {
     lostForTest.addAndGet(n);
-  }
-
-  // ---- progress confirmation ----
-
-  /**
-   * Makes the cache's resourceVersion catch up with the upstream even when this resource is
-   * quiet — the HTTP counterpart of the apiserver's etcd {@code RequestWatchProgress}, used by
-   * consistent reads.
-   *
-   * <p>Mechanism: a second, short upstream watch from the last RV with bookmarks and
-   * {@code timeoutSeconds=3}. The apiserver replays every event after that RV from its window,
-   * then sends a bookmark (2 s before the deadline, at its next bookmark tick: about 1–2.3 s
-   * after the start). Its events and bookmark go through the same RV-ordered path as the main
-   * stream's.
-   *
-   * <p>Why this is correct: one watch stream delivers events in RV order and a bookmark at RV B
-   * only after every event ≤ B it carries; this stream starts right after the last applied RV,
-   * so when its bookmark B arrives, every event ≤ B has been applied — from this stream or from
-   * the main one (whichever came first; the other's copy is dropped as not newer). So raising
-   * the cache RV to B never skips an event. Events on either stream that are not newer than the
-   * last applied RV are duplicates of events already applied, because each stream is itself
-   * complete and ordered.
-   *
-   * <p>At most one progress watch is open at a time; it ends after its first bookmark. Safe from
-   * any thread.
-   */
-  public void requestProgress() {
-    executor.execute(() -> {
-      if (progress != null || phase != Phase.WATCHING || initialEvents != null) {
-        return;
-      }
-      progressWatches.incrementAndGet();
-      WatchStream[] stream = new WatchStream[1];
-      stream[0] = lw.watch(UpstreamWatchOptions.from(lastResourceVersion, 3), new WatchHandler() {
-        @Override
-        public void onEvent(EventType type, CachedObject object) {
-          executor.execute(() -> {
-            if (phase == Phase.WATCHING && initialEvents == null) {
-              handleEvent(type, object);
-            }
-          });
-        }
-
-        @Override
-        public void onBookmark(long resourceVersion, boolean initialEventsEnd) {
-          executor.execute(() -> {
-            if (phase == Phase.WATCHING && initialEvents == null) {
-              handleBookmark(resourceVersion, false);
-            }
-            endProgress(stream[0]);
-          });
-        }
-
-        @Override
-        public void onError(UpstreamStatusException status) {
-          executor.execute(() -> endProgress(stream[0]));
-        }
-
-        @Override
-        public void onClosed(Throwable failure) {
-          executor.execute(() -> endProgress(stream[0]));
-        }
-      });
-      progress = stream[0];
-    });
   }
 
   // ---- side streams ({@link ProgressSupply}; executor thread) ----
@@ -284,13 +208,6 @@ public final class Reflector {
   void applySideBookmark(long epoch, long resourceVersion) {
     if (epoch == syncEpoch && initialEvents == null && phase != Phase.STOPPED && phase != Phase.SYNCING) {
       handleBookmark(resourceVersion, false);
-    }
-  }
-
-  private void endProgress(WatchStream stream) {
-    if (progress != null && progress == stream) {
-      progress = null;
-      stream.cancel();
     }
   }
 
@@ -548,10 +465,5 @@ public final class Reflector {
   /** The jittered delay of the last retry scheduled after a failure; null if none yet. */
   public Duration lastBackoff() {
     return lastBackoff;
-  }
-
-  /** Progress watches opened by {@link #requestProgress}. */
-  public long progressWatches() {
-    return progressWatches.get();
   }
 }

@@ -295,6 +295,8 @@ class CacherTest {
         "cache-test");
     cacher.whenReady().get(10, TimeUnit.SECONDS);
     cacher.reflector().stop(); // so the relist below cannot run: the flag stays up
+    // The stop runs on the cacher's thread after the first sync's onSynced (which clears the flag), not before.
+    eventually(() -> cacher.reflector().phase() == dev.breakwater.cache.reflector.Reflector.Phase.STOPPED);
     cacher.rebuild("test");
     assertThat(cacher.state().inconsistent()).isTrue();
     assertThat(cacher.state().ready()).isTrue();

@@ -245,35 +245,6 @@ class ReflectorTest {
     assertThat(up.handlers).hasSize(1);
   }
 
-  @Test
-  void progressWatchRaisesTheRvOfAQuietResourceAndDedupesEvents() {
-    ScriptedUpstream up = new ScriptedUpstream();
-    up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "", List.of(obj("a", 3)))));
-    RecordingStore store = new RecordingStore();
-    Reflector r = reflector(up, store, false, 0);
-    r.start();
-    WatchHandler main = up.watcher(0);
-    main.onEvent(EventType.ADDED, obj("b", 12));
-    r.requestProgress();
-    r.requestProgress(); // coalesced: one progress watch at a time
-    WatchHandler progress = up.watcher(1);
-    await(() -> r.progressWatches() == 1);
-    assertThat(up.watchRequests.get(1).resourceVersion()).isEqualTo(12);
-    assertThat(up.watchRequests.get(1).timeoutSeconds()).isEqualTo(3);
-    // The same event on both streams is applied once; the progress bookmark raises the RV.
-    progress.onEvent(EventType.MODIFIED, obj("a", 14));
-    main.onEvent(EventType.MODIFIED, obj("a", 14));
-    progress.onBookmark(20, false);
-    await(() -> store.calls.size() == 4);
-    assertThat(store.calls).containsExactly("replace [a] @10", "add b @12", "update a @14", "bookmark @20");
-    // After its bookmark the progress watch is done; a new request opens another.
-    await(() -> up.cancelled == 1);
-    r.requestProgress();
-    up.watcher(2);
-    assertThat(up.watchRequests.get(2).resourceVersion()).isEqualTo(20);
-    assertThat(r.progressWatches()).isEqualTo(2);
-  }
-
   /** Runs scheduled tasks at once, recording the delay each asked for (no timing in the test). */
   static final class RecordingScheduler extends java.util.concurrent.ScheduledThreadPoolExecutor {
     final List<Long> delaysMs = java.util.Collections.synchronizedList(new ArrayList<>());
