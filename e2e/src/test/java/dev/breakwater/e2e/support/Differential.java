@@ -28,6 +28,35 @@ public final class Differential {
     }
   }
 
+  /**
+   * {@link #assertSame} for a consistent (RV unset) JSON LIST sent upstream first, then through Breakwater: its list
+   * resourceVersion is the upstream's current RV when each was answered, which a write anywhere in the cluster (the
+   * apiserver's own lease renewals included) moves in between. So the bodies must be byte-identical but for that RV,
+   * and Breakwater's must not be older than the upstream's.
+   */
+  public static void assertSameCurrentList(String query, HttpResponse<byte[]> upstream, HttpResponse<byte[]> through) {
+    String what = "application/json " + query;
+    assertThat(through.statusCode()).as(what).isEqualTo(upstream.statusCode());
+    if (Arrays.equals(through.body(), upstream.body()) || upstream.statusCode() != 200) {
+      assertSame(query, "application/json", upstream, through);
+      return;
+    }
+    java.util.regex.Pattern rv = java.util.regex.Pattern.compile("^(\\{\"kind\":\"[A-Za-z]+List\",\"apiVersion\":\"[^\"]*\",\"metadata\":\\{\"resourceVersion\":\")(\\d+)\"");
+    String up = new String(upstream.body(), StandardCharsets.UTF_8);
+    String bw = new String(through.body(), StandardCharsets.UTF_8);
+    java.util.regex.Matcher mu = rv.matcher(up);
+    java.util.regex.Matcher mb = rv.matcher(bw);
+    if (!mu.find() || !mb.find()) {
+      assertSame(query, "application/json", upstream, through);
+      return;
+    }
+    assertThat(Long.parseLong(mb.group(2))).as("%s: list RV through Breakwater vs the upstream's, answered before", what)
+        .isGreaterThanOrEqualTo(Long.parseLong(mu.group(2)));
+    if (!up.substring(mu.end()).equals(bw.substring(mb.end()))) {
+      throw new AssertionError(what + "\nupstream:\n" + up + "\nbreakwater:\n" + bw);
+    }
+  }
+
   /** Bytes as text with non-printable bytes shown as dots (protobuf in failure messages). */
   public static String printable(byte[] b) {
     return new String(b, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e\\n]", ".");
