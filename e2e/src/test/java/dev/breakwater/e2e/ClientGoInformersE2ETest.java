@@ -233,7 +233,19 @@ class ClientGoInformersE2ETest {
         }
       }
       // Read before this test's own LIST below; only the informers' verbs (the churn above wrote, and read, directly).
-      // Breakwater's own upstream requests are read right after: none start once the informers have synced.
+      // Breakwater's own upstream requests are read right after: none start once the informers have synced and the
+      // progress supply their consistent WatchLists demanded has lingered out (10 s), so none is opened in between.
+      if (bw.isPresent()) {
+        var manager = bw.get().server().caches().orElseThrow();
+        var resource = manager.resource("", "v1", RESOURCE).toCompletionStage().toCompletableFuture()
+            .get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+        for (boolean protobuf : new boolean[] {false, true}) {
+          if (manager.running(resource, protobuf)) {
+            var supply = manager.cacheFor(resource, protobuf).progressSupply();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !supply.active());
+          }
+        }
+      }
       UpstreamMetrics after = UpstreamMetrics.scrape(cluster);
       String bwMetrics = bw.isPresent() ? breakwaterMetrics(bw.get()) : "";
       long watchesOpen = after.longRunning(RESOURCE, "WATCH"); // all of them: none at rest (compare() checked)

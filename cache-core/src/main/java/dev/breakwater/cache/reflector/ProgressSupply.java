@@ -159,10 +159,16 @@ public final class ProgressSupply {
     if (opener == null) {
       return;
     }
-    if (nanoTime.getAsLong() - lastDemandNanos > TimeUnit.MILLISECONDS.toNanos(LINGER_MS)) {
+    long lastDemand = lastDemandNanos;
+    if (nanoTime.getAsLong() - lastDemand > TimeUnit.MILLISECONDS.toNanos(LINGER_MS)) {
       opener.cancel(false);
       opener = null;
       active = false;
+      // A demand() that read active just before it went false did not start the supply; both fields are volatile
+      // and each side writes its own before reading the other's, so one of the two sees the other: look again.
+      if (nanoTime.getAsLong() - lastDemandNanos <= TimeUnit.MILLISECONDS.toNanos(LINGER_MS)) {
+        start();
+      }
       return;
     }
     openOne();

@@ -37,6 +37,10 @@ class ProgressSupplyTest {
   record Fixture(ScriptedUpstream up, RecordingStore store, Reflector reflector, ProgressSupply supply) {}
 
   Fixture watching() {
+    return watching(nanos::get);
+  }
+
+  Fixture watching(java.util.function.LongSupplier clock) {
     ScriptedUpstream up = new ScriptedUpstream();
     up.lists.add(CompletableFuture.completedFuture(new UpstreamListPage(10, "", List.of(obj("a", 3)))));
     RecordingStore store = new RecordingStore();
@@ -44,7 +48,7 @@ class ProgressSupplyTest {
     r.start();
     up.watcher(0);
     await(() -> r.phase() == Reflector.Phase.WATCHING);
-    return new Fixture(up, store, r, new ProgressSupply(r, up, executor, nanos::get));
+    return new Fixture(up, store, r, new ProgressSupply(r, up, executor, clock));
   }
 
   /** The watch requests so far (the supply adds to the list concurrently). */
@@ -111,6 +115,34 @@ class ProgressSupplyTest {
     drained.join();
     assertThat(f.supply.opened()).isEqualTo(opens);
     assertThat(f.supply.active()).isFalse();
+  }
+
+  /**
+   * A demand that lands while the supply is lingering out — after the tick found the linger over, before it marked
+   * the supply inactive — saw it still active and did not start it: the tick must notice and go on.
+   */
+  @Test
+  void aDemandRacingTheEndOfTheLingerIsNotLost() {
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    ProgressSupply[] supply = new ProgressSupply[1];
+    // The tick reads the last demand, then the clock: a demand made inside that clock read is the race.
+    Fixture f = watching(() -> {
+      if (armed.compareAndSet(true, false)) {
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(ProgressSupply.LINGER_MS + 1));
+        supply[0].demand(); // sees active (not yet cleared): records the demand only
+      }
+      return nanos.get();
+    });
+    supply[0] = f.supply;
+    f.supply.demand();
+    f.up.watcher(1);
+    await(f.supply::active);
+    int before = requests(f.up).size();
+    armed.set(true); // the next tick's clock read: the linger is over, and a demand arrives
+    await(() -> !armed.get());
+    // the supply carries on for the racing demand: it opens more watches and stays active
+    await(() -> requests(f.up).size() > before + 1);
+    assertThat(f.supply.active()).isTrue();
   }
 
   @Test

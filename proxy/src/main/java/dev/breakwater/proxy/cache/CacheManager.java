@@ -163,6 +163,11 @@ public final class CacheManager implements AutoCloseable {
     return registry.running(r, false);
   }
 
+  /** Whether {@code r}'s cache in one representation is running (asking does not start it). */
+  public boolean running(Resource r, boolean protobuf) {
+    return registry.running(r, protobuf);
+  }
+
   /**
    * The JSON paths of custom resource {@code r}'s selectable fields ({@link CrdSelectableFields}) as
    * the CRD cache knows them now; empty for a built-in, or while the CRD is not known.
