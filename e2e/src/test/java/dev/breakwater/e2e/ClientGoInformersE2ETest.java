@@ -234,7 +234,8 @@ class ClientGoInformersE2ETest {
       }
       // Read before this test's own LIST below; only the informers' verbs (the churn above wrote, and read, directly).
       // Breakwater's own upstream requests are read right after: none start once the informers have synced and the
-      // progress supply their consistent WatchLists demanded has lingered out (10 s), so none is opened in between.
+      // progress supply their consistent WatchLists demanded has lingered out (10 s) and its last watches have
+      // ended (each at its bookmark, ≤ 3 s), so none is opened in between.
       if (bw.isPresent()) {
         var manager = bw.get().server().caches().orElseThrow();
         var resource = manager.resource("", "v1", RESOURCE).toCompletionStage().toCompletableFuture()
@@ -242,7 +243,7 @@ class ClientGoInformersE2ETest {
         for (boolean protobuf : new boolean[] {false, true}) {
           if (manager.running(resource, protobuf)) {
             var supply = manager.cacheFor(resource, protobuf).progressSupply();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !supply.active());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !supply.active() && supply.openStreams() == 0);
           }
         }
       }

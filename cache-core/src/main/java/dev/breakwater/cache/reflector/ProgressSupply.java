@@ -90,6 +90,8 @@ public final class ProgressSupply {
   private ScheduledFuture<?> opener;
   private final Set<WatchStream> open = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean stopped;
+  /** {@code open.size()}, published for {@link #openStreams} (written on the executor). */
+  private volatile int openCount;
 
   private final AtomicLong opened = new AtomicLong();
   private final AtomicLong bookmarks = new AtomicLong();
@@ -128,6 +130,7 @@ public final class ProgressSupply {
         s.cancel();
       }
       open.clear();
+      openCount = 0;
     });
   }
 
@@ -139,6 +142,11 @@ public final class ProgressSupply {
   /** Bookmarks received on supply watches. */
   public long bookmarks() {
     return bookmarks.get();
+  }
+
+  /** Supply watches open now (each until its first bookmark, its end or a stop). */
+  public int openStreams() {
+    return openCount;
   }
 
   /** Whether the supply is running (demand within the linger). */
@@ -209,11 +217,13 @@ public final class ProgressSupply {
     });
     // Callbacks run on this executor after this task, so stream[0] is set before any of them.
     open.add(stream[0]);
+    openCount = open.size();
   }
 
   /** Its bookmark is in (later ones would only repeat the next stream's): end it. */
   private void retire(WatchStream s) {
     if (s != null && open.remove(s)) {
+      openCount = open.size();
       s.cancel();
     }
   }

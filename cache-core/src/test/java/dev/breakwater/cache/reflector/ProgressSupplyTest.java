@@ -83,6 +83,7 @@ class ProgressSupplyTest {
     assertThat(f.store.calls).containsExactly("replace [a] @10", "add b @12", "update a @14", "add c @15", "bookmark @20");
     // retired at its bookmark
     await(() -> f.up.cancelled == 1);
+    assertThat(f.supply.openStreams()).as("the second stream, and any opened since").isPositive();
     assertThat(f.supply.bookmarks()).isEqualTo(1);
     // a later stream's older bookmark does not move the RV back
     f.up.watcher(2).onBookmark(18, false);
