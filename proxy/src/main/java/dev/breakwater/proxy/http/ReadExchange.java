@@ -110,7 +110,7 @@ abstract class ReadExchange<R> {
         }
         // A small read waits only its budget (then the upstream answers it, exactly), demanding bookmarks only if
         // the budget outlasts the upstream's bookmark tick; everything else waits for the proof.
-        boolean demand = !small || ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, edge.consistentReadBudgetMs());
+        boolean demand = ReadPlan.demandsProgress(small ? ReadPlan.Budget.SMALL : ReadPlan.Budget.PROOF, edge.consistentReadBudgetMs());
         await(consistent ? cache.fresh(arrival, demand) : cache.whenFresh(f.resourceVersion()),
             small ? edge.consistentReadBudgetMs() : ReadPlan.FRESHNESS_TIMEOUT_MS,
             current -> serve(consistent ? bind(f.then().read(), current) : f.then().read()),
