@@ -254,6 +254,32 @@ public final class ReadRouting {
     return new ReadPlan.Delegate<>("not fresh in time");
   }
 
+  /**
+   * How the edge waits for {@code wait}'s proof. A read at least as fresh as an RV ({@link ReadPlan.Freshness#AT_LEAST})
+   * waits {@link ReadPlan#FRESHNESS_TIMEOUT_MS} and never demands bookmarks (the RV it waits for is already the
+   * cache's to reach). A consistent read of {@link ReadPlan.Budget#PROOF} waits as long, demanding the progress supply.
+   * A {@link ReadPlan.Budget#SMALL} consistent read goes upstream at once when {@code budgetMs ≤ 0} (the default), else
+   * waits only {@code budgetMs}, demanding bookmarks only if that outlasts the upstream's bookmark tick
+   * ({@link ReadPlan#demandsProgress}) — except during an outage under {@code --serve-stale-on-outage}
+   * ({@link StaleReads#outage}), when it probes and waits like a large read so that it can be served stale.
+   *
+   * @param budgetMs the edge's {@code --consistent-read-budget} in milliseconds (negative counts as 0)
+   */
+  public static FreshnessWait freshnessWait(ReadPlan.AwaitFresh<?> wait, CacheState cache, StaleReads stale,
+      long budgetMs) {
+    if (wait.freshness() != ReadPlan.Freshness.CONSISTENT) {
+      return new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false);
+    }
+    boolean small = wait.budget() == ReadPlan.Budget.SMALL && !stale.outage(cache);
+    if (!small) {
+      return new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true);
+    }
+    if (budgetMs <= 0) {
+      return new FreshnessWait.Upstream("small consistent read, no budget");
+    }
+    return new FreshnessWait.Bounded(budgetMs, ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, budgetMs));
+  }
+
   /** Serve {@code read} now if the cache has reached {@code rv}, else after waiting for it. */
   private static <R> ReadPlan<R> fresh(long rv, CacheState cache, ReadPlan.OnTimeout onTimeout, R read) {
     if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {

@@ -20,6 +20,7 @@ import dev.breakwater.cache.selector.FieldLabels;
 import dev.breakwater.cache.status.Result;
 import dev.breakwater.cache.store.OrderedStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
@@ -136,6 +137,62 @@ class ReadPlanTest {
     assertThat(ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, 5)).isFalse();
     assertThat(ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, ReadPlan.BOOKMARK_TICK_MS)).isFalse();
     assertThat(ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, ReadPlan.BOOKMARK_TICK_MS + 1)).isTrue();
+  }
+
+  /** A ready cache whose feed has been unavailable for {@code down}. */
+  record DownCache(Duration down) implements CacheState {
+    @Override public boolean ready() { return true; }
+    @Override public long resourceVersion() { return 100; }
+    @Override public boolean hasSnapshotAtOrBelow(long rv) { return rv >= 50; }
+    @Override public Duration upstreamUnavailableFor() { return down; }
+    @Override public ApiStatus unreadyStatus() { return ReadRoutingTest.UNREADY; }
+  }
+
+  static final StaleReads STALE = StaleReads.onOutage(true);
+
+  static Stream<Arguments> freshnessWaits() {
+    var consistentSmall = new AwaitFresh<String>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>("r"), Budget.SMALL);
+    var consistentLarge = new AwaitFresh<String>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>("r"));
+    var atLeast = new AwaitFresh<String>(Freshness.AT_LEAST, 120, OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>("r"));
+    var up = new DownCache(Duration.ZERO);
+    var down = new DownCache(Duration.ofSeconds(6));
+    var blip = new DownCache(Duration.ofSeconds(2));
+    long tick = ReadPlan.BOOKMARK_TICK_MS;
+    return Stream.of(
+        // the default budget 0: small consistent reads go upstream at once, no probe
+        Arguments.of(consistentSmall, up, StaleReads.OFF, 0L,
+            new FreshnessWait.Upstream("small consistent read, no budget")),
+        Arguments.of(consistentSmall, up, StaleReads.OFF, -5L,
+            new FreshnessWait.Upstream("small consistent read, no budget")),
+        // a budget shorter than the bookmark tick waits without demanding bookmarks; a longer one demands them
+        Arguments.of(consistentSmall, up, StaleReads.OFF, 5L, new FreshnessWait.Bounded(5, false)),
+        Arguments.of(consistentSmall, up, StaleReads.OFF, tick, new FreshnessWait.Bounded(tick, false)),
+        Arguments.of(consistentSmall, up, StaleReads.OFF, 3000L, new FreshnessWait.Bounded(3000, true)),
+        // an outage with --serve-stale-on-outage: small reads probe and wait like large ones, so they can be served stale
+        Arguments.of(consistentSmall, down, STALE, 0L,
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true)),
+        // ... but not without the flag, nor for an outage shorter than its threshold
+        Arguments.of(consistentSmall, down, StaleReads.OFF, 0L,
+            new FreshnessWait.Upstream("small consistent read, no budget")),
+        Arguments.of(consistentSmall, blip, STALE, 0L,
+            new FreshnessWait.Upstream("small consistent read, no budget")),
+        // large consistent reads always wait for the proof, demanding bookmarks, whatever the budget
+        Arguments.of(consistentLarge, up, StaleReads.OFF, 0L,
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true)),
+        Arguments.of(consistentLarge, up, StaleReads.OFF, 5L,
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true)),
+        // a read at least as fresh as an RV waits Go's blockTimeout and never demands bookmarks
+        Arguments.of(atLeast, up, StaleReads.OFF, 0L,
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false)),
+        Arguments.of(atLeast, down, STALE, 3000L,
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("freshnessWaits")
+  void theEdgeWaitsForFreshnessAsTheBudgetAndOutageSay(AwaitFresh<String> wait, CacheState cache, StaleReads stale,
+      long budgetMs, FreshnessWait expected) {
+    assertThat(ReadRouting.freshnessWait(wait, cache, stale, budgetMs)).isEqualTo(expected);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.cacher.CacheReads;
 import dev.breakwater.cache.delegator.CacheState;
+import dev.breakwater.cache.delegator.FreshnessWait;
 import dev.breakwater.cache.delegator.Parsed;
 import dev.breakwater.cache.delegator.ReadParams;
 import dev.breakwater.cache.delegator.ReadPlan;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One read being served from a cache: carries out the {@link ReadPlan} that
  * {@code delegator.ReadRouting} makes for it — answer a Status, go upstream, wait for readiness or
- * freshness (bounded, then what the plan says: a small consistent read only for the edge's
- * consistent-read budget), serve — and writes the answer. The verbs
+ * freshness (bounded as {@link ReadRouting#freshnessWait} decides, then what the plan says), serve — and
+ * writes the answer. The verbs
  * ({@link ListExchange}, {@link GetExchange}, {@link WatchExchange}) say how to plan, how a
  * consistent read's RV binds into their read, and how to serve it.
  *
@@ -102,17 +103,14 @@ abstract class ReadExchange<R> {
           v -> run(plan(true)), err -> run(plan(true)));
       case ReadPlan.AwaitFresh<R> f -> {
         boolean consistent = f.freshness() == ReadPlan.Freshness.CONSISTENT;
-        // During an outage (--serve-stale-on-outage) a small read probes like a large one, so it can be served stale.
-        boolean small = consistent && f.budget() == ReadPlan.Budget.SMALL && !edge.staleReads().outage(cache.state());
-        if (small && edge.consistentReadBudgetMs() <= 0) {
-          delegate("small consistent read, no budget");
+        FreshnessWait how = ReadRouting.freshnessWait(f, cache.state(), edge.staleReads(), edge.consistentReadBudgetMs());
+        if (how instanceof FreshnessWait.Upstream u) {
+          delegate(u.why());
           return;
         }
-        // A small read waits only its budget (then the upstream answers it, exactly), demanding bookmarks only if
-        // the budget outlasts the upstream's bookmark tick; everything else waits for the proof.
-        boolean demand = ReadPlan.demandsProgress(small ? ReadPlan.Budget.SMALL : ReadPlan.Budget.PROOF, edge.consistentReadBudgetMs());
-        await(consistent ? cache.fresh(arrival, demand) : cache.whenFresh(f.resourceVersion()),
-            small ? edge.consistentReadBudgetMs() : ReadPlan.FRESHNESS_TIMEOUT_MS,
+        FreshnessWait.Bounded wait = (FreshnessWait.Bounded) how;
+        await(consistent ? cache.fresh(arrival, wait.demandProgress()) : cache.whenFresh(f.resourceVersion()),
+            wait.timeoutMs(),
             current -> serve(consistent ? bind(f.then().read(), current) : f.then().read()),
             err -> {
               if (f.onTimeout() == ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION) {

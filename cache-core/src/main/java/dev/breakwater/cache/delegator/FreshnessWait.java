@@ -1,0 +1,31 @@
+package dev.breakwater.cache.delegator;
+
+import java.util.Objects;
+
+/**
+ * How the edge carries out a {@link ReadPlan.AwaitFresh}, as {@link ReadRouting#freshnessWait} decides it from the
+ * read's budget class, the edge's consistent-read budget and the cache's outage state: go upstream at once
+ * ({@link Upstream}), or wait a bounded time for the proof, demanding the progress supply's bookmarks or not
+ * ({@link Bounded}). Immutable values that compare by value (ReadPlanTest tables them).
+ */
+public sealed interface FreshnessWait {
+
+  /** Hand the read upstream now, without a probe: the apiserver's own answer, exact by construction. */
+  record Upstream(String why) implements FreshnessWait {
+    public Upstream {
+      Objects.requireNonNull(why);
+    }
+  }
+
+  /**
+   * Wait at most {@code timeoutMs} for the cache to reach the read's RV; {@code demandProgress}: whether the wait asks
+   * the progress supply for bookmarks ({@code Cacher.fresh(arrival, demand)}), which costs the upstream short watches.
+   */
+  record Bounded(long timeoutMs, boolean demandProgress) implements FreshnessWait {
+    public Bounded {
+      if (timeoutMs < 0) {
+        throw new IllegalArgumentException("timeoutMs < 0: " + timeoutMs);
+      }
+    }
+  }
+}
