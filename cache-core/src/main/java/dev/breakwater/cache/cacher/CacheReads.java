@@ -63,6 +63,14 @@ public interface CacheReads {
   /** Completes once the cache RV is at least {@code resourceVersion}; callers bound the wait. */
   CompletableFuture<Long> whenFresh(long resourceVersion);
 
+  /**
+   * {@link #whenFresh(long)}; {@code progress} false: the caller will not wait long (a small read with a budget of
+   * milliseconds), so no upstream bookmarks are demanded for it.
+   */
+  default CompletableFuture<Long> whenFresh(long resourceVersion, boolean progress) {
+    return whenFresh(resourceVersion);
+  }
+
   /** The 504 for an RV the cache did not reach in time, worded with the cache RV now. */
   ApiStatus tooLargeResourceVersion(long resourceVersion);
 

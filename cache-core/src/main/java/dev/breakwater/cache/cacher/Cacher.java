@@ -287,7 +287,12 @@ public final class Cacher implements CacheReads, AutoCloseable {
 
   @Override
   public CompletableFuture<Long> whenFresh(long resourceVersion) {
-    return freshness.whenFresh(resourceVersion);
+    return freshness.whenFresh(resourceVersion, true);
+  }
+
+  @Override
+  public CompletableFuture<Long> whenFresh(long resourceVersion, boolean progress) {
+    return freshness.whenFresh(resourceVersion, progress);
   }
 
   @Override

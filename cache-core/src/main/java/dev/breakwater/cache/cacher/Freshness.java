@@ -44,9 +44,9 @@ final class Freshness {
     return upstream.currentResourceVersion(arrivalNanos).thenCompose(rv -> reached(rv, false));
   }
 
-  /** The cache RV once it is at least {@code rv}; demands progress while behind. */
-  CompletableFuture<Long> whenFresh(long rv) {
-    return reached(rv, true);
+  /** The cache RV once it is at least {@code rv}; {@code progress}: demand bookmarks while behind (a read that waits). */
+  CompletableFuture<Long> whenFresh(long rv, boolean progress) {
+    return reached(rv, progress);
   }
 
   private CompletableFuture<Long> reached(long rv, boolean progress) {

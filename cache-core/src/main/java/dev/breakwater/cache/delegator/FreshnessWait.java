@@ -18,14 +18,16 @@ public sealed interface FreshnessWait {
   }
 
   /**
-   * Wait at most {@code timeoutMs} for the cache to reach the read's RV; {@code demandProgress}: whether the wait asks
-   * the progress supply for bookmarks ({@code Cacher.fresh(arrival, demand)}), which costs the upstream short watches.
+   * Wait at most {@code timeoutMs} for the cache to reach the read's RV, then serve it; {@code demandProgress}: whether
+   * the wait asks the progress supply for bookmarks ({@code CacheReads.fresh} / {@code whenFresh}), which costs the
+   * upstream short watches; {@code onTimeout}: what a wait that ran out becomes.
    */
-  record Bounded(long timeoutMs, boolean demandProgress) implements FreshnessWait {
+  record Bounded(long timeoutMs, boolean demandProgress, ReadPlan.OnTimeout onTimeout) implements FreshnessWait {
     public Bounded {
       if (timeoutMs < 0) {
         throw new IllegalArgumentException("timeoutMs < 0: " + timeoutMs);
       }
+      Objects.requireNonNull(onTimeout);
     }
   }
 }

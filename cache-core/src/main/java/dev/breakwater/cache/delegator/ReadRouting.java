@@ -160,17 +160,17 @@ public final class ReadRouting {
       case ListDecision.Consistent c -> new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE,
           new ReadPlan.Serve<>(new ListRead(WatchCache.ListRequest.current(prefix, q.scope().storeKey(c.startKey()), limit,
               q.predicate(), 0), q.scope().keyRoot(), tokenPrefix)),
-          c.startKey() == null && limit > 0 && limit <= ReadPlan.SMALL_LIST_LIMIT ? ReadPlan.Budget.SMALL : ReadPlan.Budget.PROOF);
+          c.startKey() == null ? pageBudget(limit) : ReadPlan.Budget.PROOF);
       case ListDecision.NotOlderThan n when path == ServingPath.ETCD && Long.compareUnsigned(n.minResourceVersion(), cache.resourceVersion()) > 0 ->
           new ReadPlan.Delegate<>("resourceVersion ahead on the etcd path: etcd answers 504 at once, without Retry-After");
       case ListDecision.NotOlderThan n -> fresh(n.minResourceVersion(), cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION,
           new ListRead(WatchCache.ListRequest.current(prefix, null, n.honourLimit() ? limit : 0, q.predicate(), n.minResourceVersion()),
-              q.scope().keyRoot(), tokenPrefix));
+              q.scope().keyRoot(), tokenPrefix), pageBudget(n.honourLimit() ? limit : 0));
       case ListDecision.Exact e when path == ServingPath.ETCD && Long.compareUnsigned(e.resourceVersion(), cache.resourceVersion()) > 0 ->
           new ReadPlan.Delegate<>("resourceVersion ahead on the etcd path: etcd answers 504 at once, without Retry-After");
       case ListDecision.Exact e -> fresh(e.resourceVersion(), cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION,
           new ListRead(WatchCache.ListRequest.snapshot(prefix, q.scope().storeKey(e.startKey()), limit, q.predicate(), e.resourceVersion()),
-              q.scope().keyRoot(), tokenPrefix));
+              q.scope().keyRoot(), tokenPrefix), pageBudget(limit));
       case ListDecision.Reject r -> throw new AssertionError(r);
       case ListDecision.Delegate g -> throw new AssertionError(g);
     };
@@ -201,7 +201,7 @@ public final class ReadRouting {
     if (path == ServingPath.ETCD && Long.compareUnsigned(min, cache.resourceVersion()) > 0) {
       return new ReadPlan.Delegate<>("resourceVersion ahead on the etcd path");
     }
-    return fresh(min, cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION, new GetRead(q.key(), q.name(), min));
+    return fresh(min, cache, ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION, new GetRead(q.key(), q.name(), min), ReadPlan.Budget.SMALL);
   }
 
   /**
@@ -228,7 +228,7 @@ public final class ReadRouting {
       return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE, new ReadPlan.Serve<>(wr));
     }
     if (q.watchList() && wr.resourceVersion() > 0) {
-      return fresh(wr.resourceVersion(), cache, ReadPlan.OnTimeout.DELEGATE, wr);
+      return fresh(wr.resourceVersion(), cache, ReadPlan.OnTimeout.DELEGATE, wr, ReadPlan.Budget.PROOF);
     }
     return new ReadPlan.Serve<>(wr);
   }
@@ -255,37 +255,50 @@ public final class ReadRouting {
   }
 
   /**
-   * How the edge waits for {@code wait}'s proof. A read at least as fresh as an RV ({@link ReadPlan.Freshness#AT_LEAST})
-   * waits {@link ReadPlan#FRESHNESS_TIMEOUT_MS} and never demands bookmarks (the RV it waits for is already the
-   * cache's to reach). A consistent read of {@link ReadPlan.Budget#PROOF} waits as long, demanding the progress supply.
-   * A {@link ReadPlan.Budget#SMALL} consistent read goes upstream at once when {@code budgetMs ≤ 0} (the default), else
-   * waits only {@code budgetMs}, demanding bookmarks only if that outlasts the upstream's bookmark tick
-   * ({@link ReadPlan#demandsProgress}) — except during an outage under {@code --serve-stale-on-outage}
-   * ({@link StaleReads#outage}), when it probes and waits like a large read so that it can be served stale.
+   * How the edge waits for {@code wait}'s proof. A read of {@link ReadPlan.Budget#PROOF} waits
+   * {@link ReadPlan#FRESHNESS_TIMEOUT_MS} (Go's {@code blockTimeout}), demanding the progress supply's bookmarks, then
+   * ends as its plan says ({@link ReadPlan.AwaitFresh#onTimeout}: upstream, or the 504 of an RV the cache did not
+   * reach). A {@link ReadPlan.Budget#SMALL} read — a consistent GET or first page, or a GET / page of at most
+   * {@link ReadPlan#SMALL_LIST_LIMIT} at an RV the cache has not reached yet (typically a continue token or an RV the
+   * upstream minted: on a quiet resource only the next bookmark, up to a tick away, proves the cache there) — goes
+   * upstream at once when {@code budgetMs ≤ 0} (the default: the apiserver's own answer, one request, no probe),
+   * else waits only {@code budgetMs}, demanding bookmarks only if that outlasts the upstream's bookmark tick
+   * ({@link ReadPlan#demandsProgress}), and then goes upstream (never a 504 the apiserver, whose cache follows etcd
+   * within 100 ms, would not give). Except during an outage under {@code --serve-stale-on-outage}
+   * ({@link StaleReads#outage}): a small consistent read then probes and waits like a large one, so that it can be
+   * served stale.
    *
    * @param budgetMs the edge's {@code --consistent-read-budget} in milliseconds (negative counts as 0)
    */
   public static FreshnessWait freshnessWait(ReadPlan.AwaitFresh<?> wait, CacheState cache, StaleReads stale,
       long budgetMs) {
-    if (wait.freshness() != ReadPlan.Freshness.CONSISTENT) {
-      return new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false);
-    }
-    boolean small = wait.budget() == ReadPlan.Budget.SMALL && !stale.outage(cache);
+    boolean consistent = wait.freshness() == ReadPlan.Freshness.CONSISTENT;
+    boolean small = wait.budget() == ReadPlan.Budget.SMALL && !(consistent && stale.outage(cache));
     if (!small) {
-      return new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true);
+      return new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true, wait.onTimeout());
     }
     if (budgetMs <= 0) {
-      return new FreshnessWait.Upstream("small consistent read, no budget");
+      return new FreshnessWait.Upstream(consistent ? "small consistent read, no budget" : "small read ahead of the cache, no budget");
     }
-    return new FreshnessWait.Bounded(budgetMs, ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, budgetMs));
+    return new FreshnessWait.Bounded(budgetMs, ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, budgetMs),
+        ReadPlan.OnTimeout.DELEGATE);
   }
 
-  /** Serve {@code read} now if the cache has reached {@code rv}, else after waiting for it. */
-  private static <R> ReadPlan<R> fresh(long rv, CacheState cache, ReadPlan.OnTimeout onTimeout, R read) {
+  /**
+   * Serve {@code read} now if the cache has reached {@code rv}, else after waiting for it; {@code budget}: the
+   * read's class ({@link ReadPlan.Budget#SMALL}: a GET or a page of at most {@link ReadPlan#SMALL_LIST_LIMIT}, which
+   * goes upstream rather than wait for a bookmark, see {@link #freshnessWait}).
+   */
+  private static <R> ReadPlan<R> fresh(long rv, CacheState cache, ReadPlan.OnTimeout onTimeout, R read, ReadPlan.Budget budget) {
     if (Long.compareUnsigned(cache.resourceVersion(), rv) >= 0) {
       return new ReadPlan.Serve<>(read);
     }
-    return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.AT_LEAST, rv, onTimeout, new ReadPlan.Serve<>(read));
+    return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.AT_LEAST, rv, onTimeout, new ReadPlan.Serve<>(read), budget);
+  }
+
+  /** A LIST's budget class: a page of {@code 0 < limit ≤} {@link ReadPlan#SMALL_LIST_LIMIT} is small. */
+  private static ReadPlan.Budget pageBudget(long limit) {
+    return limit > 0 && limit <= ReadPlan.SMALL_LIST_LIMIT ? ReadPlan.Budget.SMALL : ReadPlan.Budget.PROOF;
   }
 
   /** The watch cache ignores limit for RV "0" ({@code computeListLimit} compares the string); etcd honours it. */

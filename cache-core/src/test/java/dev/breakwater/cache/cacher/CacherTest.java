@@ -119,7 +119,7 @@ class CacherTest {
     CompletableFuture<Long> probe = new CompletableFuture<>();
     Freshness f = new Freshness(cache, arrival -> probe, progress::incrementAndGet);
 
-    assertThat(f.whenFresh(10)).isCompletedWithValue(10L);
+    assertThat(f.whenFresh(10, true)).isCompletedWithValue(10L);
     assertThat(progress).hasValue(0); // nothing to ask for
 
     CompletableFuture<Long> consistent = f.consistent(System.nanoTime(), true);
@@ -141,7 +141,7 @@ class CacherTest {
     assertThat(small.get(10, TimeUnit.SECONDS)).isEqualTo(13L);
 
     // an RV ahead (AT_LEAST) demands progress while behind
-    CompletableFuture<Long> ahead = f.whenFresh(20);
+    CompletableFuture<Long> ahead = f.whenFresh(20, true);
     assertThat(progress).hasValue(1);
     assertThat(ahead).isNotDone();
 

@@ -96,8 +96,11 @@ class ReadPlanTest {
         // legacy exact (RV=N + limit) and Exact: the snapshot at N
         row("resourceVersion=70&limit=5", READY, WC, false, (q, p) -> new Serve<>(read(q, p, null, 5, true, 70))),
         row("resourceVersion=10&limit=5", READY, WC, false, (q, p) -> new Delegate<>("no snapshot at or below resourceVersion 10")),
+        // a page of ≤ 500 at an RV the cache has not reached is small: upstream rather than a wait for a bookmark
         row("resourceVersion=700&limit=5", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.AT_LEAST, 700,
-            OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>(read(q, p, null, 5, true, 700)))),
+            OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>(read(q, p, null, 5, true, 700)), Budget.SMALL)),
+        row("resourceVersion=700&limit=501", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.AT_LEAST, 700,
+            OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>(read(q, p, null, 501, true, 700)))),
         row("resourceVersion=700&limit=5", READY, ETCD, false, (q, p) -> new Delegate<>(
             "resourceVersion ahead on the etcd path: etcd answers 504 at once, without Retry-After")),
         row("resourceVersion=80&resourceVersionMatch=Exact", READY, ETCD, false, (q, p) -> new Serve<>(read(q, p, null, 0, true, 80))),
@@ -107,6 +110,9 @@ class ReadPlanTest {
         // continue: rv>0 → the snapshot at rv from the token's key; rv<0 → consistent from the key
         row("limit=5&continue=" + token("/c2\u0000", 60), READY, WC, false,
             (q, p) -> new Serve<>(read(q, p, "default/c2\u0000", 5, true, 60))),
+        // a continue token the upstream minted, ahead of the cache: a small page, upstream rather than a bookmark's wait
+        row("limit=5&continue=" + token("/c2\u0000", 160), READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.AT_LEAST, 160,
+            OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>(read(q, p, "default/c2\u0000", 5, true, 160)), Budget.SMALL)),
         row("limit=5&continue=" + token("/c2\u0000", -1), READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0,
             OnTimeout.DELEGATE, new Serve<>(read(q, p, "default/c2\u0000", 5, false, 0)))),
         // the apiserver's validation comes first
@@ -154,6 +160,7 @@ class ReadPlanTest {
     var consistentSmall = new AwaitFresh<String>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>("r"), Budget.SMALL);
     var consistentLarge = new AwaitFresh<String>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>("r"));
     var atLeast = new AwaitFresh<String>(Freshness.AT_LEAST, 120, OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>("r"));
+    var smallAhead = new AwaitFresh<String>(Freshness.AT_LEAST, 120, OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>("r"), Budget.SMALL);
     var up = new DownCache(Duration.ZERO);
     var down = new DownCache(Duration.ofSeconds(6));
     var blip = new DownCache(Duration.ofSeconds(2));
@@ -165,12 +172,12 @@ class ReadPlanTest {
         Arguments.of(consistentSmall, up, StaleReads.OFF, -5L,
             new FreshnessWait.Upstream("small consistent read, no budget")),
         // a budget shorter than the bookmark tick waits without demanding bookmarks; a longer one demands them
-        Arguments.of(consistentSmall, up, StaleReads.OFF, 5L, new FreshnessWait.Bounded(5, false)),
-        Arguments.of(consistentSmall, up, StaleReads.OFF, tick, new FreshnessWait.Bounded(tick, false)),
-        Arguments.of(consistentSmall, up, StaleReads.OFF, 3000L, new FreshnessWait.Bounded(3000, true)),
+        Arguments.of(consistentSmall, up, StaleReads.OFF, 5L, new FreshnessWait.Bounded(5, false, OnTimeout.DELEGATE)),
+        Arguments.of(consistentSmall, up, StaleReads.OFF, tick, new FreshnessWait.Bounded(tick, false, OnTimeout.DELEGATE)),
+        Arguments.of(consistentSmall, up, StaleReads.OFF, 3000L, new FreshnessWait.Bounded(3000, true, OnTimeout.DELEGATE)),
         // an outage with --serve-stale-on-outage: small reads probe and wait like large ones, so they can be served stale
         Arguments.of(consistentSmall, down, STALE, 0L,
-            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true)),
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true, OnTimeout.DELEGATE)),
         // ... but not without the flag, nor for an outage shorter than its threshold
         Arguments.of(consistentSmall, down, StaleReads.OFF, 0L,
             new FreshnessWait.Upstream("small consistent read, no budget")),
@@ -178,14 +185,20 @@ class ReadPlanTest {
             new FreshnessWait.Upstream("small consistent read, no budget")),
         // large consistent reads always wait for the proof, demanding bookmarks, whatever the budget
         Arguments.of(consistentLarge, up, StaleReads.OFF, 0L,
-            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true)),
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true, OnTimeout.DELEGATE)),
         Arguments.of(consistentLarge, up, StaleReads.OFF, 5L,
-            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true)),
-        // a read at least as fresh as an RV waits Go's blockTimeout and never demands bookmarks
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true, OnTimeout.DELEGATE)),
+        // a large read at an RV the cache has not reached waits Go's blockTimeout for it, demanding bookmarks, then 504s
         Arguments.of(atLeast, up, StaleReads.OFF, 0L,
-            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false)),
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true, OnTimeout.TOO_LARGE_RESOURCE_VERSION)),
         Arguments.of(atLeast, down, STALE, 3000L,
-            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false)));
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true, OnTimeout.TOO_LARGE_RESOURCE_VERSION)),
+        // a small one (a continue page or GET at an RV the upstream minted) goes upstream rather than wait for a bookmark:
+        // at once by default, after its budget otherwise — never the 504 of a wait the apiserver would not have made
+        Arguments.of(smallAhead, up, StaleReads.OFF, 0L, new FreshnessWait.Upstream("small read ahead of the cache, no budget")),
+        Arguments.of(smallAhead, down, STALE, 0L, new FreshnessWait.Upstream("small read ahead of the cache, no budget")),
+        Arguments.of(smallAhead, up, StaleReads.OFF, 5L, new FreshnessWait.Bounded(5, false, OnTimeout.DELEGATE)),
+        Arguments.of(smallAhead, up, StaleReads.OFF, 3000L, new FreshnessWait.Bounded(3000, true, OnTimeout.DELEGATE)));
   }
 
   @ParameterizedTest
@@ -252,7 +265,7 @@ class ReadPlanTest {
         Arguments.of("resourceVersion=0", READY, ETCD, false, new Serve<>(a)),
         Arguments.of("resourceVersion=70&resourceVersionMatch=Exact", READY, WC, false, new Serve<>(a.atResourceVersion(70))),
         Arguments.of("resourceVersion=700", READY, WC, false, new AwaitFresh<>(Freshness.AT_LEAST, 700,
-            OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>(a.atResourceVersion(700)))),
+            OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>(a.atResourceVersion(700)), Budget.SMALL)),
         Arguments.of("resourceVersion=700", READY, ETCD, false, new Delegate<GetRead>("resourceVersion ahead on the etcd path")),
         Arguments.of("resourceVersion=abc", READY, WC, false, new Delegate<GetRead>("resourceVersion is not a uint64: the apiserver's 500")),
         Arguments.of("resourceVersion=0", PENDING, WC, false, new AwaitReady<GetRead>()),

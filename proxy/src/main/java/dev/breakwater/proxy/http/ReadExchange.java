@@ -109,11 +109,11 @@ abstract class ReadExchange<R> {
           return;
         }
         FreshnessWait.Bounded wait = (FreshnessWait.Bounded) how;
-        await(consistent ? cache.fresh(arrival, wait.demandProgress()) : cache.whenFresh(f.resourceVersion()),
+        await(consistent ? cache.fresh(arrival, wait.demandProgress()) : cache.whenFresh(f.resourceVersion(), wait.demandProgress()),
             wait.timeoutMs(),
             current -> serve(consistent ? bind(f.then().read(), current) : f.then().read()),
             err -> {
-              if (f.onTimeout() == ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION) {
+              if (wait.onTimeout() == ReadPlan.OnTimeout.TOO_LARGE_RESOURCE_VERSION) {
                 status(cache.tooLargeResourceVersion(f.resourceVersion()));
               } else if (consistent && canWarn()) {
                 // Upstream, or — with --serve-stale-on-outage during an outage — the cache's state, marked stale.
