@@ -30,6 +30,11 @@ import javax.net.ssl.X509KeyManager;
  */
 public final class Upstream implements AutoCloseable {
 
+  /** HTTP/2 stream flow-control window toward the upstream (the default is 64 KiB). */
+  static final int STREAM_WINDOW_BYTES = 1 << 20;
+  /** HTTP/2 connection flow-control window toward the upstream, shared by a connection's streams. */
+  static final int CONNECTION_WINDOW_BYTES = 16 << 20;
+
   private final URI server;
   private final String host;
   private final int port;
@@ -82,6 +87,12 @@ public final class Upstream implements AutoCloseable {
         .setPipelining(false)
         .setDecompressionSupported(false)
         .setHttp2MultiplexingLimit(200)
+        // HTTP/2 flow control: with the default 64 KiB windows a relayed LIST page of a few hundred KB
+        // waited a WINDOW_UPDATE round trip per 64 KiB (S5: first pages 43 ms p50 vs 14.5 direct). The stream
+        // window bounds what one relayed answer may buffer here before back-pressure (a paused response stops
+        // returning credit); the connection window is shared by the connection's streams.
+        .setInitialSettings(new io.vertx.core.http.Http2Settings().setInitialWindowSize(STREAM_WINDOW_BYTES))
+        .setHttp2ConnectionWindowSize(CONNECTION_WINDOW_BYTES)
         // No idle timeout: a watch on a quiet resource without bookmarks may be silent for its
         // whole timeout (up to an hour); the apiserver ends it, not us.
         .setIdleTimeout(0);

@@ -58,7 +58,7 @@ class ListCoalescerTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    client.close();
+    client.shutdownNow(); // not close(): a failed test's unread responses would block it forever
     if (upstream != null) {
       upstream.close();
     }
