@@ -323,6 +323,14 @@ class ParserPropertiesTest {
     assertThat(again.value().toString()).isEqualTo(printed);
   }
 
+  /** The case jqwik found: Go sorts raw terms before parsing ("==-" after "=."), so printing is not idempotent there. */
+  @net.jqwik.api.Example
+  void aFieldSelectorPrintsItsTermsInTheOrderGoSortedTheirRawText() {
+    FieldSelector first = FieldSelector.parse("==-,=.").value();
+    assertThat(first.toString()).isEqualTo("=.,=-");
+    assertThat(FieldSelector.parse(first.toString()).value().toString()).isEqualTo("=-,=.");
+  }
+
   @Property(tries = 1000)
   void fieldSelectorsNeverThrowRejectWith400AndRoundTrip(@ForAll("selectorish") String s) {
     Result<FieldSelector> r = FieldSelector.parse(s);
@@ -334,8 +342,14 @@ class ParserPropertiesTest {
     String printed = r.value().toString();
     Result<FieldSelector> again = FieldSelector.parse(printed);
     assertThat(again.isOk()).as("%s → %s", s, printed).isTrue();
-    assertThat(again.value()).as("%s → %s", s, printed).isEqualTo(r.value());
-    assertThat(again.value().toString()).isEqualTo(printed);
+    // Go's parseSelector sorts the raw terms before parsing them, and "==" and "=" sort apart but print alike, so a
+    // printed selector may list the same requirements in another order ("==-,=." → "=.,=-" → "=-,=.", as in Go):
+    // the same requirements, and a fixed point from the second print on.
+    assertThat(java.util.Set.copyOf(again.value().requirements())).as("%s → %s", s, printed)
+        .isEqualTo(java.util.Set.copyOf(r.value().requirements()));
+    String printedAgain = again.value().toString();
+    assertThat(FieldSelector.parse(printedAgain).value()).as("%s → %s", printed, printedAgain).isEqualTo(again.value());
+    assertThat(FieldSelector.parse(printedAgain).value().toString()).isEqualTo(printedAgain);
     // Conversion for a kind never throws: unknown labels are the apiserver's 400 (worded per kind).
     for (FieldLabels kind : List.of(CM_FIELDS, POD_FIELDS)) {
       Result<FieldSelector> converted = r.value().transform(kind);
