@@ -528,6 +528,9 @@ public final class EventGapChecker implements AutoCloseable {
       return selector == null ? "" : "&labelSelector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8);
     }
 
+    /** The RV of the last event or bookmark the current stream delivered (watcher thread). */
+    private long delivered;
+
     void run() {
       long lastRv = 0;
       boolean first = true;
@@ -564,6 +567,11 @@ public final class EventGapChecker implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
           if (stopping) {
             return;
+          }
+          // A stream that broke mid-way (its apiserver killed) resumes after what it delivered, not from where it
+          // started: replaying those events would record them twice.
+          if (!first) {
+            lastRv = Math.max(lastRv, delivered);
           }
           otherErrors.incrementAndGet();
           pause();
@@ -671,6 +679,7 @@ public final class EventGapChecker implements AutoCloseable {
                 started = true;
               }
               lastRv = Math.max(lastRv, f.rv());
+              delivered = lastRv;
             }
             case "ERROR" -> {
               if (f.errorCode() == 410) {
@@ -695,6 +704,7 @@ public final class EventGapChecker implements AutoCloseable {
                 }
               }
               lastRv = f.rv();
+              delivered = lastRv;
             }
             default -> throw new IOException("unknown watch event " + f);
           }
