@@ -83,6 +83,7 @@ public final class Upstream implements AutoCloseable {
   private volatile dev.breakwater.proxy.metrics.ProxyMetrics metrics;
   private final Vertx vertx;
   private final long healthTimer;
+  private final List<Runnable> switchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Upstream(Vertx vertx, List<URI> servers, Clock clock, HttpClientAgent http, NetClient net, UpstreamCredentials credentials,
       HttpClientAgent bearerHttp, NetClient bearerNet) {
@@ -291,6 +292,24 @@ public final class Upstream implements AutoCloseable {
     });
   }
 
+  /**
+   * Runs {@code listener} after every change of the current endpoint (on the thread that noticed it, an event loop:
+   * it must not block) — the caches' feeds retry at once instead of waiting out their backoff.
+   */
+  public void onSwitch(Runnable listener) {
+    switchListeners.add(listener);
+  }
+
+  private void switched() {
+    for (Runnable l : switchListeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.warn("endpoint switch listener failed: {}", e.toString());
+      }
+    }
+  }
+
   /** No connection to {@code ep} could be made: tells the selector; returns the endpoint to use now. */
   public Endpoint connectFailed(Endpoint ep, Throwable cause) {
     if (endpoints.size() == 1) {
@@ -301,6 +320,7 @@ public final class Upstream implements AutoCloseable {
     int now = selector.connectFailed(ep.index(), why);
     if (now != before) {
       LOG.warn("upstream endpoint {} failed ({}); switching to {}", ep.server(), why, endpoints.get(now).server());
+      switched();
     }
     return endpoints.get(now);
   }
@@ -316,6 +336,7 @@ public final class Upstream implements AutoCloseable {
       if (now != before) {
         LOG.warn("upstream endpoint {} answered {} {} times in a row; switching to {}", ep.server(), status,
             EndpointSelector.SOFT_FAILURES, endpoints.get(now).server());
+        switched();
       }
     } else {
       boolean was = selector.healthy(ep.index());
