@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * on the other apiserver from their RVs — no relist, no upstream LIST (counted by the feeds and on B's own {@code
  * apiserver_request_total}); after each fail-over a write through Breakwater is read back through it with a
  * consistent GET and a consistent LIST (read-your-writes across the fail-over). A restarted apiserver does not take
- * the traffic back (sticky), and Breakwater's health check sees it ready again.
+ * the traffic back (sticky), and Breakwater's health check sees it ready again. A pass-through watch in flight on
+ * A ends cleanly when A dies; the next one reaches B.
  *
  * <p>Uses its own cluster (it kills apiservers).
  */
@@ -92,6 +93,13 @@ class UpstreamFailoverE2ETest {
       // B's LISTs of configmaps and Breakwater's own LIST-like requests, from the first fault to the second.
       List<Map<String, Long>> onB = new ArrayList<>();
       double[] own = new double[2];
+      // A pass-through stream in flight on A (watches of events are not served from the cache; one that were would
+      // stay open across the fail-over, as the checker's do): it ends cleanly when A dies, as through a load
+      // balancer, and the client's next watch reaches B.
+      String eventsWatch = bw.url() + "/api/v1/namespaces/" + RYW_NS + "/events?watch=1&timeoutSeconds=120";
+      HttpResponse<java.io.InputStream> inFlight = http.send(HttpRequest.newBuilder(URI.create(eventsWatch)).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(inFlight.statusCode()).isEqualTo(200);
       checker.startWriter(i -> {
         try {
           if (i == 0) {
@@ -104,6 +112,19 @@ class UpstreamFailoverE2ETest {
             assertThat(upstream.endpoint().server()).as("B took over").isEqualTo(b);
             awaitFeedsWatching(caches);
             measured.add(String.format("A killed: both feeds watching again %d ms after the kill", (System.nanoTime() - t0) / 1_000_000));
+            var ended = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+              try (var in = inFlight.body()) {
+                in.readAllBytes();
+                return "EOF";
+              } catch (java.io.IOException e) {
+                return e.toString();
+              }
+            });
+            assertThat(ended.get(20, TimeUnit.SECONDS)).as("the pass-through watch on A ends cleanly").isEqualTo("EOF");
+            HttpResponse<java.io.InputStream> again = http.send(HttpRequest.newBuilder(URI.create(eventsWatch)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(again.statusCode()).as("a new pass-through watch reaches B").isEqualTo(200);
+            again.body().close();
             // A comes back while B serves; the writes between the faults fill its watch cache.
             cluster.startApiServer();
             await().atMost(Duration.ofSeconds(20)).until(() -> upstream.selector().healthy(0));
