@@ -246,9 +246,8 @@ public final class Upstream implements AutoCloseable {
    * Sends {@code options} to the current endpoint with {@code client} ({@link #http} or {@link #bearerHttp}):
    * {@code options}' URI is the path and query below the endpoint's base path, and its host, port, scheme and URI
    * are filled in here (for each endpoint tried). A connection that cannot be made is reported to the selector and
-   * the request is tried on the endpoint it switches to, each endpoint at most once; the future fails with the last
-   * failure when every one was tried. The answer's status is reported when it arrives (the caller reads it as
-   * usual).
+   * the request is tried on the endpoint it switches to if that one is healthy and was not tried yet; else the
+   * future fails with that failure. The answer's status is reported when it arrives (the caller reads it as usual).
    */
   public Future<HttpClientRequest> request(HttpClientAgent client, RequestOptions options) {
     String pathAndQuery = options.getURI();
@@ -284,7 +283,9 @@ public final class Upstream implements AutoCloseable {
         return;
       }
       Endpoint next = connectFailed(ep, ar.cause());
-      if (tried.contains(next.index())) {
+      // Only a healthy endpoint is worth the wait: with every one down, a request fails after one attempt (two at
+      // most: the first failure of an endpoint believed healthy), not after one connect timeout per endpoint.
+      if (tried.contains(next.index()) || !selector.healthy(next.index())) {
         promise.fail(ar.cause());
       } else {
         attempt(client, options, pathAndQuery, next, tried, promise);

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@link Upstream#request} over several endpoints, against fake apiservers: a refused connection is retried on the
  * next endpoint (the request was never sent), which then stays current; 502/503 answers move it after three in a
- * row; with every endpoint down the request fails with the last failure; with one endpoint nothing is selected.
+ * row; known-unhealthy endpoints are not retried (with every endpoint down a request fails after one or two
+ * attempts); with one endpoint nothing is selected.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UpstreamEndpointsTest {
@@ -97,19 +98,31 @@ class UpstreamEndpointsTest {
     assertThat(get("/b")).isEqualTo(503);
     assertThat(upstream.endpoint().port()).isEqualTo(live);
     assertThat(get("/c")).as("the answer itself reaches the caller").isEqualTo(503);
-    // Moved to the dead one, which refuses: the next request is retried on the first again.
+    // Moved to the dead one, which refuses; the first is known unhealthy, so that request fails at once (no retry
+    // on a known-bad endpoint) and the ring is back on the first for the next one.
     status.set(200);
     assertThat(upstream.endpoint().port()).isEqualTo(dead);
-    assertThat(get("/d")).isEqualTo(200);
+    assertThatThrownBy(() -> get("/d")).hasRootCauseInstanceOf(java.net.ConnectException.class);
     assertThat(upstream.endpoint().port()).isEqualTo(live);
+    assertThat(get("/e")).isEqualTo(200);
     assertThat(upstream.selector().healthy(0)).as("it answered").isTrue();
   }
 
   @Test
-  void everyEndpointDownFailsWithTheLastFailure() {
+  void everyEndpointDownFailsWithoutTryingKnownDeadOnes() throws Exception {
+    upstream("http://127.0.0.1:" + dead, "http://127.0.0.1:" + dead, "http://127.0.0.1:" + live);
+    // a refused, b (believed healthy) refused, then c is healthy: served
+    assertThat(get("/x")).isEqualTo(200);
+    assertThat(upstream.endpoint().index()).isEqualTo(2);
+    upstream.close();
     upstream("http://127.0.0.1:" + dead, "http://127.0.0.1:" + dead);
     assertThatThrownBy(() -> get("/x")).hasRootCauseInstanceOf(java.net.ConnectException.class);
     assertThat(upstream.selector().status()).allSatisfy(s -> assertThat(s.healthy()).isFalse());
+    assertThat(upstream.endpoint().index()).as("the ring moved on to the first again").isZero();
+    // both known dead: the next request tries the current one only, and the ring moves on
+    assertThatThrownBy(() -> get("/y")).hasRootCauseInstanceOf(java.net.ConnectException.class);
+    assertThat(upstream.endpoint().index()).isEqualTo(1);
+    assertThat(upstream.selector().switches()).isEqualTo(3);
   }
 
   @Test
