@@ -23,6 +23,9 @@ import java.util.Optional;
  *     default until the read path covers the other representations
  * @param cachePolicy which resources to cache, which to start at once, when to stop idle caches
  * @param auth who may use Breakwater and as whom it acts upstream ({@code --auth*})
+ * @param upstreamEndpoints {@code --upstream-endpoints}: several endpoints of the upstream cluster (apiservers on
+ *     one etcd) used in place of the kubeconfig's server URL, with its credentials and CA; empty = the
+ *     kubeconfig's server only
  */
 public record ServeConfig(
     Path kubeconfig,
@@ -35,7 +38,25 @@ public record ServeConfig(
     Duration upstreamConnectTimeout,
     boolean cacheReads,
     CachePolicy cachePolicy,
-    AuthConfig auth) {
+    AuthConfig auth,
+    List<String> upstreamEndpoints) {
+
+  public ServeConfig {
+    upstreamEndpoints = List.copyOf(upstreamEndpoints);
+  }
+
+  /** A configuration with the kubeconfig's server as the only upstream endpoint. */
+  public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
+      Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout,
+      boolean cacheReads, CachePolicy cachePolicy, AuthConfig auth) {
+    this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy,
+        auth, List.of());
+  }
+
+  public ServeConfig withUpstreamEndpoints(List<String> endpoints) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads,
+        cachePolicy, auth, endpoints);
+  }
 
   /** A configuration with {@code --auth=none}. */
   public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
@@ -46,7 +67,7 @@ public record ServeConfig(
   }
 
   public ServeConfig withAuth(AuthConfig a) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a, upstreamEndpoints);
   }
 
   /** A configuration with the cache off. */
@@ -56,11 +77,11 @@ public record ServeConfig(
   }
 
   public ServeConfig withCacheReads(boolean on) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth, upstreamEndpoints);
   }
 
   public ServeConfig withCachePolicy(CachePolicy policy) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth, upstreamEndpoints);
   }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -98,6 +119,11 @@ public record ServeConfig(
     if (adminListen.isPresent() && adminListen.get().port() != 0 && adminListen.get().equals(listen)) {
       errors.add("--admin-listen must differ from --listen");
     }
+    for (String e : upstreamEndpoints) {
+      if (endpoint(e) == null) {
+        errors.add("--upstream-endpoints: \"" + e + "\" is not an http(s)://host[:port] URL");
+      }
+    }
     errors.addAll(auth.validate(listen, tls()));
     return errors;
   }
@@ -109,5 +135,37 @@ public record ServeConfig(
 
   public boolean tls() {
     return tlsCert.isPresent() && tlsKey.isPresent();
+  }
+
+  /** {@link #upstreamEndpoints} as URIs (call after {@link #validate}: an invalid entry is an IllegalArgumentException). */
+  public List<java.net.URI> upstreamEndpointUris() {
+    return upstreamEndpoints.stream().map(e -> {
+      java.net.URI u = endpoint(e);
+      if (u == null) {
+        throw new IllegalArgumentException("--upstream-endpoints: \"" + e + "\" is not an http(s)://host[:port] URL");
+      }
+      return u;
+    }).toList();
+  }
+
+  /**
+   * One {@code --upstream-endpoints} entry as a URI (surrounding blanks and a trailing slash dropped), or null when
+   * it is not an absolute {@code https://} or {@code http://} URL with a host and without user info, query or
+   * fragment (what a kubeconfig's server URL may be).
+   */
+  static java.net.URI endpoint(String text) {
+    String t = text.strip();
+    java.net.URI e;
+    try {
+      e = new java.net.URI(t.endsWith("/") ? t.substring(0, t.length() - 1) : t);
+    } catch (java.net.URISyntaxException ex) {
+      return null;
+    }
+    String scheme = e.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http")) || e.getHost() == null
+        || e.getRawUserInfo() != null || e.getRawQuery() != null || e.getRawFragment() != null) {
+      return null;
+    }
+    return e;
   }
 }

@@ -50,6 +50,12 @@ public class ServeOptions {
       description = "bound on connecting to the upstream before answering 503 (default: ${DEFAULT-VALUE})")
   Duration upstreamConnectTimeout;
 
+  @Option(names = "--upstream-endpoints", paramLabel = "URL", split = ",",
+      description = "several endpoints of the upstream cluster (apiservers of one etcd), e.g. https://10.0.0.1:6443,https://10.0.0.2:6443, "
+          + "used in place of the kubeconfig's server with its credentials and CA: every request goes to the current one, "
+          + "which changes when it refuses connections or answers 502/503 (default: the kubeconfig's server)")
+  java.util.List<String> upstreamEndpoints = new java.util.ArrayList<>();
+
   @Option(names = "--cache", paramLabel = "BOOL", defaultValue = "true", arity = "0..1", fallbackValue = "true",
       description = "serve LIST, GET and WATCH (JSON) from caches fed by one upstream LIST+WATCH per resource; "
           + "--cache=false passes every request through (default: ${DEFAULT-VALUE})")
@@ -136,7 +142,8 @@ public class ServeOptions {
     return new ServeConfig(kc, Optional.ofNullable(context), listen, Optional.ofNullable(adminListen),
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
-            cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval, consistentReadBudget), authConfig());
+            cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval, consistentReadBudget), authConfig(),
+        upstreamEndpoints);
   }
 
   /**

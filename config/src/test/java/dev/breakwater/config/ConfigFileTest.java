@@ -42,6 +42,7 @@ class ConfigFileTest {
         tls-key: %s
         shutdown-grace: 30s
         upstream-connect-timeout: 2s
+        upstream-endpoints: [https://10.0.0.1:6443, https://10.0.0.2:6443]
         cache: false
         cache-resources: [configmaps, deployments.apps]
         cache-exclude: secrets
@@ -72,6 +73,7 @@ class ConfigFileTest {
     assertThat(c.adminListen()).contains(new HostPort("0.0.0.0", 8444));
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.upstreamConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.upstreamEndpointUris()).containsExactly(java.net.URI.create("https://10.0.0.1:6443"), java.net.URI.create("https://10.0.0.2:6443"));
     assertThat(c.cacheReads()).isFalse();
     assertThat(c.cachePolicy()).isEqualTo(new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("secrets"),
         Set.of("configmaps"), Duration.ZERO, true, Duration.ofSeconds(30)));
@@ -125,6 +127,7 @@ class ConfigFileTest {
         Arguments.of("consistent-read-budget: [5ms]", "consistent-read-budget: expected a single value (accepted: DURATION), got a list"),
         Arguments.of("cache: maybe", "cache: 'maybe' is not a boolean (accepted: true, false)"),
         Arguments.of("serve-stale-on-outage: sometimes", "serve-stale-on-outage: 'sometimes' is not a boolean (accepted: true, false)"),
+        Arguments.of("upstream-endpoints: {a: 1}", "upstream-endpoints: expected accepted: a list of URL or one comma-separated string, got a mapping"),
         Arguments.of("cache-resources: [configmaps, {a: 1}]", "cache-resources: expected a list of strings, got a mapping in it"),
         Arguments.of("cache-exclude: {secrets: true}", "cache-exclude: expected accepted: a list of RESOURCE or one comma-separated string, got a mapping"),
         Arguments.of("cache-warm: [[configmaps]]", "cache-warm: expected a list of strings, got a list in it"),
@@ -185,7 +188,7 @@ class ConfigFileTest {
             + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, consistent-read-budget, context, kubeconfig, listen, "
             + "requestheader-allowed-names, requestheader-client-ca-file, requestheader-extra-headers-prefix, "
             + "requestheader-group-headers, requestheader-username-headers, serve-stale-on-outage, shutdown-grace, "
-            + "tls-cert, tls-key, upstream-connect-timeout)");
+            + "tls-cert, tls-key, upstream-connect-timeout, upstream-endpoints)");
   }
 
   @Test

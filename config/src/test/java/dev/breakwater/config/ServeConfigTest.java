@@ -1,6 +1,7 @@
 package dev.breakwater.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +115,26 @@ class ServeConfigTest {
     ServeConfig c = config(dir.resolve("absent"), Optional.of(cert), Optional.empty(), new HostPort("h", 1), Optional.of(new HostPort("h", 1)),
         Duration.ofSeconds(-1), Duration.ZERO);
     assertThat(c.validate()).hasSize(6); // the sixth: --auth=none on the non-loopback "h"
+  }
+
+  @Test
+  void upstreamEndpoints() {
+    ServeConfig c = ServeOptions.parse("--kubeconfig", kubeconfig.toString(),
+        "--upstream-endpoints=https://10.0.0.1:6443/, http://[::1]:8080", "--upstream-endpoints", "https://cp.example/prefix");
+    assertThat(c.validate()).isEmpty();
+    assertThat(c.upstreamEndpointUris()).containsExactly(java.net.URI.create("https://10.0.0.1:6443"),
+        java.net.URI.create("http://[::1]:8080"), java.net.URI.create("https://cp.example/prefix"));
+    assertThat(ServeOptions.parse("--kubeconfig", kubeconfig.toString()).upstreamEndpoints()).as("default: the kubeconfig's server").isEmpty();
+    ServeConfig bad = ServeOptions.parse("--kubeconfig", kubeconfig.toString(),
+        "--upstream-endpoints=10.0.0.1:6443,ftp://h,https://u@h:1,https://h?x=1,https://h#f,https://h:1/ a,");
+    assertThat(bad.validate()).containsExactly(
+        "--upstream-endpoints: \"10.0.0.1:6443\" is not an http(s)://host[:port] URL",
+        "--upstream-endpoints: \"ftp://h\" is not an http(s)://host[:port] URL",
+        "--upstream-endpoints: \"https://u@h:1\" is not an http(s)://host[:port] URL",
+        "--upstream-endpoints: \"https://h?x=1\" is not an http(s)://host[:port] URL",
+        "--upstream-endpoints: \"https://h#f\" is not an http(s)://host[:port] URL",
+        "--upstream-endpoints: \"https://h:1/ a\" is not an http(s)://host[:port] URL");
+    assertThatThrownBy(bad::upstreamEndpointUris).hasMessage("--upstream-endpoints: \"10.0.0.1:6443\" is not an http(s)://host[:port] URL");
   }
 
   @Test

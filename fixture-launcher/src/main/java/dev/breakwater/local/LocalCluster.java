@@ -55,6 +55,9 @@ public final class LocalCluster implements AutoCloseable {
   private final Thread shutdownHook;
   private Process etcd;
   private Process apiServer;
+  /** The second apiserver on the same etcd ({@link #startSecondApiServer}); its port is chosen on first start. */
+  private Process secondApiServer;
+  private int secondApiServerPort;
   private boolean closed;
 
   private LocalCluster(Builder b) throws IOException {
@@ -121,12 +124,57 @@ public final class LocalCluster implements AutoCloseable {
     if (apiServer != null && apiServer.isAlive()) {
       return;
     }
+    apiServer = launchApiServer(apiServerPort, "kube-apiserver.log", List.of());
+    awaitReady(apiServer, server(), "kube-apiserver.log");
+  }
+
+  /**
+   * Starts (or starts again, on the same port) a second kube-apiserver on the same etcd — an HA control plane of
+   * two — and waits for its readiness. Same flags, certificates, token file and service-account keys as the first,
+   * so the kubeconfig's credentials and service-account tokens are valid on both, and the same serving certificate
+   * (it names 127.0.0.1). It does not reconcile the {@code kubernetes} Service's endpoints (both advertise
+   * 127.0.0.1 with different ports and would rewrite them in turn). Log: {@code kube-apiserver-2.log}.
+   */
+  public void startSecondApiServer() throws IOException, InterruptedException {
+    if (secondApiServer != null && secondApiServer.isAlive()) {
+      return;
+    }
+    if (secondApiServerPort == 0) {
+      secondApiServerPort = freePort();
+    }
+    secondApiServer = launchApiServer(secondApiServerPort, "kube-apiserver-2.log", List.of("--endpoint-reconciler-type=none"));
+    awaitReady(secondApiServer, secondServer(), "kube-apiserver-2.log");
+  }
+
+  /** The second apiserver's URL (its port is chosen when it first starts). */
+  public URI secondServer() {
+    if (secondApiServerPort == 0) {
+      throw new IllegalStateException("the second apiserver was never started");
+    }
+    return URI.create("https://127.0.0.1:" + secondApiServerPort);
+  }
+
+  /** Stops the second apiserver (SIGTERM, then SIGKILL after 10 s). */
+  public void stopSecondApiServer() throws InterruptedException {
+    stop(secondApiServer);
+  }
+
+  /** Kills the second apiserver at once (SIGKILL). */
+  public void killSecondApiServer() throws InterruptedException {
+    kill(secondApiServer);
+  }
+
+  public boolean secondApiServerRunning() {
+    return secondApiServer != null && secondApiServer.isAlive();
+  }
+
+  private Process launchApiServer(int port, String log, List<String> more) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         bins.kubeApiServer().toString(),
         "--etcd-servers=http://127.0.0.1:" + etcdPort,
         "--bind-address=127.0.0.1",
         "--advertise-address=127.0.0.1",
-        "--secure-port=" + apiServerPort,
+        "--secure-port=" + port,
         "--cert-dir=" + pki(),
         "--tls-cert-file=" + pki().resolve("apiserver.crt"),
         "--tls-private-key-file=" + pki().resolve("apiserver.key"),
@@ -142,9 +190,9 @@ public final class LocalCluster implements AutoCloseable {
         "--kubelet-preferred-address-types=InternalIP",
         "--v=1"));
     cmd.addAll(extraApiServerFlags);
-    apiServer = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("kube-apiserver.log").toFile())).start();
-    awaitReady();
+    cmd.addAll(more);
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(log).toFile())).start();
   }
 
   /** Stops the apiserver (SIGTERM, then SIGKILL after 10 s); etcd keeps running. */
@@ -154,13 +202,17 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Kills the apiserver at once (SIGKILL), as a crash would. */
   public void killApiServer() throws InterruptedException {
-    if (apiServer != null && apiServer.isAlive()) {
-      apiServer.destroyForcibly();
-      apiServer.waitFor(10, TimeUnit.SECONDS);
+    kill(apiServer);
+  }
+
+  private static void kill(Process p) throws InterruptedException {
+    if (p != null && p.isAlive()) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
-  private void awaitReady() throws IOException, InterruptedException {
+  private void awaitReady(Process apiServer, URI server, String log) throws IOException, InterruptedException {
     SSLContext ssl;
     try {
       ssl = SSLUtils.sslContext(Config.fromKubeconfig(null, Files.readString(kubeconfig()), kubeconfig().toString()));
@@ -169,10 +221,10 @@ public final class LocalCluster implements AutoCloseable {
     }
     Instant deadline = Instant.now().plus(startTimeout);
     try (HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(2)).build()) {
-      HttpRequest req = HttpRequest.newBuilder(server().resolve("/readyz")).timeout(Duration.ofSeconds(5)).build();
+      HttpRequest req = HttpRequest.newBuilder(server.resolve("/readyz")).timeout(Duration.ofSeconds(5)).build();
       while (Instant.now().isBefore(deadline)) {
         if (!apiServer.isAlive()) {
-          throw new IOException("kube-apiserver exited with " + apiServer.exitValue() + "; log tail:\n" + tail("kube-apiserver.log"));
+          throw new IOException("kube-apiserver exited with " + apiServer.exitValue() + "; log tail:\n" + tail(log));
         }
         if (!etcd.isAlive()) {
           throw new IOException("etcd exited with " + etcd.exitValue() + "; log tail:\n" + tail("etcd.log"));
@@ -187,7 +239,7 @@ public final class LocalCluster implements AutoCloseable {
         Thread.sleep(200);
       }
     }
-    throw new IOException("kube-apiserver not ready within " + startTimeout + "; log tail:\n" + tail("kube-apiserver.log"));
+    throw new IOException("kube-apiserver not ready within " + startTimeout + "; log tail:\n" + tail(log));
   }
 
   private void writeKubeconfig() throws IOException {
@@ -288,7 +340,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void destroyProcesses() {
-    for (Process p : new Process[] {apiServer, etcd}) {
+    for (Process p : new Process[] {apiServer, secondApiServer, etcd}) {
       if (p != null && p.isAlive()) {
         p.destroyForcibly();
       }
@@ -303,6 +355,7 @@ public final class LocalCluster implements AutoCloseable {
     closed = true;
     try {
       stop(apiServer);
+      stop(secondApiServer);
       stop(etcd);
     } catch (InterruptedException e) {
       destroyProcesses();

@@ -83,7 +83,7 @@ public final class BreakwaterServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
     BreakwaterServer server;
     try {
-      server = new BreakwaterServer(config, vertx, Upstream.create(vertx, kube, config.upstreamConnectTimeout(), Clock.systemUTC()));
+      server = new BreakwaterServer(config, vertx, Upstream.create(vertx, kube, config.upstreamEndpointUris(), config.upstreamConnectTimeout(), Clock.systemUTC()));
       server.bind();
     } catch (RuntimeException e) {
       vertx.close().await();
@@ -157,6 +157,7 @@ public final class BreakwaterServer implements AutoCloseable {
     PassThroughHandler passThrough = new PassThroughHandler(vertx, upstream, inFlight, auth.delegated());
     io.vertx.core.Handler<HttpServerRequest> handler = passThrough;
     upstream.metrics(metrics);
+    metrics.upstreamEndpoints(upstream.selector());
     if (config.cacheReads()) {
       caches = new CacheManager(upstream, metrics, config.cachePolicy());
       caches.start();

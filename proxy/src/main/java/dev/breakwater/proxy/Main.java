@@ -104,7 +104,8 @@ public final class Main implements Callable<Integer> {
       }
       BreakwaterServer server = BreakwaterServer.start(config);
       PrintWriter out = spec.commandLine().getOut();
-      out.println("breakwater: serving on " + server.url() + " (upstream " + server.upstream().server() + ")");
+      out.println("breakwater: serving on " + server.url() + " (upstream " + server.upstream().endpoints().stream()
+          .map(e -> e.server().toString()).collect(java.util.stream.Collectors.joining(", ")) + ")");
       if (server.adminPort() > 0) {
         out.println("breakwater: admin on http://" + config.adminListen().get().host() + ":" + server.adminPort());
       }

@@ -89,6 +89,9 @@ public final class Reflector {
   private List<CachedObject> initialEvents;
   /** Incremented by every (re)sync: side streams ({@link ProgressSupply}) of an older epoch are ignored. */
   private long syncEpoch;
+  /** The retry a backoff waits to run (null when none), and whether it follows a refusal; see {@link #retryNow}. */
+  private Runnable pendingRetry;
+  private boolean pendingRefused;
 
   private volatile Phase phase = Phase.NEW;
   private volatile long lastSyncResourceVersion;
@@ -169,6 +172,23 @@ public final class Reflector {
       listener.onRelist(lastResourceVersion);
       initialEvents = null;
       sync();
+    });
+  }
+
+  /**
+   * The upstream endpoint changed (another apiserver of the same etcd took over, {@code --upstream-endpoints}): a
+   * retry waiting out its backoff after a failure runs now, against the new endpoint — the watch resumes from the
+   * last RV, or the interrupted sync starts again — instead of after the rest of the backoff. The backoff is not
+   * reset (a failure there waits longer, as usual). A no-op unless backing off; never after a refusal (401, 403,
+   * 404: the new endpoint's answer would be the same). Safe from any thread.
+   */
+  public void retryNow(String why) {
+    executor.execute(() -> {
+      if (phase != Phase.BACKOFF || pendingRetry == null || pendingRefused) {
+        return;
+      }
+      LOG.info("{}: retrying now ({})", name, why);
+      pendingRetry.run(); // clears pendingRetry: the scheduled run of the same retry is skipped
     });
   }
 
@@ -420,11 +440,17 @@ public final class Reflector {
     generation++;
     Duration delay = schedule.nextDelay();
     lastBackoff = delay;
-    executor.schedule(() -> {
-      if (phase == Phase.BACKOFF) {
+    Runnable[] self = new Runnable[1];
+    self[0] = () -> {
+      // Skipped when retryNow ran it already (or a later failure scheduled another).
+      if (phase == Phase.BACKOFF && pendingRetry == self[0]) {
+        pendingRetry = null;
         action.run();
       }
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    };
+    pendingRetry = self[0];
+    pendingRefused = schedule == refusedBackoff;
+    executor.schedule(self[0], delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private long watchTimeoutSeconds() {

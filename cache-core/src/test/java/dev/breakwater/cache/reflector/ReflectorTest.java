@@ -227,6 +227,79 @@ class ReflectorTest {
     r.stop();
   }
 
+  /** Holds delayed tasks (a backoff's retry) until the test runs them; runs execute() at once. */
+  static final class HoldingScheduler extends java.util.concurrent.ScheduledThreadPoolExecutor {
+    final List<Runnable> held = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    HoldingScheduler() {
+      super(1);
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      if (delay > 0) {
+        held.add(command);
+        return null;
+      }
+      return super.schedule(command, 0, unit);
+    }
+
+    /** Runs the held tasks on the scheduler's thread, and waits. */
+    void runHeld() throws Exception {
+      List<Runnable> tasks = new ArrayList<>(held);
+      held.clear();
+      submit(() -> tasks.forEach(Runnable::run)).get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void retryNowResumesABackedOffWatchAtOnceAndTheScheduledRetryIsSkipped() throws Exception {
+    HoldingScheduler scheduler = new HoldingScheduler();
+    try {
+      ScriptedUpstream up = new ScriptedUpstream();
+      Reflector r = new Reflector("test", up, new RecordingStore(), scheduler, null, () -> 0.0, false, 42);
+      r.start();
+      up.watcher(0).onClosed(new java.io.IOException("connection refused"));
+      await(() -> r.phase() == Reflector.Phase.BACKOFF && scheduler.held.size() == 1);
+      r.retryNow("upstream endpoint changed");
+      up.watcher(1);
+      assertThat(up.watchRequests).extracting(UpstreamWatchOptions::resourceVersion).containsExactly(42L, 42L);
+      assertThat(r.phase()).isEqualTo(Reflector.Phase.WATCHING);
+      scheduler.runHeld(); // the backoff's own retry: already done
+      r.retryNow("again"); // not backing off: nothing to do
+      scheduler.submit(() -> { }).get(10, TimeUnit.SECONDS);
+      assertThat(up.watchRequests).hasSize(2);
+      assertThat(up.listRequests).isEmpty();
+      // the backoff was not reset: the next failure waits 1.6 s
+      up.watcher(1).onClosed(new java.io.IOException("connection refused"));
+      await(() -> scheduler.held.size() == 1);
+      assertThat(r.lastBackoff()).isEqualTo(Duration.ofMillis(1600));
+      scheduler.runHeld();
+      up.watcher(2);
+      assertThat(up.watchRequests).hasSize(3);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void retryNowLeavesARefusalToItsLongBackoff() throws Exception {
+    HoldingScheduler scheduler = new HoldingScheduler();
+    try {
+      ScriptedUpstream up = new ScriptedUpstream();
+      up.lists.add(CompletableFuture.failedFuture(new UpstreamStatusException(403, "Forbidden", "configmaps is forbidden")));
+      Reflector r = new Reflector("test", up, new RecordingStore(), scheduler, null, () -> 0.0, false, 0);
+      r.start();
+      await(() -> r.phase() == Reflector.Phase.BACKOFF && scheduler.held.size() == 1);
+      r.retryNow("upstream endpoint changed");
+      scheduler.submit(() -> { }).get(10, TimeUnit.SECONDS);
+      assertThat(up.listRequests).hasSize(1);
+      assertThat(r.phase()).isEqualTo(Reflector.Phase.BACKOFF);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
   @Test
   void resumeWatchesFirstAndStopCancels() {
     ScriptedUpstream up = new ScriptedUpstream();

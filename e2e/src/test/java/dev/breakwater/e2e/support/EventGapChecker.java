@@ -100,7 +100,10 @@ public final class EventGapChecker implements AutoCloseable {
   private final String breakwaterUrl;
   private final String namespace;
   private final Options options;
-  private final KubernetesClient direct;
+  /** The writer's client, straight to {@link #directServer}; replaced by {@link #useDirectServer} (writer thread). */
+  private volatile KubernetesClient direct;
+  /** The apiserver the writer and the truth talk to: the cluster's, or another apiserver of its etcd. */
+  private volatile java.net.URI directServer;
   private final HttpClient bwHttp = RawHttp.plain();
   private final HttpClient directHttp;
   private final Watcher truth;
@@ -128,6 +131,7 @@ public final class EventGapChecker implements AutoCloseable {
     this.namespace = namespace;
     this.options = options;
     this.direct = ClusterExtension.direct(cluster);
+    this.directServer = cluster.server();
     this.directHttp = RawHttp.direct(cluster);
     this.truth = new Watcher("truth", true, false, false, null);
     for (int i = 0; i < options.watchers(); i++) {
@@ -191,7 +195,6 @@ public final class EventGapChecker implements AutoCloseable {
     Random random = new Random(options.seed());
     Map<String, Long> model = new TreeMap<>();
     Map<String, String> groups = new HashMap<>();
-    var cms = direct.configMaps().inNamespace(namespace);
     int faultsDone = 0;
     for (int i = 0; i < options.writes(); i++) {
       if (options.faultEvery() > 0 && i > 0 && i % options.faultEvery() == 0 && faultsDone < options.faults()) {
@@ -204,6 +207,7 @@ public final class EventGapChecker implements AutoCloseable {
           Thread.sleep(20);
         }
       }
+      var cms = direct.configMaps().inNamespace(namespace);
       String name = "gap-" + random.nextInt(options.objects());
       int op = random.nextInt(4);
       if (!model.containsKey(name)) {
@@ -402,6 +406,25 @@ public final class EventGapChecker implements AutoCloseable {
   }
 
   /**
+   * From now on the writer and the truth watcher talk to {@code server}, another apiserver of the cluster's etcd
+   * (same credentials): a fault that kills the cluster's apiserver calls this first. The truth's open stream stays
+   * where it is until it ends; it reconnects from its last RV to {@code server}. Call from the fault (writer thread).
+   */
+  public void useDirectServer(java.net.URI server) {
+    KubernetesClient old = direct;
+    try {
+      var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(null, java.nio.file.Files.readString(cluster.kubeconfig()),
+          cluster.kubeconfig().toString());
+      config.setMasterUrl(server.toString());
+      direct = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    directServer = server;
+    old.close();
+  }
+
+  /**
    * Breakwater itself relisted over ({@code from}, {@code to}] (it was cut off from an upstream that meanwhile
    * lost the history): what happened in between reaches its watchers as the difference, so every watcher is
    * excused the events of that range (and the difference's own events, e.g. DELETED at the list RV) — but must
@@ -494,7 +517,7 @@ public final class EventGapChecker implements AutoCloseable {
     }
 
     private String base() {
-      return (isTruth ? cluster.server().toString() : breakwaterUrl) + "/api/v1/namespaces/" + namespace + "/configmaps";
+      return (isTruth ? directServer.toString() : breakwaterUrl) + "/api/v1/namespaces/" + namespace + "/configmaps";
     }
 
     private HttpClient http() {
@@ -504,6 +527,9 @@ public final class EventGapChecker implements AutoCloseable {
     private String selectorQuery() {
       return selector == null ? "" : "&labelSelector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8);
     }
+
+    /** The RV of the last event or bookmark the current stream delivered (watcher thread). */
+    private long delivered;
 
     void run() {
       long lastRv = 0;
@@ -541,6 +567,11 @@ public final class EventGapChecker implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
           if (stopping) {
             return;
+          }
+          // A stream that broke mid-way (its apiserver killed) resumes after what it delivered, not from where it
+          // started: replaying those events would record them twice.
+          if (!first) {
+            lastRv = Math.max(lastRv, delivered);
           }
           otherErrors.incrementAndGet();
           pause();
@@ -648,6 +679,7 @@ public final class EventGapChecker implements AutoCloseable {
                 started = true;
               }
               lastRv = Math.max(lastRv, f.rv());
+              delivered = lastRv;
             }
             case "ERROR" -> {
               if (f.errorCode() == 410) {
@@ -672,6 +704,7 @@ public final class EventGapChecker implements AutoCloseable {
                 }
               }
               lastRv = f.rv();
+              delivered = lastRv;
             }
             default -> throw new IOException("unknown watch event " + f);
           }

@@ -29,8 +29,13 @@ public final class UpstreamMetrics {
   }
 
   public static UpstreamMetrics scrape(LocalCluster cluster) {
+    return scrape(cluster, cluster.server());
+  }
+
+  /** The metrics of {@code server}, one of the cluster's apiservers (e.g. {@link LocalCluster#secondServer}). */
+  public static UpstreamMetrics scrape(LocalCluster cluster, java.net.URI server) {
     try (HttpClient http = RawHttp.direct(cluster)) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(cluster.server().resolve("/metrics")).build(),
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.resolve("/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IllegalStateException("apiserver /metrics: " + r.statusCode());

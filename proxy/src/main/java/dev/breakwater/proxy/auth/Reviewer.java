@@ -61,8 +61,7 @@ public final class Reviewer {
     if (auth != null) {
       headers.add("Authorization", auth);
     }
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(upstream.host()).setPort(upstream.port())
-        .setSsl(upstream.tls()).setURI(upstream.basePath() + path).setHeaders(headers);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setHeaders(headers);
     AtomicBoolean done = new AtomicBoolean();
     AtomicBoolean answered = new AtomicBoolean();
     long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
@@ -71,7 +70,7 @@ public final class Reviewer {
         out.completeExceptionally(new ReviewFailedException(kind + " review timed out after " + timeout.toMillis() + "ms"));
       }
     });
-    upstream.http().request(options)
+    upstream.request(options)
         .compose(req -> {
           // Only a timed-out review is abandoned: a late reset of an answered one could close the pooled connection
           // under its next request (eclipse-vertx/vert.x#6294).

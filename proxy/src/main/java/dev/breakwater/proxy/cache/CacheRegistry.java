@@ -70,6 +70,9 @@ final class CacheRegistry implements AutoCloseable {
     this.metrics = metrics;
     this.policy = policy;
     this.selectableFields = selectableFields;
+    // Another apiserver took over (--upstream-endpoints): feeds backing off after the old one's failure resume there now.
+    upstream.onSwitch(() -> caches.values().forEach(e -> e.cacher.reflector().retryNow("upstream endpoint is now "
+        + upstream.endpoint().server())));
     sweeper.scheduleWithFixedDelay(this::refreshSelectableFields, SELECTABLE_FIELDS_PERIOD_MS, SELECTABLE_FIELDS_PERIOD_MS,
         TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::pollCompaction, Compactor.POLL_PERIOD_SECONDS, Compactor.POLL_PERIOD_SECONDS,

@@ -80,7 +80,7 @@ final class CurrentResourceVersionProbe implements UpstreamRevision {
 
   private void send(CompletableFuture<Long> f) {
     RequestOptions options = upstream.get(collectionPath + "?limit=1", "application/json", "breakwater-probe");
-    WholeAnswer.of(upstream.http().request(options)).map(a -> {
+    WholeAnswer.of(upstream.request(options)).map(a -> {
           if (a.status() != 200) {
             // Classified by the stale-read decision (UpstreamFailure: a 503 is an outage, a 429 is not).
             throw new UpstreamStatusException(a.status(), "", "current resourceVersion probe failed");

@@ -102,7 +102,7 @@ public final class Discovery {
   }
 
   private Future<Buffer> get(String path) {
-    return WholeAnswer.of(upstream.http().request(upstream.get(path, ResourceCatalog.DISCOVERY_ACCEPT, "breakwater-discovery")))
+    return WholeAnswer.of(upstream.request(upstream.get(path, ResourceCatalog.DISCOVERY_ACCEPT, "breakwater-discovery")))
         .compose(a -> a.status() == 200 ? Future.succeededFuture(a.body())
             : Future.failedFuture("GET " + path + " answered " + a.status()));
   }

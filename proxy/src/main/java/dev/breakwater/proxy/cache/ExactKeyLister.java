@@ -43,7 +43,7 @@ final class ExactKeyLister implements ConsistencyChecker.Lister {
     }
     CompletableFuture<UpstreamKeyPage> result = new CompletableFuture<>();
     // The checker's page timeout bounds the wait.
-    WholeAnswer.of(upstream.http().request(upstream.get(collectionPath + q, ACCEPT, "breakwater-consistency-check")))
+    WholeAnswer.of(upstream.request(upstream.get(collectionPath + q, ACCEPT, "breakwater-consistency-check")))
         .map(a -> new Object[] {a.status(), a.body()})
         .onComplete(ar -> {
           try {

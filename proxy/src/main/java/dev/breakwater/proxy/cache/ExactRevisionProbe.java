@@ -52,7 +52,7 @@ final class ExactRevisionProbe implements Compactor.Target {
     CompletableFuture<Boolean> f = new CompletableFuture<>();
     RequestOptions options = upstream.get(collectionPath + "?limit=1&resourceVersion=" + Long.toUnsignedString(revision)
         + "&resourceVersionMatch=Exact", "application/json", "breakwater-compaction-probe");
-    WholeAnswer.of(upstream.http().request(options)).map(WholeAnswer::status)
+    WholeAnswer.of(upstream.request(options)).map(WholeAnswer::status)
         .onComplete(ar -> {
           if (ar.failed()) {
             f.completeExceptionally(ar.cause());

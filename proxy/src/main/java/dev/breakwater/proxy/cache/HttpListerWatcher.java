@@ -144,7 +144,7 @@ public final class HttpListerWatcher implements ListerWatcher {
       q.append("&continue=").append(URLEncoder.encode(request.continueToken(), StandardCharsets.UTF_8));
     }
     CompletableFuture<UpstreamListPage> result = new CompletableFuture<>();
-    WholeAnswer.of(upstream.http().request(get(q.toString()).setIdleTimeout(listIdleTimeout.toMillis())))
+    WholeAnswer.of(upstream.request(get(q.toString()).setIdleTimeout(listIdleTimeout.toMillis())))
         .map(a -> new Object[] {a.status(), a.body()})
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -180,7 +180,7 @@ public final class HttpListerWatcher implements ListerWatcher {
     // The upstream exchange is over (answer read, or failed): resetting it now could hit the connection's next request
     // (Vert.x closes a reused HTTP/1.1 connection on a late reset, eclipse-vertx/vert.x#6294), so cancel leaves it.
     AtomicBoolean ended = new AtomicBoolean();
-    upstream.http().request(get(q.toString())).onComplete(ar -> {
+    upstream.request(get(q.toString())).onComplete(ar -> {
       if (ar.failed()) {
         close(closed, handler, ar.cause());
         return;

@@ -236,10 +236,7 @@ public final class ListCoalescer {
       upstream.count("passthrough");
       RequestOptions options = new RequestOptions()
           .setMethod(HttpMethod.GET)
-          .setHost(upstream.host())
-          .setPort(upstream.port())
-          .setSsl(upstream.tls())
-          .setURI(upstream.basePath() + first.uri())
+          .setURI(first.uri()) // below the endpoint's base path: Upstream.request fills in the endpoint
           .setFollowRedirects(false);
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
       Headers.copyRequestHeaders(first.headers(), headers);
@@ -251,7 +248,7 @@ public final class ListCoalescer {
         headers.set("Authorization", authorization);
       }
       options.setHeaders(headers);
-      (clientToken != null ? upstream.bearerHttp() : upstream.http()).request(options).onComplete(ar -> {
+      upstream.request(clientToken != null ? upstream.bearerHttp() : upstream.http(), options).onComplete(ar -> {
         if (ar.failed()) {
           fail(ar.cause());
           return;

@@ -102,10 +102,7 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     req.pause();
     RequestOptions options = new RequestOptions()
         .setMethod(req.method())
-        .setHost(upstream.host())
-        .setPort(upstream.port())
-        .setSsl(upstream.tls())
-        .setURI(upstream.basePath() + req.uri())
+        .setURI(req.uri()) // below the endpoint's base path: Upstream.request fills in the endpoint
         .setFollowRedirects(false);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     Headers.copyRequestHeaders(req.headers(), headers);
@@ -118,7 +115,7 @@ public class PassThroughHandler implements Handler<HttpServerRequest> {
     boolean streaming = isStreaming(req);
     HttpServerResponse resp = req.response();
 
-    (clientToken != null ? upstream.bearerHttp() : upstream.http()).request(options).onComplete(ar -> {
+    upstream.request(clientToken != null ? upstream.bearerHttp() : upstream.http(), options).onComplete(ar -> {
       if (ar.failed()) {
         UpstreamErrors.answer(resp, upstream.server().toString(), ar.cause());
         req.resume();

@@ -54,28 +54,32 @@ final class UpgradeTunnel {
   void handle(HttpServerRequest req) {
     req.pause();
     HttpServerResponse resp = req.response();
-    ConnectOptions connect = new ConnectOptions().setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.tls());
-    if (upstream.tls()) {
-      connect.setSniServerName(upstream.host());
+    // One endpoint for the whole tunnel; no retry elsewhere (the tunnel's client sees the failure, as through a
+    // load balancer), but the failure moves the next requests on.
+    Upstream.Endpoint ep = upstream.endpoint();
+    ConnectOptions connect = new ConnectOptions().setHost(ep.host()).setPort(ep.port()).setSsl(ep.tls());
+    if (ep.tls()) {
+      connect.setSniServerName(ep.host());
     }
     (clientToken(req) != null ? upstream.bearerNet() : upstream.net()).connect(connect).onComplete(ar -> {
       if (ar.failed()) {
-        UpstreamErrors.answer(resp, upstream.server().toString(), ar.cause());
+        upstream.connectFailed(ep, ar.cause());
+        UpstreamErrors.answer(resp, ep.server().toString(), ar.cause());
         req.resume();
         return;
       }
       NetSocket up = ar.result();
       resp.closeHandler(v -> up.close());
-      up.write(requestHead(req));
+      up.write(requestHead(req, ep));
       awaitHead(req, up);
     });
   }
 
   /** The request head as sent upstream: hop-by-hop fields dropped except the upgrade pair. */
-  Buffer requestHead(HttpServerRequest req) {
+  Buffer requestHead(HttpServerRequest req, Upstream.Endpoint ep) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     Headers.copyRequestHeaders(req.headers(), headers);
-    headers.set("Host", upstream.authority());
+    headers.set("Host", ep.authority());
     headers.set("Connection", "Upgrade");
     headers.set("Upgrade", req.headers().get("Upgrade"));
     String authorization = clientToken(req) != null ? clientToken(req) : upstream.credentials().authorization();
@@ -83,7 +87,7 @@ final class UpgradeTunnel {
       headers.set("Authorization", authorization);
     }
     StringBuilder sb = new StringBuilder(512)
-        .append(req.method().name()).append(' ').append(upstream.basePath()).append(req.uri()).append(" HTTP/1.1\r\n");
+        .append(req.method().name()).append(' ').append(ep.basePath()).append(req.uri()).append(" HTTP/1.1\r\n");
     for (Map.Entry<String, String> e : headers) {
       sb.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
     }

@@ -61,6 +61,26 @@ public final class ProxyMetrics {
     Counter.builder("breakwater_upstream_requests_total").tag("kind", kind).register(registry).increment();
   }
 
+  /**
+   * {@code breakwater_upstream_endpoint_current{endpoint}} (1 for the endpoint requests go to, else 0),
+   * {@code breakwater_upstream_endpoint_healthy{endpoint}} (1/0) and {@code breakwater_upstream_endpoint_switches_total}
+   * (how often the current endpoint changed); only with several {@code --upstream-endpoints}.
+   */
+  public void upstreamEndpoints(dev.breakwater.cache.upstream.EndpointSelector selector) {
+    if (selector.size() < 2) {
+      return;
+    }
+    for (int i = 0; i < selector.size(); i++) {
+      int endpoint = i;
+      Gauge.builder("breakwater_upstream_endpoint_current", () -> selector.current() == endpoint ? 1 : 0)
+          .tag("endpoint", selector.name(i)).register(registry);
+      Gauge.builder("breakwater_upstream_endpoint_healthy", () -> selector.healthy(endpoint) ? 1 : 0)
+          .tag("endpoint", selector.name(i)).register(registry);
+    }
+    io.micrometer.core.instrument.FunctionCounter.builder("breakwater_upstream_endpoint_switches_total", selector,
+        s -> s.switches()).register(registry);
+  }
+
   /** How many upstream requests of {@code kind} Breakwater has made itself (0 before the first); for tests. */
   public double upstreamRequests(String kind) {
     Counter c = registry.find("breakwater_upstream_requests_total").tag("kind", kind).counter();

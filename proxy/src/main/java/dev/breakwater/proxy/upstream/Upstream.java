@@ -2,7 +2,12 @@ package dev.breakwater.proxy.upstream;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.SSLUtils;
+import dev.breakwater.cache.upstream.EndpointSelector;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
@@ -18,6 +23,8 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The upstream kube-apiserver as Breakwater reaches it: one Vert.x {@link HttpClientAgent} for
@@ -26,7 +33,18 @@ import javax.net.ssl.X509KeyManager;
  * both with the TLS material of the kubeconfig (CA, client certificate, insecure-skip-verify),
  * plus {@link UpstreamCredentials} for the Authorization header.
  *
- * <p>Immutable after construction; the Vert.x clients are thread-safe.
+ * <p>Endpoints: the kubeconfig's server, or the {@code --upstream-endpoints} (several apiservers of one cluster,
+ * sharing the kubeconfig's credentials and CA; each endpoint's certificate must name its host). Every request
+ * goes to the current one, as {@link EndpointSelector} decides: {@link #request} fills in the endpoint, and when
+ * no connection to it can be made (refused, connect timeout, TLS handshake) it reports that and tries the next one
+ * at once — the request was never sent, so this is safe for writes too, as a load balancer's connect retry is;
+ * 502/503 answers and every other answer are reported as they arrive. Requests already sent to a failing endpoint
+ * fail as they would through a load balancer (the caller answers 503 or retries, as before). Unhealthy endpoints
+ * are probed with {@code GET /readyz} every {@link EndpointSelector#RECHECK_INTERVAL} so they can come back; they
+ * do not take the traffic back while the current one works. With one endpoint there is no selection at all.
+ *
+ * <p>Immutable after construction except for the selector's state (synchronized); the Vert.x clients are
+ * thread-safe. The health-check timer runs on a Vert.x event loop and never blocks it.
  */
 public final class Upstream implements AutoCloseable {
 
@@ -35,10 +53,32 @@ public final class Upstream implements AutoCloseable {
   /** HTTP/2 connection flow-control window toward the upstream, shared by a connection's streams. */
   static final int CONNECTION_WINDOW_BYTES = 16 << 20;
 
-  private final URI server;
-  private final String host;
-  private final int port;
-  private final boolean tls;
+  private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+
+  /** One apiserver Breakwater may talk to; {@code index} is its number in the {@link EndpointSelector}. */
+  public record Endpoint(int index, URI server, String host, int port, boolean tls) {
+
+    static Endpoint of(int index, URI server) {
+      boolean tls = "https".equalsIgnoreCase(server.getScheme());
+      return new Endpoint(index, server, server.getHost(), server.getPort() > 0 ? server.getPort() : (tls ? 443 : 80), tls);
+    }
+
+    /** {@code host:port} as the Host header names it. */
+    public String authority() {
+      boolean defaultPort = (tls && port == 443) || (!tls && port == 80);
+      String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      return defaultPort ? h : h + ":" + port;
+    }
+
+    /** The path prefix of the server URL ("" for most clusters; Rancher-style URLs have one). */
+    public String basePath() {
+      String p = server.getRawPath();
+      return p == null || p.equals("/") ? "" : (p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
+    }
+  }
+
+  private final List<Endpoint> endpoints;
+  private final EndpointSelector selector;
   private final HttpClientAgent http;
   private final NetClient net;
   private final UpstreamCredentials credentials;
@@ -46,18 +86,25 @@ public final class Upstream implements AutoCloseable {
   private final HttpClientAgent bearerHttp;
   private final NetClient bearerNet;
   private volatile dev.breakwater.proxy.metrics.ProxyMetrics metrics;
+  private final Vertx vertx;
+  private final long healthTimer;
+  private final List<Runnable> switchListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private Upstream(URI server, HttpClientAgent http, NetClient net, UpstreamCredentials credentials,
+  private Upstream(Vertx vertx, List<URI> servers, Clock clock, HttpClientAgent http, NetClient net, UpstreamCredentials credentials,
       HttpClientAgent bearerHttp, NetClient bearerNet) {
+    this.vertx = vertx;
+    List<Endpoint> eps = new java.util.ArrayList<>();
+    for (URI server : servers) {
+      eps.add(Endpoint.of(eps.size(), server));
+    }
+    this.endpoints = List.copyOf(eps);
+    this.selector = new EndpointSelector(servers.stream().map(URI::toString).toList(), clock);
     this.bearerHttp = bearerHttp;
     this.bearerNet = bearerNet;
-    this.server = server;
-    this.host = server.getHost();
-    this.tls = "https".equalsIgnoreCase(server.getScheme());
-    this.port = server.getPort() > 0 ? server.getPort() : (tls ? 443 : 80);
     this.http = http;
     this.net = net;
     this.credentials = credentials;
+    this.healthTimer = endpoints.size() > 1 ? vertx.setPeriodic(1000, id -> checkHealth()) : -1;
   }
 
   /**
@@ -67,6 +114,16 @@ public final class Upstream implements AutoCloseable {
    *     the message is one line fit for the CLI
    */
   public static Upstream create(Vertx vertx, Config config, Duration connectTimeout, Clock clock) {
+    return create(vertx, config, List.of(), connectTimeout, clock);
+  }
+
+  /**
+   * {@link #create(Vertx, Config, Duration, Clock)} with {@code endpoints} (validated {@code --upstream-endpoints})
+   * in place of the kubeconfig's server when not empty; all of one scheme.
+   *
+   * @throws IllegalArgumentException when the endpoints mix http and https
+   */
+  public static Upstream create(Vertx vertx, Config config, List<URI> endpoints, Duration connectTimeout, Clock clock) {
     URI server;
     try {
       String url = config.getMasterUrl();
@@ -78,7 +135,11 @@ public final class Upstream implements AutoCloseable {
     if (server.getHost() == null || !(("https".equalsIgnoreCase(server.getScheme())) || "http".equalsIgnoreCase(server.getScheme()))) {
       throw new IllegalArgumentException("invalid upstream server URL \"" + config.getMasterUrl() + "\"");
     }
-    boolean tls = "https".equalsIgnoreCase(server.getScheme());
+    List<URI> servers = endpoints.isEmpty() ? List.of(server) : List.copyOf(endpoints);
+    boolean tls = "https".equalsIgnoreCase(servers.getFirst().getScheme());
+    if (servers.stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()) != tls)) {
+      throw new IllegalArgumentException("--upstream-endpoints must all be https or all be http");
+    }
     int connectMs = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
 
     HttpClientOptions httpOptions = new HttpClientOptions()
@@ -119,7 +180,7 @@ public final class Upstream implements AutoCloseable {
     // first in its authenticator union): bearer-token clients get connections without it.
     HttpClientAgent bearerHttp = clientCert ? vertx.createHttpClient(bearerHttpOptions, pool) : http;
     NetClient bearerNet = clientCert ? vertx.createNetClient(bearerNetOptions) : net;
-    return new Upstream(server, http, net, new UpstreamCredentials(config, clock), bearerHttp, bearerNet);
+    return new Upstream(vertx, servers, clock, http, net, new UpstreamCredentials(config, clock), bearerHttp, bearerNet);
   }
 
   /** Applies the kubeconfig's TLS material; {@code keys}: with its client certificate. True when one was applied. */
@@ -150,43 +211,183 @@ public final class Upstream implements AutoCloseable {
     return applied;
   }
 
+  /** The endpoint new requests go to now. */
+  public Endpoint endpoint() {
+    return endpoints.get(selector.current());
+  }
+
+  /** Every endpoint, in the order given. */
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** The endpoint choice (for metrics, logs and tests). */
+  public EndpointSelector selector() {
+    return selector;
+  }
+
+  /** The current endpoint's server URL. */
   public URI server() {
-    return server;
+    return endpoint().server();
   }
 
   public String host() {
-    return host;
+    return endpoint().host();
   }
 
   public int port() {
-    return port;
+    return endpoint().port();
   }
 
   public boolean tls() {
-    return tls;
+    return endpoint().tls();
   }
 
-  /** {@code host:port} as the Host header names it. */
+  /** {@code host:port} of the current endpoint as the Host header names it. */
   public String authority() {
-    boolean defaultPort = (tls && port == 443) || (!tls && port == 80);
-    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return defaultPort ? h : h + ":" + port;
+    return endpoint().authority();
   }
 
-  /** The path prefix of the server URL ("" for most clusters; Rancher-style URLs have one). */
+  /** The path prefix of the current endpoint's URL. */
   public String basePath() {
-    String p = server.getRawPath();
-    return p == null || p.equals("/") ? "" : (p.endsWith("/") ? p.substring(0, p.length() - 1) : p);
+    return endpoint().basePath();
+  }
+
+  /**
+   * Sends {@code options} to the current endpoint with {@code client} ({@link #http} or {@link #bearerHttp}):
+   * {@code options}' URI is the path and query below the endpoint's base path, and its host, port, scheme and URI
+   * are filled in here (for each endpoint tried). A connection that cannot be made is reported to the selector and
+   * the request is tried on the endpoint it switches to if that one is healthy and was not tried yet; else the
+   * future fails with that failure. The answer's status is reported when it arrives (the caller reads it as usual).
+   */
+  public Future<HttpClientRequest> request(HttpClientAgent client, RequestOptions options) {
+    String pathAndQuery = options.getURI();
+    if (endpoints.size() == 1) {
+      return client.request(target(options, endpoints.getFirst(), pathAndQuery));
+    }
+    Promise<HttpClientRequest> promise = Promise.promise();
+    attempt(client, options, pathAndQuery, endpoint(), new java.util.HashSet<>(), promise);
+    return promise.future();
+  }
+
+  /** {@link #request(HttpClientAgent, RequestOptions)} with Breakwater's client. */
+  public Future<HttpClientRequest> request(RequestOptions options) {
+    return request(http, options);
+  }
+
+  private static RequestOptions target(RequestOptions options, Endpoint ep, String pathAndQuery) {
+    return options.setHost(ep.host()).setPort(ep.port()).setSsl(ep.tls()).setURI(ep.basePath() + pathAndQuery);
+  }
+
+  private void attempt(HttpClientAgent client, RequestOptions options, String pathAndQuery, Endpoint ep,
+      java.util.Set<Integer> tried, Promise<HttpClientRequest> promise) {
+    tried.add(ep.index());
+    client.request(target(options, ep, pathAndQuery)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        HttpClientRequest req = ar.result();
+        req.response().onSuccess(resp -> answered(ep, resp.statusCode()));
+        promise.complete(req);
+        return;
+      }
+      if (ar.cause() instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+        promise.fail(ar.cause()); // our own queue is full: says nothing of the endpoint
+        return;
+      }
+      Endpoint next = connectFailed(ep, ar.cause());
+      // Only a healthy endpoint is worth the wait: with every one down, a request fails after one attempt (two at
+      // most: the first failure of an endpoint believed healthy), not after one connect timeout per endpoint.
+      if (tried.contains(next.index()) || !selector.healthy(next.index())) {
+        promise.fail(ar.cause());
+      } else {
+        attempt(client, options, pathAndQuery, next, tried, promise);
+      }
+    });
+  }
+
+  /**
+   * Runs {@code listener} after every change of the current endpoint (on the thread that noticed it, an event loop:
+   * it must not block) — the caches' feeds retry at once instead of waiting out their backoff.
+   */
+  public void onSwitch(Runnable listener) {
+    switchListeners.add(listener);
+  }
+
+  private void switched() {
+    for (Runnable l : switchListeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.warn("endpoint switch listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** No connection to {@code ep} could be made: tells the selector; returns the endpoint to use now. */
+  public Endpoint connectFailed(Endpoint ep, Throwable cause) {
+    if (endpoints.size() == 1) {
+      return ep;
+    }
+    String why = describe(cause);
+    int before = selector.current();
+    int now = selector.connectFailed(ep.index(), why);
+    if (now != before) {
+      LOG.warn("upstream endpoint {} failed ({}); switching to {}", ep.server(), why, endpoints.get(now).server());
+      switched();
+    }
+    return endpoints.get(now);
+  }
+
+  /** {@code ep} answered {@code status}: 502/503 count towards failing it, anything else proves it healthy. */
+  public void answered(Endpoint ep, int status) {
+    if (endpoints.size() == 1) {
+      return;
+    }
+    if (status == 502 || status == 503) {
+      int before = selector.current();
+      int now = selector.unavailable(ep.index(), "answered " + status);
+      if (now != before) {
+        LOG.warn("upstream endpoint {} answered {} {} times in a row; switching to {}", ep.server(), status,
+            EndpointSelector.SOFT_FAILURES, endpoints.get(now).server());
+        switched();
+      }
+    } else {
+      boolean was = selector.healthy(ep.index());
+      selector.answered(ep.index());
+      if (!was) {
+        LOG.info("upstream endpoint {} answers again", ep.server());
+      }
+    }
+  }
+
+  /** Probes the unhealthy endpoints whose check is due ({@code GET /readyz}, Breakwater's credentials). */
+  private void checkHealth() {
+    for (int i : selector.dueForCheck()) {
+      Endpoint ep = endpoints.get(i);
+      RequestOptions o = target(get("/readyz", "text/plain", "breakwater-health"), ep, "/readyz").setIdleTimeout(5000);
+      WholeAnswer.of(http.request(o)).onComplete(ar -> {
+        if (ar.succeeded() && ar.result().status() == 200) {
+          selector.checked(i, true, null);
+          LOG.info("upstream endpoint {} is ready again", ep.server());
+        } else {
+          selector.checked(i, false, ar.succeeded() ? "readyz answered " + ar.result().status() : describe(ar.cause()));
+        }
+      });
+    }
+  }
+
+  private static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
   }
 
   public HttpClientAgent http() {
     return http;
   }
 
-  /**
-   * A GET of {@code pathAndQuery} (below the server URL's base path) with Breakwater's own
-   * credentials: the requests caches make upstream (LIST/WATCH, current-RV probes, discovery).
-   */
   /** Counts upstream requests in {@code metrics} from now on. */
   public void metrics(dev.breakwater.proxy.metrics.ProxyMetrics metrics) {
     this.metrics = metrics;
@@ -200,6 +401,10 @@ public final class Upstream implements AutoCloseable {
     }
   }
 
+  /**
+   * A GET of {@code pathAndQuery} (below the endpoint's base path) with Breakwater's own credentials, for
+   * {@link #request}: the requests caches make upstream (LIST/WATCH, current-RV probes, discovery). Counted.
+   */
   public io.vertx.core.http.RequestOptions get(String pathAndQuery, String accept, String userAgent) {
     count(userAgent.startsWith("breakwater-") ? userAgent.substring("breakwater-".length()) : userAgent);
     io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Accept", accept).add("User-Agent", userAgent);
@@ -207,8 +412,7 @@ public final class Upstream implements AutoCloseable {
     if (auth != null) {
       headers.add("Authorization", auth);
     }
-    return new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.GET).setHost(host).setPort(port)
-        .setSsl(tls).setURI(basePath() + pathAndQuery).setHeaders(headers);
+    return new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.GET).setURI(pathAndQuery).setHeaders(headers);
   }
 
   public NetClient net() {
@@ -231,6 +435,9 @@ public final class Upstream implements AutoCloseable {
 
   @Override
   public void close() {
+    if (healthTimer >= 0) {
+      vertx.cancelTimer(healthTimer);
+    }
     http.close();
     net.close();
     if (bearerHttp != http) {
