@@ -23,6 +23,8 @@ import java.util.Optional;
  *     default until the read path covers the other representations
  * @param cachePolicy which resources to cache, which to start at once, when to stop idle caches
  * @param auth who may use Breakwater and as whom it acts upstream ({@code --auth*})
+ * @param memory what Breakwater may hold for its clients ({@code --max-inflight-bytes},
+ *     {@code --max-watch-queue-bytes})
  */
 public record ServeConfig(
     Path kubeconfig,
@@ -35,7 +37,20 @@ public record ServeConfig(
     Duration upstreamConnectTimeout,
     boolean cacheReads,
     CachePolicy cachePolicy,
-    AuthConfig auth) {
+    AuthConfig auth,
+    MemoryBudget memory) {
+
+  /** A configuration with the memory budget derived from the heap. */
+  public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
+      Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout,
+      boolean cacheReads, CachePolicy cachePolicy, AuthConfig auth) {
+    this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy,
+        auth, MemoryBudget.DEFAULT);
+  }
+
+  public ServeConfig withMemory(MemoryBudget m) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, auth, m);
+  }
 
   /** A configuration with {@code --auth=none}. */
   public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
@@ -46,7 +61,7 @@ public record ServeConfig(
   }
 
   public ServeConfig withAuth(AuthConfig a) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a, memory);
   }
 
   /** A configuration with the cache off. */
@@ -56,11 +71,11 @@ public record ServeConfig(
   }
 
   public ServeConfig withCacheReads(boolean on) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth, memory);
   }
 
   public ServeConfig withCachePolicy(CachePolicy policy) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth, memory);
   }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
