@@ -26,12 +26,24 @@ import java.util.function.Function;
  * the global budget is used up); the drain callback runs once both have room again. The watcher
  * keeps its bounded queue meanwhile and closes a client that stays blocked past its budget
  * ({@link #terminatedAsUnresponsive()} counts it).
+ *
+ * <p>A watcher closed that way ends its stream as any other (the end of the chunked body, or a
+ * normal WebSocket close), after the bytes already handed over. A client that does not read up to
+ * that end within {@link #TERMINATED_CLOSE_GRACE_MS} has its HTTP stream reset (the connection closed,
+ * on HTTP/2 the stream), so its unwritten bytes are released instead of being held — and keeping the
+ * global budget used up — for as long as it stays connected. Either way the client sees its watch
+ * end (client-go re-watches after an EOF as after an unexpected EOF).
  */
 final class HttpWatchSink implements WatchSink {
 
+  /** How long a watcher closed as unresponsive waits for its client to read up to the end. */
+  static final long TERMINATED_CLOSE_GRACE_MS = 5_000;
+
   private final io.vertx.core.streams.WriteStream<Buffer> stream;
   private final Function<byte[], Future<Void>> writer;
-  private final Runnable ender;
+  private final java.util.function.Supplier<Future<Void>> ender;
+  /** Resets the stream (drops what the transport still holds); null: cannot (a WebSocket). */
+  private final Runnable resetter;
   private final BooleanSupplier gone;
   private final Context ctx;
   private final WatchEventEncoder encoder;
@@ -41,13 +53,15 @@ final class HttpWatchSink implements WatchSink {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean connectionFull;
   private volatile Runnable onDrain;
+  private volatile boolean terminated;
 
   private HttpWatchSink(io.vertx.core.streams.WriteStream<Buffer> stream, Function<byte[], Future<Void>> writer,
-      Runnable ender, BooleanSupplier gone, Context ctx, WatchEventEncoder encoder, WatcherBudget budget,
-      Runnable onTerminated) {
+      java.util.function.Supplier<Future<Void>> ender, Runnable resetter, BooleanSupplier gone, Context ctx,
+      WatchEventEncoder encoder, WatcherBudget budget, Runnable onTerminated) {
     this.stream = stream;
     this.writer = writer;
     this.ender = ender;
+    this.resetter = resetter;
     this.gone = gone;
     this.ctx = ctx;
     this.encoder = encoder;
@@ -58,8 +72,8 @@ final class HttpWatchSink implements WatchSink {
   /** Events as lines of a chunked HTTP response. */
   static HttpWatchSink chunked(HttpServerResponse resp, Context ctx, WatchEventEncoder encoder, WatcherBudget budget,
       Runnable onTerminated) {
-    return new HttpWatchSink(resp, b -> resp.write(Buffer.buffer(b)), resp::end, () -> resp.ended() || resp.closed(), ctx,
-        encoder, budget, onTerminated);
+    return new HttpWatchSink(resp, b -> resp.write(Buffer.buffer(b)), resp::end, () -> resp.reset(),
+        () -> resp.ended() || resp.closed(), ctx, encoder, budget, onTerminated);
   }
 
   /**
@@ -72,7 +86,7 @@ final class HttpWatchSink implements WatchSink {
     Function<byte[], Future<Void>> writer = encoder.text()
         ? b -> ws.writeTextMessage(new String(b, java.nio.charset.StandardCharsets.UTF_8))
         : b -> ws.writeBinaryMessage(Buffer.buffer(b).slice(4, b.length));
-    return new HttpWatchSink(ws, writer, () -> ws.close((short) 1000), ws::isClosed, ctx, encoder, budget, onTerminated);
+    return new HttpWatchSink(ws, writer, () -> ws.close((short) 1000), null, ws::isClosed, ctx, encoder, budget, onTerminated);
   }
 
   @Override
@@ -158,6 +172,7 @@ final class HttpWatchSink implements WatchSink {
 
   @Override
   public void terminatedAsUnresponsive() {
+    terminated = true;
     onTerminated.run();
   }
 
@@ -165,8 +180,16 @@ final class HttpWatchSink implements WatchSink {
   public void end() {
     if (ended.compareAndSet(false, true)) {
       ctx.runOnContext(v -> {
-        if (!gone.getAsBoolean()) {
-          ender.run();
+        if (gone.getAsBoolean()) {
+          return;
+        }
+        ender.get();
+        if (terminated && resetter != null) {
+          ctx.owner().setTimer(TERMINATED_CLOSE_GRACE_MS, t -> {
+            if (pending.get() > 0) {
+              resetter.run(); // the client has not read what it was sent: release it
+            }
+          });
         }
       });
     }
