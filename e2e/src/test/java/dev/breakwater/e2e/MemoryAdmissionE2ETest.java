@@ -193,6 +193,7 @@ class MemoryAdmissionE2ETest {
         writes.incrementAndGet();
         n++;
         if (n % 10 == 0) {
+          assertThat(bw.isAlive()).as("Breakwater still running after %d writes: %s", n, tail(output)).isTrue();
           maxHeap.accumulateAndGet((long) metric(http, admin, "jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]*\"\\}"), Math::max);
         }
         Thread.sleep(200);
