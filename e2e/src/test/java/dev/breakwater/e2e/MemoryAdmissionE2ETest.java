@@ -262,6 +262,129 @@ class MemoryAdmissionE2ETest {
     }
   }
 
+  static final String APF_NS = "admission-apf";
+  static final String APF_SA = "apf-probe";
+
+  /**
+   * The 429 is the apiserver's own overload answer, compared with the real one. The apiserver is made to refuse a
+   * request in its priority-and-fairness filter: a priority level with no seats (nominalConcurrencyShares 0, no
+   * borrowing, limitResponse Reject) for one ServiceAccount, whose one unpaginated LIST, left unread, holds the only
+   * request the level lets execute; the same identity's next LIST is rejected. Breakwater is made to refuse a LIST
+   * for memory: {@code --max-inflight-bytes=1} and one unpaginated LIST left unread holding bytes. Compared: status,
+   * body, Content-Type, X-Content-Type-Options, Retry-After, Cache-Control, and that both carry an Audit-Id. Not
+   * sent by Breakwater: APF's {@code X-Kubernetes-PF-FlowSchema-UID} / {@code -PriorityLevel-UID} (the UIDs of
+   * the cluster's flow-control objects).
+   */
+  @Test
+  void theOverload429IsTheApiserversOwn(LocalCluster cluster, KubernetesClient k) throws Exception {
+    k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(APF_NS).endMetadata().build()).serverSideApply();
+    String value = "x".repeat(VALUE_BYTES);
+    try (ExecutorService load = Executors.newFixedThreadPool(8)) {
+      IntStream.range(0, 300).forEach(i -> load.submit(() -> k.configMaps().inNamespace(APF_NS).resource(new ConfigMapBuilder()
+          .withNewMetadata().withName(String.format("cm-%05d", i)).endMetadata().addToData("v", value).build()).serverSideApply()));
+    }
+    k.serviceAccounts().inNamespace(APF_NS).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata()
+        .withName(APF_SA).endMetadata().build()).serverSideApply();
+    k.rbac().roles().inNamespace(APF_NS).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBuilder().withNewMetadata()
+        .withName("reader").endMetadata().addNewRule().withApiGroups("").withResources("configmaps").withVerbs("get", "list", "watch")
+        .endRule().build()).serverSideApply();
+    dev.breakwater.e2e.support.Rbac.bind(k, APF_NS, "reader", "ServiceAccount", APF_SA);
+    String token = k.serviceAccounts().inNamespace(APF_NS).withName(APF_SA).tokenRequest(
+        new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L)
+            .endSpec().build()).getStatus().getToken();
+    String apf = """
+        apiVersion: flowcontrol.apiserver.k8s.io/v1
+        kind: PriorityLevelConfiguration
+        metadata: {name: breakwater-e2e-reject}
+        spec:
+          type: Limited
+          limited:
+            nominalConcurrencyShares: 0
+            lendablePercent: 0
+            borrowingLimitPercent: 0
+            limitResponse: {type: Reject}
+        ---
+        apiVersion: flowcontrol.apiserver.k8s.io/v1
+        kind: FlowSchema
+        metadata: {name: breakwater-e2e-reject}
+        spec:
+          priorityLevelConfiguration: {name: breakwater-e2e-reject}
+          matchingPrecedence: 100
+          distinguisherMethod: {type: ByUser}
+          rules:
+          - subjects: [{kind: ServiceAccount, serviceAccount: {name: %s, namespace: %s}}]
+            resourceRules: [{verbs: ["*"], apiGroups: ["*"], resources: ["*"], namespaces: ["*"]}]
+        """.formatted(APF_SA, APF_NS);
+    var objects = k.load(new java.io.ByteArrayInputStream(apf.getBytes(StandardCharsets.UTF_8))).items();
+    objects.forEach(o -> k.resource(o).fieldManager("breakwater-e2e").forceConflicts().serverSideApply());
+    javax.net.ssl.SSLContext caOnly = trustOnly(cluster.workDir().resolve("pki/ca.crt"));
+    String listPath = "/api/v1/namespaces/" + APF_NS + "/configmaps";
+    List<Socket> holders = new ArrayList<>();
+    try (HttpClient direct = HttpClient.newBuilder().sslContext(caOnly).version(HttpClient.Version.HTTP_1_1).build();
+         HttpClient plain = RawHttp.plain();
+         dev.breakwater.e2e.support.Breakwater bw = dev.breakwater.e2e.support.Breakwater.start(
+             dev.breakwater.e2e.support.Breakwater.config(cluster.kubeconfig(), java.util.Optional.empty()).withCacheReads(true)
+                 .withCachePolicy(new dev.breakwater.config.CachePolicy(java.util.Set.of("configmaps"), java.util.Set.of(),
+                     java.util.Set.of("configmaps"), Duration.ofMinutes(10)))
+                 .withMemory(new dev.breakwater.config.MemoryBudget(1, 0)))) {
+      // The apiserver: one unread LIST as the ServiceAccount holds the level's only execution; the next is refused.
+      HttpResponse<String> upstream429 = await().atMost(Duration.ofSeconds(60)).until(() -> {
+        holders.add(holdList(caOnly.getSocketFactory().createSocket(), cluster.server().getPort(), listPath + "?limit=0",
+            "Authorization: Bearer " + token + "\r\n"));
+        Thread.sleep(500);
+        return direct.send(HttpRequest.newBuilder(URI.create(cluster.server() + listPath)).header("Authorization", "Bearer " + token)
+            .build(), HttpResponse.BodyHandlers.ofString());
+      }, r -> r.statusCode() == 429);
+      // Breakwater: one unread LIST holds bytes over --max-inflight-bytes=1; the next unpaginated LIST is refused.
+      String bwBase = "http://127.0.0.1:" + bw.port();
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> plain.send(HttpRequest.newBuilder(
+          URI.create(bwBase + listPath + "/cm-00299?resourceVersion=0")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+      holders.add(holdList(new Socket(), bw.port(), listPath + "?resourceVersion=0", ""));
+      HttpResponse<String> ours = await().atMost(Duration.ofSeconds(20)).until(() -> plain.send(HttpRequest.newBuilder(
+          URI.create(bwBase + listPath + "?resourceVersion=0")).build(), HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 429);
+
+      System.out.println("apiserver 429 head: " + upstream429.headers().map() + "\nbreakwater 429 head: " + ours.headers().map());
+      assertThat(ours.statusCode()).isEqualTo(upstream429.statusCode()).isEqualTo(429);
+      assertThat(ours.body()).isEqualTo(upstream429.body()).isEqualTo(TOO_MANY);
+      for (String h : List.of("Content-Type", "X-Content-Type-Options", "Retry-After", "Cache-Control")) {
+        assertThat(ours.headers().allValues(h)).as(h).isEqualTo(upstream429.headers().allValues(h)).isNotEmpty();
+      }
+      assertThat(ours.headers().firstValue("Audit-Id")).isPresent();
+      assertThat(upstream429.headers().firstValue("Audit-Id")).isPresent();
+      assertThat(upstream429.headers().firstValue("X-Kubernetes-PF-FlowSchema-UID")).isPresent();
+      assertThat(bw.server().streamsInFlight()).isNotNegative();
+    } finally {
+      holders.forEach(MemoryAdmissionE2ETest::closeQuietly);
+      objects.forEach(o -> k.resource(o).delete());
+      k.configMaps().inNamespace(APF_NS).delete();
+    }
+  }
+
+  /** Sends a GET on {@code socket} (small receive window) and reads only the status line: the response stays in flight. */
+  static Socket holdList(Socket socket, int port, String path, String extraHeaders) throws java.io.IOException {
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+    OutputStream out = socket.getOutputStream();
+    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n" + extraHeaders + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
+  /** An SSL context that trusts {@code caFile} and presents no client certificate. */
+  static javax.net.ssl.SSLContext trustOnly(java.nio.file.Path caFile) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (InputStream in = java.nio.file.Files.newInputStream(caFile)) {
+      ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
   /** A raw HTTP/1.1 watch that reads 1 KB per second; counts how its stream ended. */
   static void slowWatcher(int port, String path, List<Socket> sockets, AtomicInteger started, AtomicInteger endedClean,
       AtomicInteger endedReset, AtomicInteger stillOpen, AtomicBoolean readUp) {
