@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * <pre>
  *  INITIAL ──initial events + end bookmark written──▶ STREAMING
  *     │                                                  │
- *     └──────── stop / deadline / queue full past budget ┴──▶ STOPPED
+ *     └── stop / deadline / blocked without progress past budget ┴──▶ STOPPED
  * </pre>
  * Bookmark bookkeeping mirrors Go's {@code cacheWatcherWaitingForBookmark → BookmarkReceived → BookmarkSent}
  * reduced to one flag: {@code bookmarkSent} starts false only for watch-list requests and turns true with the
