@@ -30,7 +30,7 @@ import java.util.function.Function;
  * <p>A watcher closed that way ends its stream as any other (the end of the chunked body, or a
  * normal WebSocket close), after the bytes already handed over. A client that does not read up to
  * that end within {@link #TERMINATED_CLOSE_GRACE_MS} has its HTTP stream reset (the connection closed,
- * on HTTP/2 the stream), so its unwritten bytes are released instead of being held — and keeping the
+ * on HTTP/2 the stream; a WebSocket's connection), so its unwritten bytes are released instead of being held — and keeping the
  * global budget used up — for as long as it stays connected. Either way the client sees its watch
  * end (client-go re-watches after an EOF as after an unexpected EOF).
  */
@@ -42,7 +42,7 @@ final class HttpWatchSink implements WatchSink {
   private final io.vertx.core.streams.WriteStream<Buffer> stream;
   private final Function<byte[], Future<Void>> writer;
   private final java.util.function.Supplier<Future<Void>> ender;
-  /** Resets the stream (drops what the transport still holds); null: cannot (a WebSocket). */
+  /** Resets the stream, dropping what the transport still holds (a WebSocket: closes its connection). */
   private final Runnable resetter;
   private final BooleanSupplier gone;
   private final Context ctx;
@@ -81,12 +81,13 @@ final class HttpWatchSink implements WatchSink {
    * a text message per JSON event (its newline included), a binary message per protobuf
    * WatchEvent — the frame without its 4-byte length, which only the HTTP stream carries.
    */
-  static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Context ctx, WatchEventEncoder encoder,
-      WatcherBudget budget, Runnable onTerminated) {
+  static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Runnable closeConnection, Context ctx,
+      WatchEventEncoder encoder, WatcherBudget budget, Runnable onTerminated) {
     Function<byte[], Future<Void>> writer = encoder.text()
         ? b -> ws.writeTextMessage(new String(b, java.nio.charset.StandardCharsets.UTF_8))
         : b -> ws.writeBinaryMessage(Buffer.buffer(b).slice(4, b.length));
-    return new HttpWatchSink(ws, writer, () -> ws.close((short) 1000), null, ws::isClosed, ctx, encoder, budget, onTerminated);
+    return new HttpWatchSink(ws, writer, () -> ws.close((short) 1000), closeConnection, ws::isClosed, ctx, encoder, budget,
+        onTerminated);
   }
 
   @Override
@@ -184,7 +185,7 @@ final class HttpWatchSink implements WatchSink {
           return;
         }
         ender.get();
-        if (terminated && resetter != null) {
+        if (terminated) {
           ctx.owner().setTimer(TERMINATED_CLOSE_GRACE_MS, t -> {
             if (pending.get() > 0) {
               resetter.run(); // the client has not read what it was sent: release it

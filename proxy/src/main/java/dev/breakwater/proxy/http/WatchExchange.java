@@ -117,7 +117,7 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
         return;
       }
       ServerWebSocket ws = ar.result();
-      HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, Representations.watch(rep, cache.codecs(), table),
+      HttpWatchSink sink = HttpWatchSink.webSocket(ws, () -> req.connection().close(), ctx, Representations.watch(rep, cache.codecs(), table),
           edge.memory().watcherBudget(), this::terminated);
       Result<CacheWatcher> w = cache.watch(wr, sink);
       if (!w.isOk()) {
