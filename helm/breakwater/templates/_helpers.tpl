@@ -90,6 +90,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $_ := set $f "serve-stale-on-outage" $c.cache.serveStaleOnOutage -}}
 {{- $_ := set $f "cache-consistency-check-interval" $c.cache.consistencyCheckInterval -}}
 {{- $_ := set $f "consistent-read-budget" $c.cache.consistentReadBudget -}}
+{{- if $c.memory }}{{ if $c.memory.maxInflightBytes }}{{ $_ := set $f "max-inflight-bytes" $c.memory.maxInflightBytes }}{{ end }}{{ end -}}
+{{- if $c.memory }}{{ if $c.memory.maxWatchQueueBytes }}{{ $_ := set $f "max-watch-queue-bytes" $c.memory.maxWatchQueueBytes }}{{ end }}{{ end -}}
 {{- if .Values.tls.enabled -}}
 {{- $_ := set $f "tls-cert" "/etc/breakwater/tls/tls.crt" -}}
 {{- $_ := set $f "tls-key" "/etc/breakwater/tls/tls.key" -}}

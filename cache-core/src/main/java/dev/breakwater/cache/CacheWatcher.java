@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.admission.WatcherBudget;
 import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.selector.SelectionPredicate;
@@ -30,7 +31,7 @@ import java.util.function.Consumer;
  * <pre>
  *  INITIAL ──initial events + end bookmark written──▶ STREAMING
  *     │                                                  │
- *     └──────── stop / deadline / queue full past budget ┴──▶ STOPPED
+ *     └── stop / deadline / blocked without progress past budget ┴──▶ STOPPED
  * </pre>
  * Bookmark bookkeeping mirrors Go's {@code cacheWatcherWaitingForBookmark → BookmarkReceived → BookmarkSent}
  * reduced to one flag: {@code bookmarkSent} starts false only for watch-list requests and turns true with the
@@ -44,13 +45,20 @@ import java.util.function.Consumer;
  * {@link Dispatcher#tick()} with the injected clock; no threads of its own.
  *
  * <h2>Back-pressure and slow clients</h2>
- * The queue holds converted events; the producer never blocks ({@link #offer}). When the queue is full the event
- * is still accepted (up to twice the capacity) and the time is noted; if the queue is still full after
- * {@code blockedBudget} (Go's {@code dispatchTimeoutBudget}, at most 100 ms) or the hard cap is reached (both
- * raised by the events of a relist's difference still queued: {@link #offer(WatchEvent, String, boolean)}), the
- * watcher is stopped and its stream {@linkplain WatchSink#end() ended without an ERROR}, as the apiserver
- * terminates unresponsive watchers. The queue is moved to the sink while {@link WatchSink#writeQueueFull()} is
- * false; when the sink is full the watcher waits for its drain callback.
+ * The queue holds converted events; the producer never blocks ({@link #offer}). The watcher is <em>blocked</em>
+ * when its queue holds {@code capacity} events, or when the bytes it holds — its queued events' encoded sizes plus
+ * its sink's {@linkplain WatchSink#bufferedBytes() unwritten bytes} — are over its sink's {@link WatcherBudget}
+ * ({@code --max-watch-queue-bytes}, and a small floor while the global {@code --max-inflight-bytes} is used up).
+ * A blocked watcher still accepts the event (up to twice the capacity, or twice the byte budget) and the time is
+ * noted; if it makes no progress (no event moved to the sink) for longer than {@code blockedBudget} (Go's
+ * {@code dispatchTimeoutBudget}, at most 100 ms — Go's {@code add} waits that long for the watcher to take one
+ * event) or a hard cap is reached (all raised by the events of a relist's difference still queued:
+ * {@link #offer(WatchEvent, String, boolean)}), the watcher is stopped and its stream
+ * {@linkplain WatchSink#end() ended without an ERROR}, as the apiserver terminates unresponsive watchers
+ * ({@link WatchSink#terminatedAsUnresponsive()} is told first, for the metric). {@link #tick} applies the byte
+ * rule too, so a watcher that keeps bytes while no event arrives is closed as well. The queue is moved to the sink
+ * while {@link WatchSink#writeQueueFull()} is false; when the sink is full the watcher waits for its drain
+ * callback. The queue holds references to the cache's objects, never copies.
  *
  * <h2>Concurrency</h2>
  * Producer side ({@link #offer}, {@link #tick}, {@link #stop}): any thread, normally the cache's writer thread or
@@ -77,14 +85,18 @@ public final class CacheWatcher {
     /** Live events with RV at or below this were already covered by the initial events. Immutable. */
     private final long registeredResourceVersion;
     private final Consumer<CacheWatcher> forget;
+    /** The sink's byte budget, read once. */
+    private final WatcherBudget budget;
 
     // @GuardedBy("this")
     private State state = State.INITIAL;
     // @GuardedBy("this"): initial events, consumed before the queue; null once done
     private Iterator<WatchSink.Event> initial;
     // @GuardedBy("this")
-    private final ArrayDeque<WatchSink.Event> queue = new ArrayDeque<>();
-    // @GuardedBy("this"): when the queue was first seen full, null if it is not full
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    // @GuardedBy("this"): the sum of the queued entries' bytes
+    private long queuedBytes;
+    // @GuardedBy("this"): when the watcher was first seen blocked since its last progress, null if it is not
     private Instant fullSince;
     // @GuardedBy("this"): Go's resourceVersion in process(): bookmarks must be above it (or equal, see class doc)
     private long bookmarkFloor;
@@ -118,6 +130,7 @@ public final class CacheWatcher {
         this.bookmarkSent = !watchList;
         this.initial = initial;
         this.forget = forget;
+        this.budget = sink.budget();
         Instant now = clock.instant();
         this.nextBookmarkAt = !allowBookmarks ? null : watchList ? now : nextBookmarkTime(now);
     }
@@ -164,6 +177,24 @@ public final class CacheWatcher {
     /** Number of queued live events (for tests and metrics). */
     public synchronized int queued() {
         return queue.size();
+    }
+
+    /** The estimated encoded bytes of the queued events (for tests and metrics). */
+    public synchronized long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** A queued event and the bytes it counts for (0: exempt, a relist's difference). */
+    private record Queued(WatchSink.Event event, long bytes) {}
+
+    /** An event's encoded size, estimated: the object's bytes plus the event envelope. */
+    static long sizeOf(WatchSink.Event e) {
+        return e.object() == null ? 128 : e.object().jsonLength() + 64L;
+    }
+
+    /** Whether the watcher is blocked (see the class doc); {@code sinkBytes} read outside the lock. */
+    private boolean blockedLocked(long sinkBytes) {
+        return queue.size() >= capacity + relistAllowance || budget.blocked(queuedBytes + sinkBytes);
     }
 
     /** {@code convertToWatchEvent} for a live event; null if this watcher is not interested. */
@@ -215,27 +246,34 @@ public final class CacheWatcher {
         if (e == null) {
             return state() != State.STOPPED;
         }
+        long sinkBytes = sink.bufferedBytes();
         boolean stopNow = false;
         synchronized (this) {
             if (state == State.STOPPED) {
                 return false;
             }
+            long bytes = 0;
             if (relist) {
                 relistAllowance++;
-            } else if (queue.size() >= capacity + relistAllowance) {
-                Instant now = clock.instant();
-                if (fullSince == null) {
-                    fullSince = now;
+            } else {
+                bytes = sizeOf(e);
+                if (blockedLocked(sinkBytes)) {
+                    Instant now = clock.instant();
+                    if (fullSince == null) {
+                        fullSince = now;
+                    }
+                    stopNow = queue.size() >= 2 * capacity + relistAllowance
+                            || budget.overHardCap(queuedBytes + sinkBytes)
+                            || Duration.between(fullSince, now).compareTo(blockedBudget) > 0;
                 }
-                stopNow = queue.size() >= 2 * capacity + relistAllowance
-                        || Duration.between(fullSince, now).compareTo(blockedBudget) > 0;
             }
             if (!stopNow) {
-                queue.addLast(e);
+                queue.addLast(new Queued(e, bytes));
+                queuedBytes += bytes;
             }
         }
         if (stopNow) {
-            stop();
+            terminateAsUnresponsive();
             return false;
         }
         pump();
@@ -249,28 +287,44 @@ public final class CacheWatcher {
      */
     void tick(long resourceVersion) {
         Instant now = clock.instant();
+        long sinkBytes = sink.bufferedBytes();
         boolean stopNow = false;
+        boolean unresponsive = false;
         synchronized (this) {
             if (state == State.STOPPED) {
                 return;
+            }
+            if (fullSince == null && budget.blocked(queuedBytes + sinkBytes)) {
+                fullSince = now; // holding bytes while no event arrives (e.g. under memory pressure)
             }
             if (deadline != null && !now.isBefore(deadline)) {
                 stopNow = true;
             } else if (fullSince != null && Duration.between(fullSince, now).compareTo(blockedBudget) > 0) {
                 stopNow = true;
+                unresponsive = true;
             } else if (nextBookmarkAt != null && !now.isBefore(nextBookmarkAt)) {
                 nextBookmarkAt = nextBookmarkTime(now);
-                if (queue.size() < capacity + relistAllowance
+                if (!blockedLocked(sinkBytes)
                         && Long.compareUnsigned(resourceVersion, registeredResourceVersion) >= 0) {
-                    queue.addLast(WatchSink.Event.bookmark(resourceVersion, false));
+                    queue.addLast(new Queued(WatchSink.Event.bookmark(resourceVersion, false), 0));
                 }
             }
         }
-        if (stopNow) {
+        if (unresponsive) {
+            terminateAsUnresponsive();
+        } else if (stopNow) {
             stop();
         } else {
             pump();
         }
+    }
+
+    /** Go's {@code closeFunc} in {@code add}: the sink is told (metrics), then the watcher stops and its stream ends. */
+    private void terminateAsUnresponsive() {
+        if (state() != State.STOPPED) {
+            sink.terminatedAsUnresponsive();
+        }
+        stop();
     }
 
     /** {@code nextBookmarkTime}: now + frequency, capped at deadline − 2 s; null if that is already past. */
@@ -293,6 +347,7 @@ public final class CacheWatcher {
             }
             state = State.STOPPED;
             queue.clear();
+            queuedBytes = 0;
             initial = null;
             endPending = true;
         }
@@ -346,6 +401,7 @@ public final class CacheWatcher {
         }
         if (initial != null) {
             if (initial.hasNext()) {
+                fullSince = null; // progress
                 return initial.next();
             }
             initial = null;
@@ -354,16 +410,16 @@ public final class CacheWatcher {
             state = State.STREAMING;
         }
         while (true) {
-            WatchSink.Event e = queue.pollFirst();
-            if (e != null && relistAllowance > 0) {
-                relistAllowance--;
-            }
-            if (queue.size() < capacity + relistAllowance) {
-                fullSince = null;
-            }
-            if (e == null) {
+            Queued q = queue.pollFirst();
+            if (q == null) {
                 return null;
             }
+            if (relistAllowance > 0) {
+                relistAllowance--;
+            }
+            queuedBytes -= q.bytes();
+            fullSince = null; // progress: the watcher took an event (Go's add succeeds within its budget)
+            WatchSink.Event e = q.event();
             if (e.type() == EventType.BOOKMARK) {
                 long rv = e.resourceVersion();
                 int cmp = Long.compareUnsigned(rv, bookmarkFloor);
@@ -382,7 +438,7 @@ public final class CacheWatcher {
 
     /** Queues the initial-events-end bookmark to follow the initial events (called before registration ends). */
     synchronized void addInitialEventsEndBookmark(long resourceVersion) {
-        queue.addFirst(WatchSink.Event.bookmark(resourceVersion, true));
+        queue.addFirst(new Queued(WatchSink.Event.bookmark(resourceVersion, true), 0));
     }
 
     @Override

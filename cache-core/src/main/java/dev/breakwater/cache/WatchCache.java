@@ -160,6 +160,11 @@ public final class WatchCache implements ReflectorStore {
         public WatchRequest from(long rv) {
             return new WatchRequest(prefix, rv, sendInitialEvents, allowBookmarks, predicate, deadline);
         }
+
+        /** Whether the initial events are the current state ({@code sendInitialEvents=true}, or RV 0 without it). */
+        public boolean initialEventsFromState() {
+            return Boolean.TRUE.equals(sendInitialEvents) || (resourceVersion == 0 && sendInitialEvents == null);
+        }
     }
 
     private final InstantSource clock;
@@ -517,8 +522,7 @@ public final class WatchCache implements ReflectorStore {
         if (ready.state() != Ready.State.READY) {
             return Result.err(ready.unreadyStatus());
         }
-        boolean initialFromState = Boolean.TRUE.equals(req.sendInitialEvents())
-                || (req.resourceVersion() == 0 && req.sendInitialEvents() == null);
+        boolean initialFromState = req.initialEventsFromState();
         boolean watchList = Boolean.TRUE.equals(req.sendInitialEvents()) && req.allowBookmarks();
         CacheWatcher w;
         lock.readLock().lock();

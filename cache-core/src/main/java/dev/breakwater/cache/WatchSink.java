@@ -1,5 +1,6 @@
 package dev.breakwater.cache;
 
+import dev.breakwater.cache.admission.WatcherBudget;
 import dev.breakwater.cache.watch.EventType;
 import dev.breakwater.cache.object.CachedObject;
 import java.util.Objects;
@@ -62,4 +63,27 @@ public interface WatchSink {
 
     /** Ends the stream cleanly (no ERROR event). Called at most once. */
     void end();
+
+    /**
+     * The byte budget of the watcher writing here ({@code --max-watch-queue-bytes} and the global account); read
+     * once, when the watcher is made. Default: none (the event-count rules alone).
+     */
+    default WatcherBudget budget() {
+        return WatcherBudget.UNLIMITED;
+    }
+
+    /**
+     * Encoded bytes handed over by {@link #write} that the client's socket has not taken yet; read by the watcher
+     * for its {@link WatcherBudget} (any thread, never under the watcher's lock). Default 0.
+     */
+    default long bufferedBytes() {
+        return 0;
+    }
+
+    /**
+     * Told just before {@link #end} when the watcher is closed for being blocked past its budget — the apiserver's
+     * "Forcing watcher close due to unresponsiveness" ({@code apiserver_terminated_watchers_total}). For metrics.
+     */
+    default void terminatedAsUnresponsive() {
+    }
 }

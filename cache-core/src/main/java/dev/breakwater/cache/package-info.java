@@ -20,6 +20,9 @@
  *   <tr><td>{@code ready.go} {@code ready}</td><td>{@link dev.breakwater.cache.Ready}</td></tr>
  *   <tr><td>{@code storage.SelectionPredicate}</td><td>{@link dev.breakwater.cache.selector.SelectionPredicate}</td></tr>
  *   <tr><td>the watch {@code ResultChan} consumer</td><td>{@link dev.breakwater.cache.WatchSink} (implemented by the proxy)</td></tr>
+ *   <tr><td>{@code filters/priority-and-fairness.go} {@code tooManyRequests}; {@code cacheWatcher.add}'s budget</td>
+ *       <td>{@link dev.breakwater.cache.admission.Admission} (bytes held for clients:
+ *       {@link dev.breakwater.cache.admission.BytesInFlight}; per watcher: {@link dev.breakwater.cache.admission.WatcherBudget})</td></tr>
  * </table>
  *
  * <p>A read, top to bottom: {@code request.RequestInfo} (what it addresses) and

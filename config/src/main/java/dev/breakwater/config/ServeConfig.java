@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param upstreamEndpoints {@code --upstream-endpoints}: several endpoints of the upstream cluster (apiservers on
  *     one etcd) used in place of the kubeconfig's server URL, with its credentials and CA; empty = the
  *     kubeconfig's server only
+ * @param memory what Breakwater may hold for its clients ({@code --max-inflight-bytes},
+ *     {@code --max-watch-queue-bytes})
  */
 public record ServeConfig(
     Path kubeconfig,
@@ -39,23 +41,28 @@ public record ServeConfig(
     boolean cacheReads,
     CachePolicy cachePolicy,
     AuthConfig auth,
-    List<String> upstreamEndpoints) {
+    List<String> upstreamEndpoints,
+    MemoryBudget memory) {
 
   public ServeConfig {
     upstreamEndpoints = List.copyOf(upstreamEndpoints);
   }
 
-  /** A configuration with the kubeconfig's server as the only upstream endpoint. */
+  /** A configuration with the kubeconfig's server as the only upstream endpoint and the memory budget derived from the heap. */
   public ServeConfig(Path kubeconfig, Optional<String> context, HostPort listen, Optional<HostPort> adminListen,
       Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout,
       boolean cacheReads, CachePolicy cachePolicy, AuthConfig auth) {
     this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy,
-        auth, List.of());
+        auth, List.of(), MemoryBudget.DEFAULT);
   }
 
   public ServeConfig withUpstreamEndpoints(List<String> endpoints) {
     return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads,
-        cachePolicy, auth, endpoints);
+        cachePolicy, auth, endpoints, memory);
+  }
+
+  public ServeConfig withMemory(MemoryBudget m) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, auth, upstreamEndpoints, m);
   }
 
   /** A configuration with {@code --auth=none}. */
@@ -67,7 +74,7 @@ public record ServeConfig(
   }
 
   public ServeConfig withAuth(AuthConfig a) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a, upstreamEndpoints);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a, upstreamEndpoints, memory);
   }
 
   /** A configuration with the cache off. */
@@ -77,11 +84,11 @@ public record ServeConfig(
   }
 
   public ServeConfig withCacheReads(boolean on) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth, upstreamEndpoints);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth, upstreamEndpoints, memory);
   }
 
   public ServeConfig withCachePolicy(CachePolicy policy) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth, upstreamEndpoints);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth, upstreamEndpoints, memory);
   }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);

@@ -91,6 +91,18 @@ public class ServeOptions {
           + "before it goes upstream; 0 = upstream at once (default: ${DEFAULT-VALUE})")
   Duration consistentReadBudget;
 
+  @Option(names = "--max-inflight-bytes", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+      description = "bytes held for clients and not yet written to their sockets (LIST bodies, watch events), all clients "
+          + "together; beyond it new unpaginated LISTs and WatchLists get the apiserver's 429 with Retry-After; 0 = no limit "
+          + "(default: a quarter of the max heap)")
+  Long maxInflightBytes;
+
+  @Option(names = "--max-watch-queue-bytes", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+      description = "bytes one watcher may hold for a slow client; a watcher over it (or over 64Ki while --max-inflight-bytes "
+          + "is used up) that makes no progress for 100ms is closed as the apiserver closes an unresponsive watcher; "
+          + "0 = no limit (default: max heap / 512, between 256Ki and 8Mi)")
+  Long maxWatchQueueBytes;
+
   // ---- authentication and authorization (issue 14; see AuthConfig) ----
   @Option(names = "--auth", paramLabel = "MODE", defaultValue = "none", converter = AuthModeConverter.class,
       description = "none (Breakwater's identity for every client; loopback --listen only) or delegated "
@@ -143,7 +155,9 @@ public class ServeOptions {
         Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey), shutdownGrace, upstreamConnectTimeout, cache,
         new CachePolicy(java.util.Set.copyOf(cacheResources), java.util.Set.copyOf(cacheExclude), java.util.Set.copyOf(cacheWarm),
             cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval, consistentReadBudget), authConfig(),
-        upstreamEndpoints);
+        upstreamEndpoints,
+        new MemoryBudget(maxInflightBytes == null ? MemoryBudget.DERIVED : maxInflightBytes,
+            maxWatchQueueBytes == null ? MemoryBudget.DERIVED : maxWatchQueueBytes));
   }
 
   /**

@@ -51,6 +51,8 @@ class ConfigFileTest {
         cache-idle-timeout: 0
         serve-stale-on-outage: true
         cache-consistency-check-interval: 30s
+        max-inflight-bytes: 64Mi
+        max-watch-queue-bytes: 524288
         auth: delegated
         client-ca-file: %s
         requestheader-client-ca-file: %s
@@ -77,6 +79,7 @@ class ConfigFileTest {
     assertThat(c.cacheReads()).isFalse();
     assertThat(c.cachePolicy()).isEqualTo(new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("secrets"),
         Set.of("configmaps"), Duration.ZERO, true, Duration.ofSeconds(30)));
+    assertThat(c.memory()).isEqualTo(new MemoryBudget(64L << 20, 512L << 10));
     AuthConfig a = c.auth();
     assertThat(a.mode()).isEqualTo(AuthConfig.Mode.DELEGATED);
     assertThat(a.clientCaFile()).contains(ca);
@@ -103,6 +106,7 @@ class ConfigFileTest {
     assertThat(c.cachePolicy().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.cachePolicy().serveStaleOnOutage()).isFalse();
     assertThat(c.cachePolicy().consistencyCheckInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.memory()).isEqualTo(MemoryBudget.DEFAULT);
   }
 
   @Test
@@ -125,6 +129,9 @@ class ConfigFileTest {
         Arguments.of("cache-consistency-check-interval: often",
             "cache-consistency-check-interval: invalid duration \"often\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
         Arguments.of("consistent-read-budget: [5ms]", "consistent-read-budget: expected a single value (accepted: DURATION), got a list"),
+        Arguments.of("max-inflight-bytes: 64MB",
+            "max-inflight-bytes: invalid byte size \"64MB\" (use e.g. 1048576, 512Ki, 64Mi, 1Gi) (accepted: BYTES)"),
+        Arguments.of("max-watch-queue-bytes: [1Mi]", "max-watch-queue-bytes: expected a single value (accepted: BYTES), got a list"),
         Arguments.of("cache: maybe", "cache: 'maybe' is not a boolean (accepted: true, false)"),
         Arguments.of("serve-stale-on-outage: sometimes", "serve-stale-on-outage: 'sometimes' is not a boolean (accepted: true, false)"),
         Arguments.of("upstream-endpoints: {a: 1}", "upstream-endpoints: expected accepted: a list of URL or one comma-separated string, got a mapping"),
@@ -185,7 +192,7 @@ class ConfigFileTest {
             + "auth-review-timeout, authentication-audiences, authentication-token-webhook-cache-negative-ttl, "
             + "authentication-token-webhook-cache-ttl, authorization-webhook-cache-authorized-ttl, "
             + "authorization-webhook-cache-unauthorized-ttl, cache, cache-consistency-check-interval, cache-exclude, "
-            + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, consistent-read-budget, context, kubeconfig, listen, "
+            + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, consistent-read-budget, context, kubeconfig, listen, max-inflight-bytes, max-watch-queue-bytes, "
             + "requestheader-allowed-names, requestheader-client-ca-file, requestheader-extra-headers-prefix, "
             + "requestheader-group-headers, requestheader-username-headers, serve-stale-on-outage, shutdown-grace, "
             + "tls-cert, tls-key, upstream-connect-timeout, upstream-endpoints)");

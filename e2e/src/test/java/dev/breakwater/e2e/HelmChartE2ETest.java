@@ -58,7 +58,8 @@ class HelmChartE2ETest {
       """;
   static final String SERVICE_MONITOR = "serviceMonitor: {enabled: true, labels: {release: prom}}\n";
   static final String CUSTOM_RESOURCES = """
-      config: {cache: {resources: [configmaps, deployments.apps], warm: [configmaps], idleTimeout: 0, serveStaleOnOutage: true}}
+      config: {cache: {resources: [configmaps, deployments.apps], warm: [configmaps], idleTimeout: 0, serveStaleOnOutage: true},
+               memory: {maxInflightBytes: 256Mi, maxWatchQueueBytes: "0"}}
       networkPolicy: {enabled: true, from: [{podSelector: {matchLabels: {role: controller}}}]}
       resources: {limits: {memory: 2Gi}}
       """;
@@ -151,6 +152,8 @@ class HelmChartE2ETest {
         .hasMessageContaining("resources");
     assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {cache: {serveStaleOnOutage: \"yes\"}}\n"))
         .hasMessageContaining("serveStaleOnOutage");
+    assertThatThrownBy(() -> Charts.template("bw", "breakwater", "config: {memory: {maxInflightBytes: 256MB}}\n"))
+        .hasMessageContaining("maxInflightBytes");
   }
 
   @Test
@@ -169,6 +172,8 @@ class HelmChartE2ETest {
       assertThat(c.cachePolicy().consistencyCheckInterval()).as("config.cache.consistencyCheckInterval")
           .isEqualTo(java.time.Duration.ofMinutes(5));
       assertThat(c.cachePolicy().consistentReadBudget()).as("config.cache.consistentReadBudget").isEqualTo(java.time.Duration.ZERO);
+      assertThat(c.memory()).as("config.memory").isEqualTo(overlay.equals(CUSTOM_RESOURCES)
+          ? new dev.breakwater.config.MemoryBudget(256L << 20, 0) : dev.breakwater.config.MemoryBudget.DEFAULT);
       assertThat(c.auth().mode()).as("a cluster proxy authenticates its clients").isEqualTo(dev.breakwater.config.AuthConfig.Mode.DELEGATED);
       // Nothing but the pod's mounts, absent here, stands in the way of starting.
       assertThat(c.validate()).allMatch(e -> e.startsWith("cannot read --tls-"));

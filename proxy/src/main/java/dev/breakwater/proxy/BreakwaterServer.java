@@ -163,7 +163,8 @@ public final class BreakwaterServer implements AutoCloseable {
       caches.start();
       cachingHandler = new CachingReadHandler(vertx, passThrough, caches, metrics,
           dev.breakwater.cache.delegator.StaleReads.onOutage(config.cachePolicy().serveStaleOnOutage()),
-          config.cachePolicy().consistentReadBudget());
+          config.cachePolicy().consistentReadBudget(),
+          dev.breakwater.proxy.http.ClientMemory.of(config.memory(), Runtime.getRuntime().maxMemory()));
       handler = cachingHandler;
     }
     if (auth.delegated()) {

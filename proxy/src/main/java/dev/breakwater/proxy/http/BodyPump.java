@@ -1,5 +1,6 @@
 package dev.breakwater.proxy.http;
 
+import dev.breakwater.cache.admission.BytesInFlight;
 import dev.breakwater.cache.codec.BodyChunks;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +20,11 @@ import java.util.function.Consumer;
  * into its direct buffer (or TLS's encryption). The views are the encoder's own, so nothing the
  * transport does to them (reading advances a view's own position) reaches the stored bytes.
  *
+ * <p>Memory: each chunk's bytes are charged to the global account ({@code --max-inflight-bytes},
+ * {@link BytesInFlight}) from the hand-over until the connection's write of it completes (written to
+ * the socket or failed with it), so a slow reader's undrained bytes — the transport's copy — are
+ * counted; with back-pressure that is about one write queue per LIST.
+ *
  * <p>Bad input: an encoder that throws (an object it cannot transform; never seen from a real
  * apiserver) resets the response rather than ending it, so that a truncated body is never taken for
  * a complete one; {@code onFailure} is told why (for the log). Runs on the response's context.
@@ -28,6 +34,10 @@ final class BodyPump {
   private BodyPump() {}
 
   static void pump(HttpServerResponse resp, BodyChunks chunks, Consumer<RuntimeException> onFailure) {
+    pump(resp, chunks, onFailure, BytesInFlight.unlimited());
+  }
+
+  static void pump(HttpServerResponse resp, BodyChunks chunks, Consumer<RuntimeException> onFailure, BytesInFlight account) {
     while (!resp.writeQueueFull()) {
       ByteBuffer[] chunk;
       try {
@@ -41,9 +51,12 @@ final class BodyPump {
         resp.end();
         return;
       }
-      resp.write(wrap(chunk));
+      Buffer b = wrap(chunk);
+      long n = b.length();
+      account.acquire(n);
+      resp.write(b).onComplete(ar -> account.release(n));
     }
-    resp.drainHandler(v -> pump(resp, chunks, onFailure));
+    resp.drainHandler(v -> pump(resp, chunks, onFailure, account));
   }
 
   /** The chunk as one Vert.x buffer over the same bytes (no copy). */

@@ -63,6 +63,15 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
    */
   public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics,
       dev.breakwater.cache.delegator.StaleReads staleReads, java.time.Duration consistentReadBudget) {
+    this(vertx, upstream, caches, metrics, staleReads, consistentReadBudget, ClientMemory.UNLIMITED);
+  }
+
+  /**
+   * @param memory what reads served from the cache may hold for clients ({@code --max-inflight-bytes},
+   *     {@code --max-watch-queue-bytes}); its account is exported as {@code breakwater_inflight_bytes}
+   */
+  public CachingReadHandler(Vertx vertx, PassThroughHandler upstream, CacheManager caches, ProxyMetrics metrics,
+      dev.breakwater.cache.delegator.StaleReads staleReads, java.time.Duration consistentReadBudget, ClientMemory memory) {
     this.vertx = vertx;
     this.caches = caches;
     this.metrics = metrics;
@@ -75,7 +84,8 @@ public final class CachingReadHandler implements Handler<HttpServerRequest> {
     this.coalescer = new ListCoalescer(vertx, upstream.upstream(), upstream.forwardsClientCredentials());
     this.tables = new TableConvertors(caches);
     this.edge = new ReadEdge(this::forward, stats, metrics, passThrough.inFlight(), clock,
-        () -> ThreadLocalRandom.current().nextDouble(), staleReads, consistentReadBudget.toMillis());
+        () -> ThreadLocalRandom.current().nextDouble(), staleReads, consistentReadBudget.toMillis(), memory);
+    metrics.inflightBytes(memory.inFlight(), memory.watcherBudget().maxBytes());
   }
 
   /**

@@ -1,51 +1,79 @@
 package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchSink;
+import dev.breakwater.cache.admission.WatcherBudget;
 import dev.breakwater.cache.codec.WatchEventEncoder;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A cache watcher's output to a client: over a chunked HTTP response (JSON lines or
  * length-prefixed protobuf frames) or over a WebSocket (one message per event).
  *
  * <p>Threading and back-pressure: the watcher calls in from cache threads; each event is encoded
- * there and handed to the response's context. {@link #writeQueueFull()} is true while the bytes
- * handed over but not yet written exceed {@link #MAX_PENDING_BYTES}, or while the connection's
- * own write queue is full; the drain callback runs once both have room again. The watcher keeps
- * its bounded queue meanwhile and stops a client that stays full past its budget.
+ * there and handed to the response's context. Its bytes count as {@linkplain #bufferedBytes()
+ * buffered} — and are charged to the global account of the {@link WatcherBudget} — from the
+ * encoding until the connection's write of them completes (written to the socket, or failed with
+ * the connection), so they cover what waits for the context and what waits in the transport.
+ * {@link #writeQueueFull()} is true while the connection's own write queue is full or while the
+ * buffered bytes are over {@link WatcherBudget#sinkFull} (half the per-watcher budget; 64 KiB while
+ * the global budget is used up); the drain callback runs once both have room again. The watcher
+ * keeps its bounded queue meanwhile and closes a client that stays blocked past its budget
+ * ({@link #terminatedAsUnresponsive()} counts it).
+ *
+ * <p>A watcher closed that way ends its stream as any other (the end of the chunked body, or a
+ * normal WebSocket close), after the bytes already handed over. A client that does not read up to
+ * that end within {@link #TERMINATED_CLOSE_GRACE_MS} has its HTTP stream reset (the connection closed,
+ * on HTTP/2 the stream; a WebSocket's connection), so its unwritten bytes are released instead of being held — and keeping the
+ * global budget used up — for as long as it stays connected. Either way the client sees its watch
+ * end (client-go re-watches after an EOF as after an unexpected EOF).
  */
 final class HttpWatchSink implements WatchSink {
 
-  static final long MAX_PENDING_BYTES = 1 << 20;
+  /** How long a watcher closed as unresponsive waits for its client to read up to the end. */
+  static final long TERMINATED_CLOSE_GRACE_MS = 5_000;
 
   private final io.vertx.core.streams.WriteStream<Buffer> stream;
-  private final java.util.function.Consumer<byte[]> writer;
-  private final Runnable ender;
-  private final java.util.function.BooleanSupplier gone;
+  private final Function<byte[], Future<Void>> writer;
+  private final java.util.function.Supplier<Future<Void>> ender;
+  /** Resets the stream, dropping what the transport still holds (a WebSocket: closes its connection). */
+  private final Runnable resetter;
+  private final BooleanSupplier gone;
   private final Context ctx;
   private final WatchEventEncoder encoder;
+  private final WatcherBudget budget;
+  private final Runnable onTerminated;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean connectionFull;
   private volatile Runnable onDrain;
+  private volatile boolean terminated;
 
-  private HttpWatchSink(io.vertx.core.streams.WriteStream<Buffer> stream, java.util.function.Consumer<byte[]> writer,
-      Runnable ender, java.util.function.BooleanSupplier gone, Context ctx, WatchEventEncoder encoder) {
+  private HttpWatchSink(io.vertx.core.streams.WriteStream<Buffer> stream, Function<byte[], Future<Void>> writer,
+      java.util.function.Supplier<Future<Void>> ender, Runnable resetter, BooleanSupplier gone, Context ctx,
+      WatchEventEncoder encoder, WatcherBudget budget, Runnable onTerminated) {
     this.stream = stream;
     this.writer = writer;
     this.ender = ender;
+    this.resetter = resetter;
     this.gone = gone;
     this.ctx = ctx;
     this.encoder = encoder;
+    this.budget = budget;
+    this.onTerminated = onTerminated;
   }
 
   /** Events as lines of a chunked HTTP response. */
-  static HttpWatchSink chunked(HttpServerResponse resp, Context ctx, WatchEventEncoder encoder) {
-    return new HttpWatchSink(resp, b -> resp.write(Buffer.buffer(b)), resp::end, () -> resp.ended() || resp.closed(), ctx, encoder);
+  static HttpWatchSink chunked(HttpServerResponse resp, Context ctx, WatchEventEncoder encoder, WatcherBudget budget,
+      Runnable onTerminated) {
+    return new HttpWatchSink(resp, b -> resp.write(Buffer.buffer(b)), resp::end, () -> resp.reset(),
+        () -> resp.ended() || resp.closed(), ctx, encoder, budget, onTerminated);
   }
 
   /**
@@ -53,11 +81,13 @@ final class HttpWatchSink implements WatchSink {
    * a text message per JSON event (its newline included), a binary message per protobuf
    * WatchEvent — the frame without its 4-byte length, which only the HTTP stream carries.
    */
-  static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Context ctx, WatchEventEncoder encoder) {
-    java.util.function.Consumer<byte[]> writer = encoder.text()
+  static HttpWatchSink webSocket(io.vertx.core.http.ServerWebSocket ws, Runnable closeConnection, Context ctx,
+      WatchEventEncoder encoder, WatcherBudget budget, Runnable onTerminated) {
+    Function<byte[], Future<Void>> writer = encoder.text()
         ? b -> ws.writeTextMessage(new String(b, java.nio.charset.StandardCharsets.UTF_8))
         : b -> ws.writeBinaryMessage(Buffer.buffer(b).slice(4, b.length));
-    return new HttpWatchSink(ws, writer, () -> ws.close((short) 1000), ws::isClosed, ctx, encoder);
+    return new HttpWatchSink(ws, writer, () -> ws.close((short) 1000), closeConnection, ws::isClosed, ctx, encoder, budget,
+        onTerminated);
   }
 
   @Override
@@ -75,13 +105,25 @@ final class HttpWatchSink implements WatchSink {
       end();
       return;
     }
-    pending.addAndGet(bytes.length);
+    long n = bytes.length;
+    pending.addAndGet(n);
+    budget.global().acquire(n);
     ctx.runOnContext(v -> {
-      pending.addAndGet(-bytes.length);
       if (gone.getAsBoolean()) {
+        written(n);
         return;
       }
-      writer.accept(bytes);
+      Future<Void> done;
+      try {
+        done = writer.apply(bytes);
+      } catch (RuntimeException e) { // closed meanwhile
+        written(n);
+        return;
+      }
+      done.onComplete(ar -> {
+        written(n);
+        maybeDrain();
+      });
       if (stream.writeQueueFull()) {
         connectionFull = true;
         stream.drainHandler(x -> {
@@ -94,6 +136,12 @@ final class HttpWatchSink implements WatchSink {
     });
   }
 
+  /** The connection took {@code n} bytes (or dropped them with itself). */
+  private void written(long n) {
+    pending.addAndGet(-n);
+    budget.global().release(n);
+  }
+
   private void maybeDrain() {
     Runnable r = onDrain;
     if (r != null && !writeQueueFull()) {
@@ -104,7 +152,7 @@ final class HttpWatchSink implements WatchSink {
 
   @Override
   public boolean writeQueueFull() {
-    return connectionFull || pending.get() > MAX_PENDING_BYTES;
+    return connectionFull || budget.sinkFull(pending.get());
   }
 
   @Override
@@ -114,11 +162,35 @@ final class HttpWatchSink implements WatchSink {
   }
 
   @Override
+  public WatcherBudget budget() {
+    return budget;
+  }
+
+  @Override
+  public long bufferedBytes() {
+    return pending.get();
+  }
+
+  @Override
+  public void terminatedAsUnresponsive() {
+    terminated = true;
+    onTerminated.run();
+  }
+
+  @Override
   public void end() {
     if (ended.compareAndSet(false, true)) {
       ctx.runOnContext(v -> {
-        if (!gone.getAsBoolean()) {
-          ender.run();
+        if (gone.getAsBoolean()) {
+          return;
+        }
+        ender.get();
+        if (terminated) {
+          ctx.owner().setTimer(TERMINATED_CLOSE_GRACE_MS, t -> {
+            if (pending.get() > 0) {
+              resetter.run(); // the client has not read what it was sent: release it
+            }
+          });
         }
       });
     }

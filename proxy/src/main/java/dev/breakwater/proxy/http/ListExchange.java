@@ -1,6 +1,7 @@
 package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.admission.Admission;
 import dev.breakwater.cache.codec.BodyChunks;
 import dev.breakwater.cache.cacher.CacheReads;
 import dev.breakwater.cache.delegator.CacheState;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * cache ({@link CacheReads#list}) streamed in the negotiated representation with its continue token.
  * A snapshot evicted between the plan and the read (410) goes upstream, where etcd answers exactly;
  * an object the encoder cannot transform sends the request upstream before any byte is written.
+ * An unpaginated LIST or a page over 500 items arriving while the bytes held for clients are over
+ * {@code --max-inflight-bytes} gets the apiserver's overload 429 ({@link Admission}).
  */
 final class ListExchange extends ReadExchange<ListRead> {
 
@@ -52,6 +55,9 @@ final class ListExchange extends ReadExchange<ListRead> {
 
   @Override
   void serve(ListRead read) {
+    if (!admitted(Admission.ofList(read.request()))) {
+      return;
+    }
     Result<WatchCache.ListResult> result = cache.list(read.request());
     if (!result.isOk()) {
       if (result.error().code() == 410) {
@@ -79,6 +85,6 @@ final class ListExchange extends ReadExchange<ListRead> {
     resp.setChunked(true);
     edge.stats().listsFromCache.incrementAndGet();
     edge.metrics().request("list", cache.groupResource(), served());
-    BodyPump.pump(resp, body, this::warnEncoding);
+    BodyPump.pump(resp, body, this::warnEncoding, edge.memory().inFlight());
   }
 }

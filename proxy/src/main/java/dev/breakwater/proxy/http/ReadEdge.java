@@ -14,11 +14,13 @@ import java.util.function.DoubleSupplier;
  * upstream outage ({@code --serve-stale-on-outage}).
  *
  * @param upstream  sends a request upstream; {@code arrivalNanos} orders it for coalescing
+ * @param memory what the exchanges may hold for clients: the admission of expensive reads and the
+ *     watchers' byte budget ({@code --max-inflight-bytes}, {@code --max-watch-queue-bytes})
  * @param consistentReadBudgetMs how long a small consistent read ({@code ReadPlan.Budget.SMALL})
  *     waits for the cache's proof of freshness before it goes upstream; 0: upstream at once
  */
 record ReadEdge(Upstreaming upstream, ReadStats stats, ProxyMetrics metrics, InFlight inFlight, InstantSource clock,
-    DoubleSupplier random, StaleReads staleReads, long consistentReadBudgetMs) {
+    DoubleSupplier random, StaleReads staleReads, long consistentReadBudgetMs, ClientMemory memory) {
 
   /** Hands a request upstream. Called on the request's context. */
   @FunctionalInterface

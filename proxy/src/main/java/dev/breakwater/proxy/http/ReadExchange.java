@@ -173,6 +173,22 @@ abstract class ReadExchange<R> {
     StatusResponses.sendNegotiated(req, s);
   }
 
+  /**
+   * Whether a read of {@code cost} may be served now ({@link dev.breakwater.cache.admission.Admission});
+   * if not, answers the apiserver's overload 429 and counts it.
+   */
+  final boolean admitted(dev.breakwater.cache.admission.Admission.Cost cost) {
+    if (edge.memory().admission().admits(cost)) {
+      return true;
+    }
+    LOG.debug("{} {}: 429, {} bytes held for clients", info.verb(), req.uri(), edge.memory().inFlight().used());
+    edge.stats().errorsAtEdge.incrementAndGet();
+    edge.metrics().request(info.verb(), cache.groupResource(), "edge");
+    edge.metrics().admissionRejected(info.verb(), cache.groupResource());
+    StatusResponses.tooManyRequests(resp);
+    return false;
+  }
+
   /** The head of a 200 served from the cache. */
   final void headers() {
     resp.setStatusCode(200);

@@ -75,6 +75,24 @@ public final class StatusResponses {
     resp.end(Buffer.buffer(e.body()));
   }
 
+  /**
+   * The apiserver's overload answer ({@code tooManyRequests} in priority-and-fairness.go, Go's
+   * {@code http.Error}): 429, {@code Retry-After: 1}, a text/plain body, whatever the Accept — see
+   * {@link dev.breakwater.cache.admission.Admission}.
+   */
+  public static void tooManyRequests(HttpServerResponse resp) {
+    if (resp.headWritten() || resp.ended() || resp.closed()) {
+      return;
+    }
+    resp.setStatusCode(429)
+        .putHeader("Audit-Id", UUID.randomUUID().toString())
+        .putHeader("Cache-Control", "no-cache, private")
+        .putHeader("Retry-After", String.valueOf(dev.breakwater.cache.admission.Admission.RETRY_AFTER_SECONDS))
+        .putHeader("Content-Type", dev.breakwater.cache.admission.Admission.TOO_MANY_REQUESTS_CONTENT_TYPE)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .end(Buffer.buffer(dev.breakwater.cache.admission.Admission.TOO_MANY_REQUESTS_BODY));
+  }
+
   /** Whether {@link #sendNegotiated} can answer {@code req}: false when the apiserver would write YAML. */
   public static boolean negotiable(HttpServerRequest req) {
     return ErrorBodies.negotiable(req.getHeader("Accept"));

@@ -2,6 +2,7 @@ package dev.breakwater.proxy.http;
 
 import dev.breakwater.cache.CacheWatcher;
 import dev.breakwater.cache.WatchCache;
+import dev.breakwater.cache.admission.Admission;
 import dev.breakwater.cache.cacher.CacheReads;
 import dev.breakwater.cache.delegator.CacheState;
 import dev.breakwater.cache.codec.StatusProtobuf;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * the edge's clock and random draw) + {@link ReadRouting#watch}, then a {@link CacheWatcher} writing
  * into an {@link HttpWatchSink}. An RV older than the cache's window goes upstream (its history may
  * reach further), checked before the WebSocket handshake so the upstream can still answer.
+ *
+ * <p>Memory: a WatchList (initial events from the state) arriving while the bytes held for clients
+ * are over {@code --max-inflight-bytes} gets the apiserver's overload 429; a watch from an RV is
+ * always admitted. Each sink has the per-watcher budget ({@code --max-watch-queue-bytes}); a
+ * watcher closed for it ends as any other (no ERROR event) and is counted.
  *
  * <p>Over a WebSocket each event is one message (text for JSON, binary for protobuf) and the end of
  * the watch closes the socket normally, as the apiserver's x/net websocket does; what the client
@@ -70,11 +76,16 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
 
   @Override
   void serve(WatchCache.WatchRequest wr) {
+    // A WatchList (the state as initial events) over the memory budget: the apiserver's 429, before any handshake.
+    if (!admitted(Admission.ofWatch(wr))) {
+      return;
+    }
     if (webSocket) {
       serveWebSocket(wr);
       return;
     }
-    HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, Representations.watch(rep, cache.codecs(), table));
+    HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, Representations.watch(rep, cache.codecs(), table),
+        edge.memory().watcherBudget(), this::terminated);
     // The sink hands writes to this context: they run after this method has written the head.
     Result<CacheWatcher> w = cache.watch(wr, sink);
     if (!w.isOk()) {
@@ -106,7 +117,8 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
         return;
       }
       ServerWebSocket ws = ar.result();
-      HttpWatchSink sink = HttpWatchSink.webSocket(ws, ctx, Representations.watch(rep, cache.codecs(), table));
+      HttpWatchSink sink = HttpWatchSink.webSocket(ws, () -> req.connection().close(), ctx, Representations.watch(rep, cache.codecs(), table),
+          edge.memory().watcherBudget(), this::terminated);
       Result<CacheWatcher> w = cache.watch(wr, sink);
       if (!w.isOk()) {
         // Evicted between the check and now: tell the client as the apiserver tells a too-old watch.
@@ -123,6 +135,12 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
       Runnable stopped = watching(w.value(), sink);
       ws.closeHandler(v -> stopped.run());
     });
+  }
+
+  /** The watcher was closed for being blocked past its budget (any thread). */
+  private void terminated() {
+    LOG.debug("watch {}: closed as unresponsive (its client does not keep up)", req.uri());
+    edge.metrics().terminatedWatcher(cache.groupResource());
   }
 
   /**

@@ -31,6 +31,13 @@ import java.util.function.Supplier;
  *   <li>{@code breakwater_cache_watchers{resource}}, {@code breakwater_cache_objects{resource}};
  *   <li>{@code breakwater_cache_upstream_available{resource}},
  *       {@code breakwater_cache_upstream_outage_seconds_total{resource}} — the cache's upstream feed;
+ *   <li>{@code breakwater_admission_rejected_total{verb,resource}} — expensive reads (unpaginated LISTs,
+ *       WatchLists) answered with the apiserver's overload 429 because the bytes held for clients were
+ *       over {@code --max-inflight-bytes} (also counted as {@code served="edge"});
+ *   <li>{@code breakwater_terminated_watchers_total{resource}} — watchers closed for being blocked past
+ *       their budget (the apiserver's {@code apiserver_terminated_watchers_total});
+ *   <li>{@code breakwater_inflight_bytes}, {@code breakwater_inflight_bytes_limit},
+ *       {@code breakwater_watch_queue_bytes_limit} — bytes held for clients now, and the budgets;
  *   <li>JVM memory, GC, threads and CPU.
  * </ul>
  * Thread-safe (Micrometer meters are).
@@ -169,6 +176,38 @@ public final class ProxyMetrics {
     Timer.builder("breakwater_auth_review_seconds").tag("review", review).tag("outcome", outcome).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry).record(took);
+  }
+
+  /** {@code breakwater_admission_rejected_total{verb,resource}}: one expensive read refused with a 429. */
+  public void admissionRejected(String verb, String resource) {
+    authCounters.computeIfAbsent("admission|" + verb + "|" + resource,
+        k -> Counter.builder("breakwater_admission_rejected_total").tag("verb", verb).tag("resource", resource)
+            .register(registry)).increment();
+  }
+
+  /** Reads of {@code verb} on {@code resource} refused for memory so far (tests). */
+  public double admissionRejections(String verb, String resource) {
+    Counter c = registry.find("breakwater_admission_rejected_total").tag("verb", verb).tag("resource", resource).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** {@code breakwater_terminated_watchers_total{resource}}: one watcher closed as unresponsive. */
+  public void terminatedWatcher(String resource) {
+    authCounters.computeIfAbsent("terminated|" + resource,
+        k -> Counter.builder("breakwater_terminated_watchers_total").tag("resource", resource).register(registry)).increment();
+  }
+
+  /** Watchers of {@code resource} closed as unresponsive so far (tests). */
+  public double terminatedWatchers(String resource) {
+    Counter c = registry.find("breakwater_terminated_watchers_total").tag("resource", resource).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** The gauges of the bytes held for clients and of the budgets ({@link Long#MAX_VALUE}: none). */
+  public void inflightBytes(dev.breakwater.cache.admission.BytesInFlight account, long watchQueueBytes) {
+    Gauge.builder("breakwater_inflight_bytes", account::used).register(registry);
+    Gauge.builder("breakwater_inflight_bytes_limit", account::limit).register(registry);
+    Gauge.builder("breakwater_watch_queue_bytes_limit", () -> watchQueueBytes).register(registry);
   }
 
   /** The Prometheus text exposition. */

@@ -68,6 +68,7 @@ class ExchangesTest {
   final ConcurrentLinkedQueue<String> delegated = new ConcurrentLinkedQueue<>();
   /** The edge's consistent-read budget. */
   long budgetMs = 5;
+  ClientMemory memory = ClientMemory.UNLIMITED;
 
   /** The port over a real WatchCache; waits the cache could not satisfy at once fail at once. */
   static final class FakeCache implements CacheReads {
@@ -216,7 +217,7 @@ class ExchangesTest {
     ReadEdge edge = new ReadEdge((req, arrival) -> {
       delegated.add(req.uri());
       req.response().setStatusCode(299).end("upstream");
-    }, stats, metrics, new InFlight(), clock, () -> 0.5, staleReads, budgetMs);
+    }, stats, metrics, new InFlight(), clock, () -> 0.5, staleReads, budgetMs, memory);
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
       RequestInfo info = RequestInfo.parse("GET", req.path(), req.query());
       var rep = Negotiation.negotiate(req.getHeader("Accept"), true, info.verb().equals("watch"));
@@ -234,6 +235,57 @@ class ExchangesTest {
   HttpResponse<String> get(String pathAndQuery) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * While the bytes held for clients are over --max-inflight-bytes: unpaginated LISTs, big pages and WatchLists get
+   * the apiserver's overload answer (APF's http.Error: text/plain, nosniff, Retry-After: 1 — whatever the Accept),
+   * counted; GETs, small pages and watches from an RV are served; once the bytes are written, everything is again.
+   */
+  @Test
+  void overTheMemoryBudgetExpensiveReadsGetTheApiserversOverload429AndCheapOnesAreServed() throws Exception {
+    var account = new dev.breakwater.cache.admission.BytesInFlight(1000);
+    memory = new ClientMemory(new dev.breakwater.cache.admission.Admission(account),
+        new dev.breakwater.cache.admission.WatcherBudget(1 << 20, account));
+    start(new FakeCache(ServingPath.WATCH_CACHE), true);
+    account.acquire(1000);
+    // RV=0 ignores limit (the watch cache answers the whole list): expensive whatever the limit.
+    for (String q : List.of("?resourceVersion=0", "?resourceVersion=0&limit=2", "?watch=1&resourceVersion=0",
+        "?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersion=0&resourceVersionMatch=NotOlderThan")) {
+      for (String accept : new String[] {"application/json", "application/vnd.kubernetes.protobuf"}) {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+            + "/api/v1/namespaces/default/configmaps" + q)).header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(q).isEqualTo(429);
+        assertThat(r.body()).isEqualTo("Too many requests, please try again later.\n");
+        assertThat(r.headers().firstValue("Retry-After")).contains("1");
+        assertThat(r.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(r.headers().firstValue("Cache-Control")).contains("no-cache, private");
+        assertThat(r.headers().firstValue("Audit-Id")).isPresent();
+        assertThat(r.headers().firstValue("Content-Length")).contains("43");
+      }
+    }
+    assertThat(metrics.admissionRejections("list", "configmaps")).isEqualTo(4);
+    assertThat(metrics.admissionRejections("watch", "configmaps")).isEqualTo(4);
+    HttpResponse<String> page = get("/api/v1/namespaces/default/configmaps?resourceVersion=10&resourceVersionMatch=Exact&limit=1");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("\"continue\":\"");
+    assertThat(get("/api/v1/namespaces/default/configmaps/a?resourceVersion=0").statusCode()).isEqualTo(200);
+    HttpResponse<java.io.InputStream> fromRv = client.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=10")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(fromRv.statusCode()).isEqualTo(200);
+    fromRv.body().close();
+    account.release(1000);
+    HttpResponse<String> list = get("/api/v1/namespaces/default/configmaps?resourceVersion=0");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.body()).contains("\"name\":\"a\"", "\"name\":\"b\"");
+    // the LIST's chunks were charged while in flight and released once written
+    for (int i = 0; i < 500 && account.used() > 0; i++) {
+      Thread.sleep(10); // the write completions run on the server's event loop
+    }
+    assertThat(account.used()).isZero();
+    assertThat(delegated).isEmpty();
   }
 
   @Test
