@@ -50,6 +50,11 @@ final class GoYamlValues {
   private static final BigInteger MIN_INT64 = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger MAX_INT64 = BigInteger.valueOf(Long.MAX_VALUE);
 
+  /** The hint of a string's first byte (0: no tag but !!str can resolve). */
+  static char hint(byte first) {
+    return first < 0 ? 0 : hint((char) first);
+  }
+
   private static char hint(char c) {
     return switch (c) {
       case '+', '-' -> 'S';

@@ -95,9 +95,21 @@ public final class JsonToYaml {
 
   /** yaml.v2's {@code stringv}: literal if it holds a newline, plain if it reads back as a string, else double-quoted. */
   static Scalar string(byte[] utf8) {
-    String s = new String(utf8, StandardCharsets.UTF_8);
-    boolean canUsePlain = GoYamlValues.resolve(s).tag() == GoYamlValues.Tag.STR && !GoYamlValues.isBase60Float(s);
-    int style = s.indexOf('\n') >= 0 ? YamlEmitter.LITERAL : canUsePlain ? YamlEmitter.PLAIN : YamlEmitter.DOUBLE_QUOTED;
+    boolean newline = false;
+    for (byte c : utf8) {
+      if (c == '\n') {
+        newline = true;
+        break;
+      }
+    }
+    boolean canUsePlain;
+    if (utf8.length > 0 && GoYamlValues.hint(utf8[0]) == 0) {
+      canUsePlain = true; // resolve gives !!str at once; isBase60Float needs a sign or digit first
+    } else {
+      String s = new String(utf8, StandardCharsets.UTF_8);
+      canUsePlain = GoYamlValues.resolve(s).tag() == GoYamlValues.Tag.STR && !GoYamlValues.isBase60Float(s);
+    }
+    int style = newline ? YamlEmitter.LITERAL : canUsePlain ? YamlEmitter.PLAIN : YamlEmitter.DOUBLE_QUOTED;
     return new Scalar(utf8, style);
   }
 
@@ -316,6 +328,17 @@ public final class JsonToYaml {
      * characters after its opening quote.
      */
     byte[] str(boolean key) {
+      // Fast path: printable ASCII and no escape — the scanner keeps such a string as it is (its
+      // blanks are put back when no line break follows them).
+      int end = p + 1;
+      while (end < b.length && b[end] >= 0x20 && b[end] != '\\' && b[end] != '"') {
+        end++;
+      }
+      if (end < b.length && b[end] == '"' && (!key || end - p + 1 <= 1000)) {
+        byte[] r = java.util.Arrays.copyOfRange(b, p + 1, end);
+        p = end + 1;
+        return r;
+      }
       YamlEmitter.Bytes s = new YamlEmitter.Bytes();
       YamlEmitter.Bytes leadingBreak = new YamlEmitter.Bytes();
       YamlEmitter.Bytes trailingBreaks = new YamlEmitter.Bytes();

@@ -446,6 +446,16 @@ final class YamlEmitter {
     }
     precededByWhitespace = true;
     for (int i = 0, w; i < v.length; i += w) {
+      int fast = v[i];
+      if (i > 0 && fast > 0x20 && fast < 0x7F && fast != ',' && fast != '?' && fast != '[' && fast != ']' && fast != '{'
+          && fast != '}' && fast != ':' && fast != '#') {
+        // printable ASCII that is no indicator here: what the general path would conclude, quickly
+        w = 1;
+        previousSpace = false;
+        previousBreak = false;
+        precededByWhitespace = false;
+        continue;
+      }
       w = width(v[i]);
       followedByWhitespace = i + w >= v.length || isBlank(v, i + w);
       if (i == 0) {
@@ -628,6 +638,15 @@ final class YamlEmitter {
     boolean spaces = false;
     boolean breaks = false;
     for (int i = 0; i < v.length;) {
+      int fast = v[i];
+      if (fast > 0x20 && fast < 0x7F && !breaks) {
+        out.add(fast);
+        column++;
+        i++;
+        indention = false;
+        spaces = false;
+        continue;
+      }
       if (isSpace(v, i)) {
         if (allowBreaks && !spaces && column > BEST_WIDTH && !isSpace(v, i + 1)) {
           writeIndent();
@@ -703,8 +722,17 @@ final class YamlEmitter {
   private void writeDoubleQuoted(byte[] v, boolean allowBreaks) {
     boolean spaces = false;
     writeIndicator("\"", true, false, false);
+    boolean bom = isBom(v);
     for (int i = 0; i < v.length;) {
-      if (!isPrintable(v, i) || isBom(v) || isBreak(v, i) || v[i] == '"' || v[i] == '\\') {
+      int fast = v[i];
+      if (fast > 0x20 && fast < 0x7F && fast != '"' && fast != '\\' && !bom) {
+        out.add(fast);
+        column++;
+        i++;
+        spaces = false;
+        continue;
+      }
+      if (!isPrintable(v, i) || bom || isBreak(v, i) || v[i] == '"' || v[i] == '\\') {
         int octet = v[i] & 0xFF;
         int w = 1;
         int cp = octet & 0x7F;
@@ -820,6 +848,13 @@ final class YamlEmitter {
     whitespace = true;
     boolean breaks = true;
     for (int i = 0; i < v.length;) {
+      int fast = v[i];
+      if (fast >= 0x20 && fast < 0x7F && !breaks) {
+        out.add(fast);
+        column++;
+        i++;
+        continue;
+      }
       if (isBreak(v, i)) {
         i = writeBreak(v, i);
         indention = true;
