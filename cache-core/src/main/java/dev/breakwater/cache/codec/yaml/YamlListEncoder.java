@@ -46,9 +46,9 @@ public final class YamlListEncoder implements BodyChunks {
     this.envelope = envelope;
     this.item = item;
     for (CachedObject o : items) {
-      byte[] json = json(o);
-      if (!fastSafe(json)) {
-        JsonToYaml.parse(json); // throws if the apiserver's conversion would fail
+      // stored bytes are scanned in place; made items (PartialObjectMetadata) once assembled
+      if (item == JsonListEncoder.STORED ? !fastSafe(o.jsonBuffer()) : !fastSafe(ByteBuffer.wrap(json(o)))) {
+        JsonToYaml.parse(json(o)); // throws if the apiserver's conversion would fail
       }
     }
     this.items = items.iterator();
@@ -126,27 +126,35 @@ public final class YamlListEncoder implements BodyChunks {
 
   /**
    * True when {@code json} surely converts: printable ASCII only, no escaped surrogate, no string
-   * longer than 1 022 bytes followed by ':' (a key yaml.v2 would not take as a simple key).
+   * longer than 1 000 bytes but values (a key over 1 022 characters is no simple key to yaml.v2).
    * False means "read it fully to know".
    */
   static boolean fastSafe(byte[] b) {
+    return fastSafe(ByteBuffer.wrap(b));
+  }
+
+  /** {@link #fastSafe(byte[])} over a buffer's remaining bytes (absolute reads: the buffer is not moved). */
+  static boolean fastSafe(ByteBuffer buf) {
+    int base = buf.position();
+    int n = buf.remaining();
     boolean inString = false;
     int start = 0;
-    for (int i = 0; i < b.length; i++) {
-      int c = b[i] & 0xFF;
+    for (int i = 0; i < n; i++) {
+      int c = buf.get(base + i) & 0xFF;
       if (c >= 0x7F || c < 0x20) {
         return false;
       }
       if (inString) {
         if (c == '\\') {
-          if (i + 3 < b.length && b[i + 1] == 'u' && (b[i + 2] == 'd' || b[i + 2] == 'D')) {
+          if (i + 3 < n && buf.get(base + i + 1) == 'u' && (buf.get(base + i + 2) == 'd' || buf.get(base + i + 2) == 'D')) {
             return false;
           }
           i++;
         } else if (c == '"') {
           inString = false;
-          if (i - start > 1022 && i + 1 < b.length && b[i + 1] == ':') {
-            return false;
+          if (i - start > 1000 && (i + 1 >= n || buf.get(base + i + 1) != ',' && buf.get(base + i + 1) != '}'
+              && buf.get(base + i + 1) != ']')) {
+            return false; // a long key (a long value is followed by , } or ]): the full read decides
           }
         }
       } else if (c == '"') {
