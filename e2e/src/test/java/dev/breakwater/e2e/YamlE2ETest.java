@@ -43,8 +43,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * ints, floats, booleans, nulls, nested and empty lists and maps; namespaced and cluster-wide,
  * paginated (continue, remainingItemCount) and not, with selectors; Namespaces (cluster-scoped);
  * PartialObjectMetadata(List) in YAML. Each must be served from the cache ({@link ReadStats}).
- * What stays upstream is checked to answer the same: an object the apiserver's conversion fails
- * on (a raw DEL: its 500), a YAML Status (404), a WATCH in YAML, a Table in YAML.
+ * The cache's own error Statuses are written in YAML. What stays upstream is checked to answer
+ * the same: an object the apiserver's conversion fails on (a raw DEL: its 500), a WATCH in YAML
+ * (406), a Table in YAML.
  */
 @ExtendWith(ClusterExtension.class)
 class YamlE2ETest {
@@ -337,6 +338,18 @@ class YamlE2ETest {
         direct / 5e6, via / 5e6);
   }
 
+  /** The cache's own errors, written in YAML as the apiserver's ErrorNegotiated writes them. */
+  @Test
+  void statusesAreWrittenInYaml() throws Exception {
+    for (String query : List.of("/api/v1/namespaces/" + NS + "/configmaps/nope", "/api/v1/namespaces/" + NS + "/configmaps/nope?resourceVersion=0",
+        "/api/v1/namespaces/" + NS + "/configmaps?continue=bad", "/api/v1/namespaces/" + NS + "/configmaps?resourceVersionMatch=Exact",
+        CR + "/namespaces/" + NS + "/yamlwidgets/nope")) {
+      HttpResponse<String> t = same(query, YAML, s -> s.errorsAtEdge.get());
+      assertThat(t.statusCode()).as(query).isGreaterThanOrEqualTo(400);
+      assertThat(t.body()).startsWith("apiVersion: v1\n");
+    }
+  }
+
   @Test
   void whatTheApiserverAnswersItselfStaysUpstreamAndIdentical() throws Exception {
     long rv = currentRv("/api/v1/configmaps");
@@ -348,9 +361,9 @@ class YamlE2ETest {
         new Case("/api/v1/namespaces/" + BAD + "/configmaps/del", YAML, 500),
         new Case("/api/v1/namespaces/" + BAD + "/configmaps?resourceVersion=" + rv + "&resourceVersionMatch=Exact", YAML, 500),
         new Case("/api/v1/configmaps?resourceVersion=" + rv + "&resourceVersionMatch=Exact", YAML, 500),
-        // a Status in YAML
-        new Case("/api/v1/namespaces/" + NS + "/configmaps/nope", YAML, 404),
+        // resourceVersions that are not uint64s are worded upstream (as for JSON)
         new Case("/api/v1/namespaces/" + NS + "/configmaps?resourceVersion=abc", YAML, 400),
+        new Case("/api/v1/namespaces/" + NS + "/configmaps/cm-0?resourceVersion=abc", YAML, 500),
         // no YAML stream serializer: 406
         new Case("/api/v1/namespaces/" + NS + "/configmaps?watch=1&timeoutSeconds=1", YAML, 406),
         new Case("/api/v1/namespaces/" + NS + "/configmaps?watch=1&timeoutSeconds=1", POM, 406),

@@ -161,8 +161,10 @@ public final class Negotiation {
   /** How the apiserver encodes an error Status for a request ({@link #errorEncoding}). */
   public enum ErrorEncoding {
     JSON, PRETTY_JSON, PROTOBUF,
-    /** The apiserver would write YAML: not produced here. */
+    /** YAML: the JSON Status through the apiserver's JSON→YAML conversion ({@code codec.yaml.JsonToYaml}). */
     YAML,
+    /** An Accept this model does not parse (over 12 clauses, an odd q): the apiserver words it. */
+    UNMODELLED,
     /** Nothing acceptable: {@code WriteRawJSON}, indented, whatever was asked. */
     RAW_JSON
   }
@@ -179,7 +181,7 @@ public final class Negotiation {
     }
     List<Clause> clauses = parseAccept(accept);
     if (clauses == null) {
-      return ErrorEncoding.YAML; // not modelled: let the apiserver word it
+      return ErrorEncoding.UNMODELLED;
     }
     for (Clause c : clauses) {
       for (String[] a : ACCEPTED) {

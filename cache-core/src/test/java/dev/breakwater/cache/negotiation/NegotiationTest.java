@@ -122,6 +122,9 @@ class NegotiationTest {
       'application/yaml;stream=watch, application/vnd.kubernetes.protobuf;stream=watch' | false | PROTOBUF
       'application/json;sv=v1'                                               | false | RAW_JSON
       'application/*'                                                        | false | JSON
+      'application/yaml;q=0.5, application/json;q=0.9'                       | false | JSON
+      'application/yaml;pretty=1'                                            | true  | YAML
+      'application/json;q=1e0'                                               | false | UNMODELLED
       """)
   void errorsAreNegotiatedWithTheDefaultRestrictions(String accept, boolean prettyRequest, Negotiation.ErrorEncoding expected) {
     assertThat(Negotiation.errorEncoding(accept, prettyRequest)).isEqualTo(expected);
