@@ -209,7 +209,8 @@ class AuthIdentityE2ETest {
   // ---- 1. coalesced LISTs carry each client's identity ----
 
   /**
-   * Concurrent identical YAML LISTs (YAML goes upstream, through the coalescer) by two users:
+   * Concurrent identical upstream-only LISTs ({@code application/json;stream=watch}, which the cache
+   * does not model, goes upstream through the coalescer) by two users:
    * each gets its own upstream answer, and the upstream's audit log names each user. One of the
    * users lost its RoleBinding after Breakwater cached its allow decision (60 s allow TTL), so
    * only the upstream can deny it: it gets the upstream's 403 while the other gets 200 — with
@@ -218,27 +219,27 @@ class AuthIdentityE2ETest {
   @Test
   void coalescedListsGoUpstreamAsEachClient() throws Exception {
     String uri = "/api/v1/namespaces/" + NS + "/configmaps?labelSelector=ident%3Dyes";
-    // revoked's allow decision is cached by the gate (same attributes as the YAML LIST below)
+    // revoked's allow decision is cached by the gate (same attributes as the LIST below)
     assertThat(send(bw, "tok-revoked", caOnly, uri, "application/json").statusCode()).isEqualTo(200);
     admin.rbac().roleBindings().inNamespace(NS).withName("reader-revoked").delete();
-    await().atMost(Duration.ofSeconds(20)).until(() -> send(null, "tok-revoked", caOnly, uri, "application/yaml").statusCode() == 403);
-    HttpResponse<byte[]> directAllowed = send(null, "tok-reader-1", caOnly, uri, "application/yaml");
-    HttpResponse<byte[]> directDenied = send(null, "tok-revoked", caOnly, uri, "application/yaml");
+    await().atMost(Duration.ofSeconds(20)).until(() -> send(null, "tok-revoked", caOnly, uri, UPSTREAM_ONLY).statusCode() == 403);
+    HttpResponse<byte[]> directAllowed = send(null, "tok-reader-1", caOnly, uri, UPSTREAM_ONLY);
+    HttpResponse<byte[]> directDenied = send(null, "tok-revoked", caOnly, uri, UPSTREAM_ONLY);
     long coalescedBefore = bw.server().readStats().orElseThrow().coalesced.get();
     int perUser = 6;
     List<CompletableFuture<HttpResponse<byte[]>>> r1 = new ArrayList<>();
     List<CompletableFuture<HttpResponse<byte[]>>> r2 = new ArrayList<>();
     List<CompletableFuture<HttpResponse<byte[]>>> rr = new ArrayList<>();
     for (int i = 0; i < perUser; i++) {
-      r1.add(CompletableFuture.supplyAsync(() -> unchecked(() -> send(bw, "tok-reader-1", caOnly, uri, "application/yaml"))));
-      r2.add(CompletableFuture.supplyAsync(() -> unchecked(() -> send(bw, "tok-reader-2", caOnly, uri, "application/yaml"))));
-      rr.add(CompletableFuture.supplyAsync(() -> unchecked(() -> send(bw, "tok-revoked", caOnly, uri, "application/yaml"))));
+      r1.add(CompletableFuture.supplyAsync(() -> unchecked(() -> send(bw, "tok-reader-1", caOnly, uri, UPSTREAM_ONLY))));
+      r2.add(CompletableFuture.supplyAsync(() -> unchecked(() -> send(bw, "tok-reader-2", caOnly, uri, UPSTREAM_ONLY))));
+      rr.add(CompletableFuture.supplyAsync(() -> unchecked(() -> send(bw, "tok-revoked", caOnly, uri, UPSTREAM_ONLY))));
     }
     for (var f : r1) {
       HttpResponse<byte[]> r = f.get(30, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(200);
       // a consistent LIST: the list's resourceVersion is etcd's current one and may move between the two
-      assertThat(withoutListRv(r.body())).isEqualTo(withoutListRv(directAllowed.body())).contains("name: cm-2");
+      assertThat(withoutListRv(r.body())).isEqualTo(withoutListRv(directAllowed.body())).contains("\"name\":\"cm-2\"");
     }
     for (var f : r2) {
       assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -259,9 +260,12 @@ class AuthIdentityE2ETest {
     assertThat(bw.server().readStats().orElseThrow().coalesced.get()).isGreaterThanOrEqualTo(coalescedBefore);
   }
 
-  /** A YAML list without its top-level {@code metadata.resourceVersion} (items keep theirs). */
-  static String withoutListRv(byte[] yaml) {
-    return new String(yaml, StandardCharsets.UTF_8).replaceAll("(?m)^  resourceVersion: \"\\d+\"$", "  resourceVersion: <list>");
+  /** A representation the cache does not serve: JSON with {@code stream=watch}, accepted by the apiserver on a LIST. */
+  static final String UPSTREAM_ONLY = "application/json;stream=watch";
+
+  /** A JSON list without its top-level {@code metadata.resourceVersion} (the first one; items keep theirs). */
+  static String withoutListRv(byte[] json) {
+    return new String(json, StandardCharsets.UTF_8).replaceFirst("\"resourceVersion\":\"\\d+\"", "\"resourceVersion\":<list>");
   }
 
   interface Call<T> {

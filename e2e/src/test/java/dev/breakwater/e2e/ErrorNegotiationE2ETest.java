@@ -92,7 +92,14 @@ class ErrorNegotiationE2ETest {
       CMS/missing                            | 'application/json;pretty=1'                                        | e2e        | edge
       CMS?resourceVersionMatch=Exact         | application/vnd.kubernetes.protobuf                                | e2e        | edge
       CMS?continue=bad                       | application/vnd.kubernetes.protobuf                                | e2e        | edge
-      CMS/missing                            | application/yaml                                                   | e2e        | upstream
+      CMS/missing                            | application/yaml                                                   | e2e        | edge
+      CMS/missing                            | 'application/yaml;pretty=1'                                        | curl/8     | edge
+      CMS/missing                            | 'application/json;q=0.5, application/yaml'                         | e2e        | edge
+      CMS?resourceVersionMatch=Exact         | application/yaml                                                   | e2e        | edge
+      CMS?continue=bad                       | application/yaml                                                   | e2e        | edge
+      CMS/missing?resourceVersion=abc        | application/yaml                                                   | e2e        | upstream
+      THINGS/missing                         | application/yaml                                                   | e2e        | edge
+      CMS/missing                            | 'application/json;q=1e0'                                           | e2e        | upstream
       THINGS                                 | application/vnd.kubernetes.protobuf                                | e2e        | edge
       THINGS?watch=1                         | application/vnd.kubernetes.protobuf                                | e2e        | edge
       THINGS/t1                              | application/vnd.kubernetes.protobuf                                | curl/8     | edge

@@ -7,6 +7,6 @@
  * {@link dev.breakwater.cache.codec.SharedWatchEncoder}), PartialObjectMetadata, Status in protobuf, and the
  * decoders of what the upstream sends a reflector ({@link dev.breakwater.cache.codec.JsonFrames},
  * {@link dev.breakwater.cache.codec.ProtobufFrames}, into {@code reflector.WatchFrame}). Table bodies are
- * {@code table}'s.
+ * {@code table}'s; YAML is {@code codec.yaml}'s.
  */
 package dev.breakwater.cache.codec;

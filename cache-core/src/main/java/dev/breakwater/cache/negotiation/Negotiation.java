@@ -10,11 +10,14 @@ import java.util.Locale;
  * k8s.io/apiserver handlers/negotiation, with goautoneg's Accept parsing and ordering and
  * {@code RequestScope.AllowsMediaTypeTransform}), reduced to what the cache serves: JSON objects,
  * protobuf objects of built-in types, PartialObjectMetadata(List) in JSON or protobuf, and
- * Table in JSON ({@link Kind#TABLE}; whether the resource has a convertor is decided later).
+ * Table in JSON ({@link Kind#TABLE}; whether the resource has a convertor is decided later); and
+ * for LIST and GET, objects and PartialObjectMetadata(List) in YAML ({@link Representation#yaml}:
+ * the JSON the kind names, converted as the apiserver's YAML serializer converts it).
  * Nothing acceptable (protobuf Table, protobuf for a custom resource, unknown conversions) is
  * {@link Kind#NOT_ACCEPTABLE}, answered at the edge with the apiserver's 406. Every other outcome —
- * YAML, Table in YAML, {@code sv}/{@code export} — is {@link Kind#OTHER}: the request goes
- * upstream, whose answer is exact by construction.
+ * a WATCH in YAML (the apiserver has no YAML stream serializer: its 406, in YAML), Table in YAML,
+ * {@code sv}/{@code export} — is {@link Kind#OTHER}: the request goes upstream, whose answer is
+ * exact by construction.
  *
  * <p>Also here: go-restful's coarser Accept check, which built-in routes make before the handler
  * negotiates ({@link #routeAccepts}), and the negotiation of an error Status
@@ -39,12 +42,20 @@ public final class Negotiation {
 
   /**
    * The negotiated representation: its kind, the {@code meta.k8s.io} version of a conversion
-   * ({@code v1} or {@code v1beta1}), and whether the media type asked for {@code pretty=1}.
+   * ({@code v1} or {@code v1beta1}), whether the media type asked for {@code pretty=1}, and
+   * {@code yaml}: the body is the kind's JSON ({@link Kind#JSON},
+   * {@link Kind#JSON_PARTIAL_OBJECT_METADATA} or {@link Kind#JSON_PARTIAL_OBJECT_METADATA_LIST})
+   * converted to YAML, {@code application/yaml} ({@code pretty} is ignored, as the apiserver's
+   * YAML serializer ignores it). Only for LIST and GET.
    */
-  public record Representation(Kind kind, String metaVersion, boolean prettyParam) {
+  public record Representation(Kind kind, String metaVersion, boolean prettyParam, boolean yaml) {
     static final Representation JSON = new Representation(Kind.JSON, "", false);
     static final Representation OTHER = new Representation(Kind.OTHER, "", false);
     static final Representation NOT_ACCEPTABLE = new Representation(Kind.NOT_ACCEPTABLE, "", false);
+
+    public Representation(Kind kind, String metaVersion, boolean prettyParam) {
+      this(kind, metaVersion, prettyParam, false);
+    }
 
     public boolean partialObjectMetadata() {
       return switch (kind) {
@@ -150,8 +161,10 @@ public final class Negotiation {
   /** How the apiserver encodes an error Status for a request ({@link #errorEncoding}). */
   public enum ErrorEncoding {
     JSON, PRETTY_JSON, PROTOBUF,
-    /** The apiserver would write YAML: not produced here. */
+    /** YAML: the JSON Status through the apiserver's JSON→YAML conversion ({@code codec.yaml.JsonToYaml}). */
     YAML,
+    /** An Accept this model does not parse (over 12 clauses, an odd q): the apiserver words it. */
+    UNMODELLED,
     /** Nothing acceptable: {@code WriteRawJSON}, indented, whatever was asked. */
     RAW_JSON
   }
@@ -168,7 +181,7 @@ public final class Negotiation {
     }
     List<Clause> clauses = parseAccept(accept);
     if (clauses == null) {
-      return ErrorEncoding.YAML; // not modelled: let the apiserver word it
+      return ErrorEncoding.UNMODELLED;
     }
     for (Clause c : clauses) {
       for (String[] a : ACCEPTED) {
@@ -251,6 +264,8 @@ public final class Negotiation {
       return switch (subType) {
         case "json" -> new Representation(Kind.JSON, "", pretty);
         case "vnd.kubernetes.protobuf" -> new Representation(Kind.PROTOBUF, "", false);
+        // YAML has no stream serializer: a watch gets the apiserver's 406 (in YAML), from upstream
+        case "yaml" -> watch ? Representation.OTHER : new Representation(Kind.JSON, "", false, true);
         default -> Representation.OTHER;
       };
     }
@@ -266,13 +281,14 @@ public final class Negotiation {
       }
       case "PartialObjectMetadata", "PartialObjectMetadataList" -> {
         boolean list = as.endsWith("List");
-        if (other || subType.equals("yaml")) {
+        boolean yaml = subType.equals("yaml");
+        if (other || yaml && watch) {
           return Representation.OTHER;
         }
-        Kind k = subType.equals("json")
+        Kind k = !subType.equals("vnd.kubernetes.protobuf")
             ? (list ? Kind.JSON_PARTIAL_OBJECT_METADATA_LIST : Kind.JSON_PARTIAL_OBJECT_METADATA)
             : (list ? Kind.PROTOBUF_PARTIAL_OBJECT_METADATA_LIST : Kind.PROTOBUF_PARTIAL_OBJECT_METADATA);
-        return new Representation(k, v, pretty);
+        return new Representation(k, v, !yaml && pretty, yaml);
       }
       default -> {
         return null;

@@ -21,12 +21,15 @@ class NegotiationTest {
       '*/*'                                                                  | true  | false | JSON
       'application/*'                                                        | true  | false | JSON
       'application/json, */*'                                                | true  | false | JSON
-      application/yaml                                                       | true  | false | OTHER
+      application/yaml                                                       | true  | false | JSON
+      application/yaml                                                       | false | false | JSON
+      application/yaml                                                       | true  | true  | OTHER
+      'application/yaml, application/json'                                   | true  | true  | OTHER
       application/vnd.kubernetes.protobuf                                    | true  | false | PROTOBUF
       application/vnd.kubernetes.protobuf                                    | false | false | NOT_ACCEPTABLE
       'application/vnd.kubernetes.protobuf, application/json'               | false | false | JSON
       'application/vnd.kubernetes.protobuf, application/json'               | true  | false | PROTOBUF
-      'application/json;q=0.5, application/yaml'                             | true  | false | OTHER
+      'application/json;q=0.5, application/yaml'                             | true  | false | JSON
       'application/yaml;q=0.5, application/json'                             | true  | false | JSON
       'application/yaml;q=0.5, */*'                                          | true  | false | JSON
       'text/html, application/json'                                          | true  | false | JSON
@@ -47,7 +50,10 @@ class NegotiationTest {
       'application/vnd.kubernetes.protobuf;as=Table;g=meta.k8s.io;v=v1,application/json' | true | false | JSON
       'application/json;as=Foo;g=meta.k8s.io;v=v1'                           | true  | false | NOT_ACCEPTABLE
       'application/vnd.kubernetes.protobuf;as=Table;g=meta.k8s.io;v=v1'     | true  | false | NOT_ACCEPTABLE
-      'application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'         | true  | false | OTHER
+      'application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'         | true  | false | JSON_PARTIAL_OBJECT_METADATA
+      'application/yaml;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'     | false | false | JSON_PARTIAL_OBJECT_METADATA_LIST
+      'application/yaml;as=PartialObjectMetadata;g=meta.k8s.io;v=v1'         | true  | true  | OTHER
+      'application/yaml;sv=v1'                                               | true  | false | OTHER
       'application/json;stream=watch'                                        | true  | true  | JSON
       'application/json;stream=watch'                                        | true  | false | OTHER
       'application/yaml;stream=watch, application/json'                      | true  | true  | JSON
@@ -57,6 +63,22 @@ class NegotiationTest {
       """)
   void negotiates(String accept, boolean builtIn, boolean watch, Kind expected) {
     assertThat(Negotiation.negotiate(accept, builtIn, watch).kind()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} → yaml {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      application/yaml                                                       | true
+      'application/yaml;pretty=1'                                            | true
+      'application/json;q=0.5, application/yaml'                             | true
+      'application/yaml;q=0.5, application/json'                             | false
+      'application/yaml;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'     | true
+      'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'     | false
+      '*/*'                                                                  | false
+      """)
+  void yaml(String accept, boolean yaml) {
+    var rep = Negotiation.negotiate(accept, true, false);
+    assertThat(rep.yaml()).isEqualTo(yaml);
+    assertThat(rep.prettyParam()).isFalse();
   }
 
   @ParameterizedTest
@@ -100,6 +122,9 @@ class NegotiationTest {
       'application/yaml;stream=watch, application/vnd.kubernetes.protobuf;stream=watch' | false | PROTOBUF
       'application/json;sv=v1'                                               | false | RAW_JSON
       'application/*'                                                        | false | JSON
+      'application/yaml;q=0.5, application/json;q=0.9'                       | false | JSON
+      'application/yaml;pretty=1'                                            | true  | YAML
+      'application/json;q=1e0'                                               | false | UNMODELLED
       """)
   void errorsAreNegotiatedWithTheDefaultRestrictions(String accept, boolean prettyRequest, Negotiation.ErrorEncoding expected) {
     assertThat(Negotiation.errorEncoding(accept, prettyRequest)).isEqualTo(expected);

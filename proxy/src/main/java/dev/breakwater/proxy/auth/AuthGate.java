@@ -62,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Bad input / failures</b>: an unparseable or empty {@code Authorization} is "no token"
  * (401 or anonymous, as Go); a TokenReview that fails or times out → 401 (fail closed, counted
  * {@code authn_total{result=error}}); a SAR that fails → the apiserver's 500 text for an authorizer
- * error (counted {@code authz_total{result=error}}); never open. Denials for a YAML client are
- * left to the upstream (it writes the same 403, as the client).
+ * error (counted {@code authz_total{result=error}}); never open. Statuses are written in what the
+ * client accepts, YAML included; denials for an Accept that is not modelled are left to the
+ * upstream (it writes the same 403, as the client).
  *
  * <p>Threading: runs on the client connection's event loop; review futures complete anywhere and
  * hop back to that context before touching the request — except a cached decision, already
@@ -313,7 +314,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
       if (!d.allowed()) {
         metrics.authz("denied");
         if (!StatusResponses.negotiable(req)) {
-          // YAML: the upstream writes the very same 403, as this client.
+          // An Accept not modelled: the upstream writes the very same 403, as this client.
           forward(req, effective, method, passThrough, "denied-yaml-upstream");
           return;
         }
@@ -386,7 +387,7 @@ public final class AuthGate implements Handler<HttpServerRequest> {
 
   private void send(HttpServerRequest req, ApiStatus status) {
     if (!StatusResponses.negotiable(req)) {
-      // A YAML client: a 400/403 of our own is written as JSON (known gap; denied reads go upstream instead).
+      // An Accept not modelled: a 400/403 of our own is written as JSON (known gap; denied reads go upstream instead).
       byte[] json = status.toJson();
       if (!req.response().headWritten()) {
         req.response().setStatusCode(status.code()).putHeader("Content-Type", "application/json")

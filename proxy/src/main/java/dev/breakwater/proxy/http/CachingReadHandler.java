@@ -26,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * carry out cache-core's routing plan); everything else goes to the {@link PassThroughHandler}
  * unchanged, LISTs through the {@link ListCoalescer}.
  *
- * <p>In order: non-GETs, Accepts the cache does not model (YAML, …), non-resource and
+ * <p>In order: non-GETs, Accepts the cache does not model (YAML Tables, a WATCH in YAML, …), non-resource and
  * subresource requests, named watches, WebSocket upgrades other than a watch the apiserver would
  * accept as served here (HTTP/1.1, an {@code Origin}, no subprotocol), resources that are not
  * cached (not list+watch, excluded by policy, namespaced paths of cluster-scoped resources,

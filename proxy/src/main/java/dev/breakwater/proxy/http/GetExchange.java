@@ -9,6 +9,7 @@ import dev.breakwater.cache.delegator.Parsed;
 import dev.breakwater.cache.delegator.ReadParams;
 import dev.breakwater.cache.delegator.ReadPlan;
 import dev.breakwater.cache.delegator.ReadRouting;
+import dev.breakwater.cache.codec.yaml.YamlConversionException;
 import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.object.CachedObject;
 import dev.breakwater.cache.request.RequestInfo;
@@ -68,6 +69,9 @@ final class GetExchange extends ReadExchange<GetRead> {
     byte[] body;
     try {
       body = Representations.object(rep, cache.codecs(), table, obj, pretty);
+    } catch (YamlConversionException e) {
+      delegate("the apiserver's YAML conversion fails on it (" + e.getMessage() + "): its 500 is upstream's");
+      return;
     } catch (RuntimeException e) {
       warnEncoding(e);
       delegate("cannot encode");

@@ -11,6 +11,7 @@ import dev.breakwater.cache.delegator.Parsed;
 import dev.breakwater.cache.delegator.ReadParams;
 import dev.breakwater.cache.delegator.ReadPlan;
 import dev.breakwater.cache.delegator.ReadRouting;
+import dev.breakwater.cache.codec.yaml.YamlConversionException;
 import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.request.RequestInfo;
 import dev.breakwater.cache.status.Result;
@@ -76,6 +77,9 @@ final class ListExchange extends ReadExchange<ListRead> {
     BodyChunks body;
     try {
       body = Representations.list(rep, cache.codecs(), table, page, token.value().orElse(null), pretty);
+    } catch (YamlConversionException e) {
+      delegate("the apiserver's YAML conversion fails on it (" + e.getMessage() + "): its 500 is upstream's");
+      return;
     } catch (RuntimeException e) {
       warnEncoding(e);
       delegate("cannot encode");

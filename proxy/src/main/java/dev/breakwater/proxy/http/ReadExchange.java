@@ -162,10 +162,10 @@ abstract class ReadExchange<R> {
     edge.upstream().forward(req, arrival);
   }
 
-  /** Answers with an error Status, encoded as the apiserver would for this Accept (YAML: upstream). */
+  /** Answers with an error Status, encoded as the apiserver would for this Accept (YAML too; an Accept not modelled: upstream). */
   final void status(ApiStatus s) {
     if (!StatusResponses.negotiable(req)) {
-      delegate("a YAML Status is the apiserver's to write");
+      delegate("a Status for an Accept not modelled is the apiserver's to write");
       return;
     }
     edge.stats().errorsAtEdge.incrementAndGet();

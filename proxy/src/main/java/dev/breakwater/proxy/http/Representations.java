@@ -11,6 +11,8 @@ import dev.breakwater.cache.codec.ProtobufListEncoder;
 import dev.breakwater.cache.codec.ProtobufWatchEncoder;
 import dev.breakwater.cache.codec.ProtobufWire;
 import dev.breakwater.cache.codec.WatchEventEncoder;
+import dev.breakwater.cache.codec.yaml.JsonToYaml;
+import dev.breakwater.cache.codec.yaml.YamlListEncoder;
 import dev.breakwater.cache.negotiation.Negotiation;
 import dev.breakwater.cache.negotiation.Negotiation.Kind;
 import dev.breakwater.cache.object.CachedObject;
@@ -21,8 +23,10 @@ import java.nio.charset.StandardCharsets;
  * The one place a negotiated representation becomes its encoders: a LIST page's body (streamed
  * chunk by chunk), a GET's object, a watch's event encoder, and the Content-Type of a 200. JSON
  * (built-ins with their TypeMeta spliced back, custom resources as sent), protobuf (the apiserver's
- * bytes in the {@code k8s\0} envelope), PartialObjectMetadata(List) in JSON or protobuf, and Table
- * (through the request's {@link TableBodies}).
+ * bytes in the {@code k8s\0} envelope), PartialObjectMetadata(List) in JSON or protobuf, Table
+ * (through the request's {@link TableBodies}), and for LIST and GET the JSON ones in YAML
+ * ({@link JsonToYaml}, {@link YamlListEncoder}: the apiserver's JSON→YAML conversion, a list streamed
+ * item by item).
  *
  * <p>Stateless; the encoders it returns are the caller's, but for the watch encoders of JSON,
  * protobuf and PartialObjectMetadata, which are shared by all watchers of a cache and representation
@@ -42,6 +46,13 @@ final class Representations {
       String token, boolean pretty) {
     var pom = c.partialObjectMetadata();
     var page = lrs.page();
+    if (rep.yaml()) {
+      return rep.kind() == Kind.JSON_PARTIAL_OBJECT_METADATA_LIST
+          ? new YamlListEncoder(JsonListEncoder.Envelope.partialObjectMetadataList(rep.metaApiVersion(), lrs.resourceVersion(), token,
+              page.remainingItemCount()), page.items(), pom.jsonListItem(rep.metaApiVersion()))
+          : new YamlListEncoder(new JsonListEncoder.Envelope(c.kind() + "List", c.apiVersion(), lrs.resourceVersion(), token,
+              page.remainingItemCount(), !c.builtIn()), page.items(), JsonListEncoder.STORED);
+    }
     return switch (rep.kind()) {
       case TABLE -> table.list(lrs, token, pretty);
       case PROTOBUF -> new ProtobufListEncoder(c.apiVersion(), c.kind() + "List", lrs.resourceVersion(), token,
@@ -59,6 +70,9 @@ final class Representations {
 
   /** The body of a GET of {@code obj}. */
   static byte[] object(Negotiation.Representation rep, ResourceCodecs c, TableBodies table, CachedObject obj, boolean pretty) {
+    if (rep.yaml()) {
+      return JsonToYaml.convert(object(new Negotiation.Representation(rep.kind(), rep.metaVersion(), false), c, table, obj, false));
+    }
     var pom = c.partialObjectMetadata();
     return switch (rep.kind()) {
       case TABLE -> table.get(obj, pretty);
@@ -88,6 +102,9 @@ final class Representations {
 
   /** The Content-Type of a 200 for {@code rep} and {@code verb}; errors are JSON or negotiated by {@link StatusResponses}. */
   static String contentType(Negotiation.Representation rep, String verb) {
+    if (rep.yaml()) {
+      return "application/yaml";
+    }
     if (!rep.protobuf()) {
       return "application/json";
     }

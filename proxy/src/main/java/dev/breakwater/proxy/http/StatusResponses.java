@@ -56,12 +56,12 @@ public final class StatusResponses {
   /**
    * Answers {@code req} with {@code s} as the apiserver's {@code ErrorNegotiated} writes it for the
    * request's Accept ({@link ErrorBodies}); Retry-After from the details. The caller checks
-   * {@link #negotiable} first: a YAML answer is not produced here.
+   * {@link #negotiable} first: an Accept that is not modelled gets no answer here.
    */
   public static void sendNegotiated(HttpServerRequest req, ApiStatus s) {
     HttpServerResponse resp = req.response();
     ErrorBodies.Encoded e = ErrorBodies.encode(s, req.getHeader("Accept"), pretty(req))
-        .orElseThrow(() -> new IllegalStateException("a YAML Status is the apiserver's to write"));
+        .orElseThrow(() -> new IllegalStateException("a Status for an Accept not modelled is the apiserver's to write"));
     if (resp.headWritten() || resp.ended() || resp.closed()) {
       return;
     }
@@ -93,7 +93,7 @@ public final class StatusResponses {
         .end(Buffer.buffer(dev.breakwater.cache.admission.Admission.TOO_MANY_REQUESTS_BODY));
   }
 
-  /** Whether {@link #sendNegotiated} can answer {@code req}: false when the apiserver would write YAML. */
+  /** Whether {@link #sendNegotiated} can answer {@code req}: false for an Accept that is not modelled. */
   public static boolean negotiable(HttpServerRequest req) {
     return ErrorBodies.negotiable(req.getHeader("Accept"));
   }
