@@ -17,15 +17,28 @@ import java.util.Optional;
 /**
  * A Breakwater server in front of a cluster, in the test JVM, on a free loopback port, with a
  * plain-HTTP client kubeconfig pointing at it.
+ *
+ * <p>Chained (issue 17, item 4: Breakwater behind Breakwater): with {@code -Dbreakwater.e2e.chain=true} every
+ * plain-HTTP {@code --auth=none} Breakwater a suite starts is two — an inner one with the suite's configuration in front of the
+ * cluster, and the outer one (the one the suite talks to and inspects) with the same configuration in front of the
+ * inner one — so the whole differential suite runs through a chain: {@code ./mvnw -B -o -pl e2e -am verify
+ * -Dbreakwater.e2e.chain=true -Dtest=…}. {@code --auth=delegated} suites stay single (the inner one would have to
+ * authenticate the outer one's impersonation). {@link #inner()} is the inner server then.
  */
 public final class Breakwater implements AutoCloseable {
 
+  /** {@code -Dbreakwater.e2e.chain=true}: start every {@code --auth=none} Breakwater as a chain of two. */
+  public static final boolean CHAINED = Boolean.getBoolean("breakwater.e2e.chain");
+
   private final BreakwaterServer server;
   private final Path clientKubeconfig;
+  /** The inner Breakwater of a chain, else null. */
+  private final Breakwater inner;
 
-  private Breakwater(BreakwaterServer server, Path clientKubeconfig) {
+  private Breakwater(BreakwaterServer server, Path clientKubeconfig, Breakwater inner) {
     this.server = server;
     this.clientKubeconfig = clientKubeconfig;
+    this.inner = inner;
   }
 
   public static Breakwater inFrontOf(Path upstreamKubeconfig, Optional<String> context) {
@@ -53,15 +66,44 @@ public final class Breakwater implements AutoCloseable {
   }
 
   public static Breakwater start(ServeConfig config) {
+    if (CHAINED && config.auth().mode() == dev.breakwater.config.AuthConfig.Mode.NONE && config.tlsCert().isEmpty()) {
+      return chain(config);
+    }
+    return single(config, null);
+  }
+
+  /**
+   * Two Breakwaters with {@code config}: the inner one in front of {@code config}'s upstream, the outer one in front of
+   * the inner one (its plain-HTTP client kubeconfig, no credentials: the inner one acts upstream with its own).
+   */
+  public static Breakwater chain(ServeConfig config) {
+    Breakwater inner = single(config, null);
+    try {
+      ServeConfig outer = new ServeConfig(inner.kubeconfig(), Optional.empty(), config.listen(), config.adminListen(),
+          config.tlsCert(), config.tlsKey(), config.shutdownGrace(), config.upstreamConnectTimeout(), config.cacheReads(),
+          config.cachePolicy(), config.auth(), java.util.List.of(), config.memory());
+      return single(outer, inner);
+    } catch (RuntimeException e) {
+      inner.close();
+      throw e;
+    }
+  }
+
+  private static Breakwater single(ServeConfig config, Breakwater inner) {
     BreakwaterServer server = BreakwaterServer.start(config);
     try {
       Path kc = Files.createTempFile("breakwater-client-", ".kubeconfig");
       dev.breakwater.proxy.Main.writeClientKubeconfig(kc, server.url());
-      return new Breakwater(server, kc);
+      return new Breakwater(server, kc, inner);
     } catch (IOException e) {
       server.stop();
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The inner Breakwater of a chain ({@link #chain}), if this is one. */
+  public Optional<Breakwater> inner() {
+    return Optional.ofNullable(inner);
   }
 
   public String url() {
@@ -98,6 +140,9 @@ public final class Breakwater implements AutoCloseable {
       Files.deleteIfExists(clientKubeconfig);
     } catch (IOException e) {
       // best effort
+    }
+    if (inner != null) {
+      inner.close();
     }
   }
 }
