@@ -60,6 +60,12 @@ public interface CacheReads {
     return fresh(arrivalNanos);
   }
 
+  /**
+   * Keeps upstream bookmarks coming for a while (the progress supply), without waiting for anything: for a watcher
+   * that will want a bookmark carrying a fresh RV soon ({@link dev.breakwater.cache.delegator.ReadRouting#wantsFreshBookmarks}).
+   */
+  default void demandProgress() {}
+
   /** Completes once the cache RV is at least {@code resourceVersion}; callers bound the wait. */
   CompletableFuture<Long> whenFresh(long resourceVersion);
 

@@ -286,6 +286,11 @@ public final class Cacher implements CacheReads, AutoCloseable {
   }
 
   @Override
+  public void demandProgress() {
+    progress.demand();
+  }
+
+  @Override
   public CompletableFuture<Long> whenFresh(long resourceVersion) {
     return freshness.whenFresh(resourceVersion, true);
   }

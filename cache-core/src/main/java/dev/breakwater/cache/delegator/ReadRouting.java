@@ -233,6 +233,22 @@ public final class ReadRouting {
     return new ReadPlan.Serve<>(wr);
   }
 
+  /** A watch with bookmarks that ends within this long wants its bookmark's RV fresh ({@link #wantsFreshBookmarks}). */
+  public static final java.time.Duration SHORT_WATCH = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Whether serving {@code watch} should demand the progress supply: a watch with bookmarks that ends within
+   * {@link #SHORT_WATCH} gets its timer bookmark within seconds (at its deadline − 2 s), and a client that opens such
+   * watches is proving freshness with them — typically another Breakwater in front of this one, whose own progress
+   * supply opens {@code timeoutSeconds=3} watches here. The apiserver's bookmarks carry its cache's RV, which follows
+   * etcd within ~100 ms while reads wait; this cache's RV on a quiet resource moves only with upstream bookmarks, so
+   * without the demand a chained Breakwater's consistent reads would wait their 3 s and go upstream. Long watches
+   * (informers) make no demand.
+   */
+  public static boolean wantsFreshBookmarks(WatchCache.WatchRequest watch, java.time.Instant now) {
+    return watch.allowBookmarks() && watch.deadline() != null && !watch.deadline().isAfter(now.plus(SHORT_WATCH));
+  }
+
   /**
    * What a consistent read becomes when its freshness could not be confirmed — {@code wait} (an {@link
    * ReadPlan.AwaitFresh} of {@link ReadPlan.Freshness#CONSISTENT}) ended with its own upstream attempt failing as

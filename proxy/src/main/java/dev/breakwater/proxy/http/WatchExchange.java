@@ -80,6 +80,9 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
     if (!admitted(Admission.ofWatch(wr))) {
       return;
     }
+    if (dev.breakwater.cache.delegator.ReadRouting.wantsFreshBookmarks(wr, edge.clock().instant())) {
+      cache.demandProgress();
+    }
     if (webSocket) {
       serveWebSocket(wr);
       return;
