@@ -54,12 +54,20 @@ public final class ListWatchLoop implements AutoCloseable {
   private volatile InputStream current;
   private volatile Thread thread;
   private volatile long syncedNanos;
-  private long backoffMs = BACKOFF_START_MS;
+  private final long backoffStartMs;
+  private long backoffMs;
 
   /** {@code collection} is a collection path, e.g. {@code /api/v1/namespaces/bench/podtemplates}. */
   public ListWatchLoop(Endpoint ep, String collection) {
+    this(ep, collection, BACKOFF_START_MS);
+  }
+
+  /** With another initial back-off (tests). */
+  ListWatchLoop(Endpoint ep, String collection, long backoffStartMs) {
     this.ep = ep;
     this.collection = collection;
+    this.backoffStartMs = backoffStartMs;
+    this.backoffMs = backoffStartMs;
   }
 
   /** Starts the loop; {@link #awaitSynced} returns once the first LIST is in and the first watch open. */
@@ -186,7 +194,7 @@ public final class ListWatchLoop implements AutoCloseable {
             return; // relist
           }
           events++;
-          backoffMs = BACKOFF_START_MS;
+          backoffMs = backoffStartMs;
           if (!e.resourceVersion().isEmpty()) {
             rv = e.resourceVersion();
             seen(rv);

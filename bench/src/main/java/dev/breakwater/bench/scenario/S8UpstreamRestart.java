@@ -168,7 +168,7 @@ public final class S8UpstreamRestart implements Scenario {
     long relistsBefore = loops.stream().mapToLong(ListWatchLoop::relists).sum();
     long writesBefore = writes.size();
     long t0 = System.nanoTime();
-    ctx.cluster().restartApiServerGracefully();
+    Duration stop = ctx.cluster().restartApiServerGracefully();
     long ready = System.nanoTime();
     long apiPid = ctx.cluster().apiServerPid();
     long etcdPid = ctx.cluster().etcdPid();
@@ -214,7 +214,8 @@ public final class S8UpstreamRestart implements Scenario {
     long relists = loops.stream().mapToLong(ListWatchLoop::relists).sum() - relistsBefore;
     Restart r = new Restart(up.lists(), up.watchesOpened(), relists, cpu, sinceLaunch,
         trace.peakRss("kube-apiserver") / 1048576.0, (steady - ready) / 1e9, (ready - t0) / 1e9);
-    ctx.log().info("S8 %s #%d restart %d: %d writes accepted meanwhile", arm, repeat, k, writes.size() - writesBefore);
+    ctx.log().info("S8 %s #%d restart %d: stop %.1f s, start to /readyz %.1f s; %d writes accepted meanwhile", arm, repeat,
+        k, stop.toNanos() / 1e9, (ready - t0 - stop.toNanos()) / 1e9, writes.size() - writesBefore);
     ctx.log().info("S8 %s #%d restart %d: restart %.1f s, steady %.1f s after /readyz (write RV %d); upstream LIST %d "
         + "WATCH %d; downstream relists %d; apiserver+etcd CPU %.2f s (apiserver since launch %.2f s), apiserver peak RSS "
         + "%.0f MiB", arm, repeat, k, r.restartSeconds(), r.steadySeconds(), target, r.lists(), r.watches(), r.relists(),
