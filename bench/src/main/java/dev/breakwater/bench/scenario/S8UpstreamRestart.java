@@ -208,6 +208,8 @@ public final class S8UpstreamRestart implements Scenario {
     } finally {
       trace = sampler.end();
     }
+    ctx.results().rss("s8-rss.png", "S8: RSS of each serving process from the new apiserver's /readyz to steady state + 1 s "
+        + "(first restart)", arm, trace);
     double cpu = Proc.cpuSeconds(Proc.cpuTicks(apiPid) - apiCpu0) + Proc.cpuSeconds(Proc.cpuTicks(etcdPid) - etcdCpu0);
     double sinceLaunch = Proc.cpuSeconds(Proc.cpuTicks(apiPid));
     UpstreamCounts up = UpstreamCounts.scrape(ctx.cluster().admin(), RESOURCE);
