@@ -25,9 +25,9 @@ import java.util.Optional;
 public record BenchConfig(double scale, List<String> scenarios, int repeats, List<Arm> arms, Duration phase, Path out,
     BreakwaterLaunch launch, String command, Path repo, boolean smoke) {
 
-  /** Every scenario, in the default run's order: S1 in JSON, then its other representations, then S2–S7. */
+  /** Every scenario, in the default run's order: S1 in JSON, then its other representations, then S2–S8. */
   public static final List<String> ALL_SCENARIOS =
-      List.of("S1", "S1-pretty", "S1-protobuf", "S1-table", "S2", "S3", "S4", "S5", "S6", "S7");
+      List.of("S1", "S1-pretty", "S1-protobuf", "S1-table", "S2", "S3", "S4", "S5", "S6", "S7", "S8");
 
   /** The id of {@link #ALL_SCENARIOS} that {@code name} spells, ignoring case and spaces. */
   public static Optional<String> scenarioId(String name) {

@@ -32,7 +32,7 @@ public final class BenchMain implements Callable<Integer> {
   double scale;
 
   @Option(names = "--scenario", paramLabel = "S1,S3", split = ",",
-      description = "run only these scenarios (default: all of S1, S1-pretty, S1-protobuf, S1-table, S2–S7)")
+      description = "run only these scenarios (default: all of S1, S1-pretty, S1-protobuf, S1-table, S2–S8)")
   List<String> scenarios;
 
   @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description = "runs of each arm per scenario (default ${DEFAULT-VALUE})")

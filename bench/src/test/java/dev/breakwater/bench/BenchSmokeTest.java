@@ -40,6 +40,7 @@ class BenchSmokeTest {
       List<Figure> figures = r.figures(s);
       assertThat(figures).as("%s figures", s).isNotEmpty();
       List<Arm> arms = s.equals("S7") ? List.of(Arm.BREAKWATER)
+          : s.equals("S8") ? List.of(Arm.DIRECT, Arm.BREAKWATER)
           : s.equals("S3") || s.equals("S5") ? Arm.all()
           : Arm.all().stream().filter(a -> a != Arm.BREAKWATER_DELEGATED && a != Arm.BREAKWATER_TLS).toList();
       for (Arm a : arms) {

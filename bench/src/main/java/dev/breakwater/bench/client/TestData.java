@@ -46,8 +46,8 @@ public final class TestData {
   }
 
   /**
-   * Creates {@code count} objects {@code obj-000000…} of {@code resource} ("configmaps" or
-   * "secrets") in {@code ns}, object {@code i} of about {@code jsonBytes.applyAsInt(i)} bytes of
+   * Creates {@code count} objects {@code obj-000000…} of {@code resource} ("configmaps",
+   * "secrets" or "podtemplates") in {@code ns}, object {@code i} of about {@code jsonBytes.applyAsInt(i)} bytes of
    * JSON, {@code writers} requests in flight.
    */
   public static void create(Endpoint admin, String ns, String resource, int count, IntUnaryOperator jsonBytes, int writers)
@@ -90,12 +90,18 @@ public final class TestData {
     }
   }
 
-  /** A ConfigMap or Secret whose single data value is {@code payload} characters of random base64. */
+  /** A ConfigMap or Secret whose single data value (a PodTemplate: annotation) is {@code payload} characters of random base64. */
   static String body(String resource, String name, int payload, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed * 7919 + payload);
     byte[] raw = new byte[payload / 4 * 3];
     rnd.nextBytes(raw);
     String value = Base64.getEncoder().encodeToString(raw);
+    if (resource.equals("podtemplates")) {
+      // Nothing inside the apiserver watches podtemplates (no controller-manager runs): the payload is an annotation.
+      return "{\"apiVersion\":\"v1\",\"kind\":\"PodTemplate\",\"metadata\":{\"name\":\"" + name
+          + "\",\"labels\":{\"app\":\"breakwater-bench\"},\"annotations\":{\"bench/payload\":\"" + value + "\"}},"
+          + "\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}}";
+    }
     String kind = resource.equals("secrets") ? "Secret" : "ConfigMap";
     return "{\"apiVersion\":\"v1\",\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"" + name
         + "\",\"labels\":{\"app\":\"breakwater-bench\"}},\"data\":{\"payload\":\"" + value + "\"}}";

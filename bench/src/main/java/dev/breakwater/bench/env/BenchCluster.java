@@ -164,6 +164,22 @@ public final class BenchCluster implements AutoCloseable {
     apiServerPid = findChild(cluster.binaries().kubeApiServer(), cluster.workDir().resolve("tokens.csv").toString());
   }
 
+  /**
+   * Stops the apiserver gracefully (SIGTERM: it closes its watches and drains; SIGKILL after 10 s)
+   * and starts a new one on the same port, etcd keeping its data, as a rolling restart of a control
+   * plane does. Clients may be connected: that is the point (S8). Returns once {@code /readyz}
+   * answers 200; {@link #apiServerPid()} is then the new process's. Returns how long the stop took
+   * (10 s or more: the apiserver did not exit on SIGTERM and was killed).
+   */
+  public java.time.Duration restartApiServerGracefully() throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    cluster.stopApiServer();
+    java.time.Duration stop = java.time.Duration.ofNanos(System.nanoTime() - t0);
+    cluster.startApiServer();
+    apiServerPid = findChild(cluster.binaries().kubeApiServer(), cluster.workDir().resolve("tokens.csv").toString());
+    return stop;
+  }
+
   private static long findChild(Path executable, String argument) throws IOException {
     List<ProcessHandle> matches = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
         .filter(p -> p.info().command().map(c -> Path.of(c).equals(executable)).orElse(false))

@@ -5,7 +5,7 @@ import dev.breakwater.bench.env.Arm;
 /**
  * One reported figure: a row of a scenario's table.
  *
- * @param scenario a scenario id ("S1", "S1-protobuf" … "S7")
+ * @param scenario a scenario id ("S1", "S1-protobuf" … "S8")
  * @param key stable id within the scenario (the CSV's key)
  * @param label what the row says
  * @param unit unit of the values ("MiB", "ms", "MB/s", "" …)
