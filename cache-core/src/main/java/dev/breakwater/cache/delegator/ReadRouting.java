@@ -236,17 +236,21 @@ public final class ReadRouting {
   /** A watch with bookmarks that ends within this long wants its bookmark's RV fresh ({@link #wantsFreshBookmarks}). */
   public static final java.time.Duration SHORT_WATCH = java.time.Duration.ofSeconds(10);
 
+  /** The request header a Breakwater's progress watches carry ({@code reflector.ProgressSupply}); its value is ignored. */
+  public static final String PROGRESS_WATCH_HEADER = "X-Breakwater-Progress-Watch";
+
   /**
-   * Whether serving {@code watch} should demand the progress supply: a watch with bookmarks that ends within
-   * {@link #SHORT_WATCH} gets its timer bookmark within seconds (at its deadline − 2 s), and a client that opens such
-   * watches is proving freshness with them — typically another Breakwater in front of this one, whose own progress
-   * supply opens {@code timeoutSeconds=3} watches here. The apiserver's bookmarks carry its cache's RV, which follows
-   * etcd within ~100 ms while reads wait; this cache's RV on a quiet resource moves only with upstream bookmarks, so
-   * without the demand a chained Breakwater's consistent reads would wait their 3 s and go upstream. Long watches
-   * (informers) make no demand.
+   * Whether serving {@code watch} should demand the progress supply: another Breakwater's progress watch
+   * ({@code progressWatch}: it carried {@link #PROGRESS_WATCH_HEADER}) with bookmarks that ends within
+   * {@link #SHORT_WATCH}. That Breakwater proves its cache fresh with this watch's timer bookmark (due at deadline −
+   * 2 s). The apiserver's bookmarks carry its cache's RV, which follows etcd within ~100 ms while reads wait; this
+   * cache's RV on a quiet resource moves only with upstream bookmarks, so without the demand a chained Breakwater's
+   * consistent reads would wait their 3 s and go upstream. Other watches — informers, or any client's short watches,
+   * which the apiserver would not answer with extra upstream work either — make no demand.
    */
-  public static boolean wantsFreshBookmarks(WatchCache.WatchRequest watch, java.time.Instant now) {
-    return watch.allowBookmarks() && watch.deadline() != null && !watch.deadline().isAfter(now.plus(SHORT_WATCH));
+  public static boolean wantsFreshBookmarks(WatchCache.WatchRequest watch, java.time.Instant now, boolean progressWatch) {
+    return progressWatch && watch.allowBookmarks() && watch.deadline() != null
+        && !watch.deadline().isAfter(now.plus(SHORT_WATCH));
   }
 
   /**

@@ -190,7 +190,7 @@ public final class ProgressSupply {
     long from = reflector.lastResourceVersionOnExecutor();
     opened.incrementAndGet();
     WatchStream[] stream = new WatchStream[1];
-    stream[0] = lw.watch(UpstreamWatchOptions.from(from, WATCH_TIMEOUT_SECONDS), new WatchHandler() {
+    stream[0] = lw.watch(UpstreamWatchOptions.progress(from, WATCH_TIMEOUT_SECONDS), new WatchHandler() {
       @Override
       public void onEvent(EventType type, CachedObject object) {
         executor.execute(() -> reflector.applySideEvent(epoch, type, object));

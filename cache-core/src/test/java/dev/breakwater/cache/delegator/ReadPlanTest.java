@@ -209,14 +209,15 @@ class ReadPlanTest {
   }
 
   @Test
-  void shortWatchesWithBookmarksDemandFreshBookmarksAndInformersDoNot() {
-    // another Breakwater's progress watches: timeoutSeconds=3 with bookmarks
-    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=3&allowWatchBookmarks=true", 0.5).request(), NOW)).isTrue();
-    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=10&allowWatchBookmarks=true", 0.5).request(), NOW)).isTrue();
-    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=11&allowWatchBookmarks=true", 0.5).request(), NOW)).isFalse();
-    // without bookmarks, or an informer's long watch (no timeout: 30–60 min)
-    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=3", 0.5).request(), NOW)).isFalse();
-    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&allowWatchBookmarks=true", 0.0).request(), NOW)).isFalse();
+  void anotherBreakwatersProgressWatchesDemandFreshBookmarksAndOtherWatchesDoNot() {
+    // another Breakwater's progress watches: timeoutSeconds=3 with bookmarks, marked
+    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=3&allowWatchBookmarks=true", 0.5).request(), NOW, true)).isTrue();
+    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=10&allowWatchBookmarks=true", 0.5).request(), NOW, true)).isTrue();
+    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=11&allowWatchBookmarks=true", 0.5).request(), NOW, true)).isFalse();
+    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=3", 0.5).request(), NOW, true)).isFalse();
+    // an unmarked client's short watch, or an informer's long one (no timeout: 30–60 min)
+    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&timeoutSeconds=3&allowWatchBookmarks=true", 0.5).request(), NOW, false)).isFalse();
+    assertThat(ReadRouting.wantsFreshBookmarks(wq("watch=1&allowWatchBookmarks=true", 0.0).request(), NOW, true)).isFalse();
   }
 
   @Test

@@ -67,7 +67,7 @@ class ProgressSupplyTest {
     f.supply.demand();
     f.supply.demand(); // one supply, not two
     WatchHandler first = f.up.watcher(1);
-    assertThat(f.up.watchRequests.get(1)).isEqualTo(UpstreamWatchOptions.from(12, ProgressSupply.WATCH_TIMEOUT_SECONDS));
+    assertThat(f.up.watchRequests.get(1)).isEqualTo(UpstreamWatchOptions.progress(12, ProgressSupply.WATCH_TIMEOUT_SECONDS));
     // the next one follows within the open interval, from the RV then
     f.up.watcher(2);
     assertThat(f.up.watchRequests.get(2).resourceVersion()).isEqualTo(12);

@@ -180,7 +180,11 @@ public final class HttpListerWatcher implements ListerWatcher {
     // The upstream exchange is over (answer read, or failed): resetting it now could hit the connection's next request
     // (Vert.x closes a reused HTTP/1.1 connection on a late reset, eclipse-vertx/vert.x#6294), so cancel leaves it.
     AtomicBoolean ended = new AtomicBoolean();
-    upstream.request(get(q.toString())).onComplete(ar -> {
+    RequestOptions options = get(q.toString());
+    if (request.progress()) {
+      options.putHeader(dev.breakwater.cache.delegator.ReadRouting.PROGRESS_WATCH_HEADER, "1");
+    }
+    upstream.request(options).onComplete(ar -> {
       if (ar.failed()) {
         close(closed, handler, ar.cause());
         return;

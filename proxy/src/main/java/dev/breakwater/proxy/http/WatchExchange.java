@@ -80,7 +80,8 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
     if (!admitted(Admission.ofWatch(wr))) {
       return;
     }
-    if (dev.breakwater.cache.delegator.ReadRouting.wantsFreshBookmarks(wr, edge.clock().instant())) {
+    if (dev.breakwater.cache.delegator.ReadRouting.wantsFreshBookmarks(wr, edge.clock().instant(),
+        req.headers().contains(dev.breakwater.cache.delegator.ReadRouting.PROGRESS_WATCH_HEADER))) {
       cache.demandProgress();
     }
     if (webSocket) {
