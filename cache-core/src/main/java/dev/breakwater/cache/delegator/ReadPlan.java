@@ -18,9 +18,10 @@ import java.util.Objects;
  *       change up to an RV — the upstream's current RV for a consistent read
  *       ({@link Freshness#CONSISTENT}: learned by a probe sent after the request arrived, and then
  *       bound into the read), or {@code resourceVersion} ({@link Freshness#AT_LEAST}) — then run
- *       {@code then}; on timeout, {@link OnTimeout}. A consistent read's {@link Budget} says how long:
- *       a small one ({@link Budget#SMALL}) only for the consistent-read budget (a few ms), then
- *       upstream; a large one for the proof.
+ *       {@code then}; on timeout, {@link OnTimeout}. The read's {@link Budget} says how long
+ *       ({@link ReadRouting#freshnessWait}): a small one ({@link Budget#SMALL}: a GET or a page of at most
+ *       {@link #SMALL_LIST_LIMIT}, consistent or at an RV the cache has not reached) only for the
+ *       consistent-read budget (by default none), then upstream; a large one for the proof.
  *   <li>{@link Serve}: run {@code read} against the cache now.
  *   <li>{@link ServeStale}: a consistent read during an upstream outage, with {@code --serve-stale-on-outage}
  *       ({@link StaleReads}): run {@code read} at the cache's RV {@code resourceVersion} (bound into the read as
