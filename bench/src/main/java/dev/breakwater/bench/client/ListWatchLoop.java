@@ -3,9 +3,7 @@ package dev.breakwater.bench.client;
 import dev.breakwater.bench.env.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -125,23 +123,7 @@ public final class ListWatchLoop implements AutoCloseable {
   }
 
   private String list() throws IOException, InterruptedException {
-    String cont = "";
-    String rv;
-    do {
-      String q = cont.isEmpty() ? "?limit=500&resourceVersion=0" : "?limit=500&continue=" + URLEncoder.encode(cont, StandardCharsets.UTF_8);
-      HttpResponse<InputStream> r = ep.http().send(ep.request(collection + q).timeout(Duration.ofMinutes(5)).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      ListSummary s;
-      try (InputStream in = r.body()) {
-        if (r.statusCode() != 200) {
-          throw new IOException("LIST " + collection + q + " via " + ep.arm() + ": HTTP " + r.statusCode() + " "
-              + new String(in.readNBytes(300), StandardCharsets.UTF_8));
-        }
-        s = ListSummary.read(in);
-      }
-      rv = s.resourceVersion();
-      cont = s.continueToken();
-    } while (!cont.isEmpty());
+    String rv = Reflector.listAll(ep, collection, Duration.ofMinutes(5)).resourceVersion();
     seen(rv);
     return rv;
   }

@@ -54,31 +54,48 @@ public final class Reflector implements AutoCloseable {
     this.mode = mode;
   }
 
+  /** What {@link #listAll} read: items, bytes and the list's RV. */
+  record PagedList(int objects, long bytes, String resourceVersion) {}
+
+  /**
+   * client-go's LIST with WatchListClient off: {@code ?limit=500&resourceVersion=0}, then its continue tokens (an
+   * etcd-path answer is paged); each page bounded by {@code timeout}. A non-200 page is an IOException naming it.
+   */
+  static PagedList listAll(Endpoint ep, String collection, Duration timeout) throws IOException, InterruptedException {
+    int objects = 0;
+    long bytes = 0;
+    String cont = "";
+    String rv;
+    do {
+      String q = cont.isEmpty() ? "?limit=500&resourceVersion=0" : "?limit=500&continue=" + URLEncoder.encode(cont, StandardCharsets.UTF_8);
+      HttpResponse<InputStream> r = ep.http().send(ep.request(collection + q).timeout(timeout).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      ListSummary s;
+      try (InputStream in = r.body()) {
+        if (r.statusCode() != 200) {
+          throw new IOException("LIST " + collection + q + " via " + ep.arm() + ": HTTP " + r.statusCode() + " "
+              + new String(in.readNBytes(500), StandardCharsets.UTF_8));
+        }
+        s = ListSummary.read(in);
+      }
+      objects += s.items();
+      bytes += s.bytes();
+      rv = s.resourceVersion();
+      cont = s.continueToken();
+    } while (!cont.isEmpty());
+    return new PagedList(objects, bytes, rv);
+  }
+
   /** Lists and watches; returns once synced, with the watch open and drained in the background. */
   public Synced sync() throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     int objects = 0;
     long bytes = 0;
     if (mode == Mode.LIST_WATCH) {
-      String cont = "";
-      String rv;
-      do {
-        String q = cont.isEmpty() ? "?limit=500&resourceVersion=0" : "?limit=500&continue=" + URLEncoder.encode(cont, StandardCharsets.UTF_8);
-        HttpResponse<InputStream> r = ep.http().send(ep.request(collection + q).timeout(Duration.ofMinutes(10)).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-        ListSummary s;
-        try (InputStream in = r.body()) {
-          if (r.statusCode() != 200) {
-            throw new IOException("LIST " + collection + q + " via " + ep.arm() + ": HTTP " + r.statusCode() + " "
-                + new String(in.readNBytes(500)));
-          }
-          s = ListSummary.read(in);
-        }
-        objects += s.items();
-        bytes += s.bytes();
-        rv = s.resourceVersion();
-        cont = s.continueToken();
-      } while (!cont.isEmpty());
+      PagedList listed = listAll(ep, collection, Duration.ofMinutes(10));
+      objects = listed.objects();
+      bytes = listed.bytes();
+      String rv = listed.resourceVersion();
       watch = Watch.open(ep, collection + "?watch=1&allowWatchBookmarks=true&timeoutSeconds=600&resourceVersion=" + rv);
     } else {
       watch = Watch.open(ep, collection
