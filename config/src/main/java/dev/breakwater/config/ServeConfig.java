@@ -61,6 +61,12 @@ public record ServeConfig(
         cachePolicy, auth, endpoints, memory);
   }
 
+  /** This configuration in front of another upstream: {@code kubeconfig} and its {@code context}, its server only. */
+  public ServeConfig withUpstream(Path kubeconfig, Optional<String> context) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads,
+        cachePolicy, auth, List.of(), memory);
+  }
+
   public ServeConfig withMemory(MemoryBudget m) {
     return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, auth, upstreamEndpoints, m);
   }

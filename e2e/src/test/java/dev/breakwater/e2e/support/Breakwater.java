@@ -79,10 +79,7 @@ public final class Breakwater implements AutoCloseable {
   public static Breakwater chain(ServeConfig config) {
     Breakwater inner = single(config, null);
     try {
-      ServeConfig outer = new ServeConfig(inner.kubeconfig(), Optional.empty(), config.listen(), config.adminListen(),
-          config.tlsCert(), config.tlsKey(), config.shutdownGrace(), config.upstreamConnectTimeout(), config.cacheReads(),
-          config.cachePolicy(), config.auth(), java.util.List.of(), config.memory());
-      return single(outer, inner);
+      return single(config.withUpstream(inner.kubeconfig(), Optional.empty()), inner);
     } catch (RuntimeException e) {
       inner.close();
       throw e;
