@@ -82,6 +82,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $_ := set $f "admin-listen" (printf "0.0.0.0:%d" (int $c.adminPort)) -}}
 {{- $_ := set $f "shutdown-grace" $c.shutdownGrace -}}
 {{- $_ := set $f "upstream-connect-timeout" $c.upstreamConnectTimeout -}}
+{{- if hasKey $c "upstreamReadIdleTimeout" }}{{ $_ := set $f "upstream-read-idle-timeout" $c.upstreamReadIdleTimeout }}{{ end -}}
+{{- if hasKey $c "upstreamPingTimeout" }}{{ $_ := set $f "upstream-ping-timeout" $c.upstreamPingTimeout }}{{ end -}}
 {{- $_ := set $f "cache" $c.cache.enabled -}}
 {{- if $c.cache.resources }}{{ $_ := set $f "cache-resources" $c.cache.resources }}{{ end -}}
 {{- if $c.cache.exclude }}{{ $_ := set $f "cache-exclude" $c.cache.exclude }}{{ end -}}

@@ -42,7 +42,8 @@ public record ServeConfig(
     CachePolicy cachePolicy,
     AuthConfig auth,
     List<String> upstreamEndpoints,
-    MemoryBudget memory) {
+    MemoryBudget memory,
+    UpstreamHealth upstreamHealth) {
 
   public ServeConfig {
     upstreamEndpoints = List.copyOf(upstreamEndpoints);
@@ -53,22 +54,27 @@ public record ServeConfig(
       Optional<Path> tlsCert, Optional<Path> tlsKey, Duration shutdownGrace, Duration upstreamConnectTimeout,
       boolean cacheReads, CachePolicy cachePolicy, AuthConfig auth) {
     this(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy,
-        auth, List.of(), MemoryBudget.DEFAULT);
+        auth, List.of(), MemoryBudget.DEFAULT, UpstreamHealth.DEFAULT);
   }
 
   public ServeConfig withUpstreamEndpoints(List<String> endpoints) {
     return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads,
-        cachePolicy, auth, endpoints, memory);
+        cachePolicy, auth, endpoints, memory, upstreamHealth);
   }
 
   /** This configuration in front of another upstream: {@code kubeconfig} and its {@code context}, its server only. */
   public ServeConfig withUpstream(Path kubeconfig, Optional<String> context) {
     return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads,
-        cachePolicy, auth, List.of(), memory);
+        cachePolicy, auth, List.of(), memory, upstreamHealth);
+  }
+
+  public ServeConfig withUpstreamHealth(UpstreamHealth h) {
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads,
+        cachePolicy, auth, upstreamEndpoints, memory, h);
   }
 
   public ServeConfig withMemory(MemoryBudget m) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, auth, upstreamEndpoints, m);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, auth, upstreamEndpoints, m, upstreamHealth);
   }
 
   /** A configuration with {@code --auth=none}. */
@@ -80,7 +86,7 @@ public record ServeConfig(
   }
 
   public ServeConfig withAuth(AuthConfig a) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a, upstreamEndpoints, memory);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, cachePolicy, a, upstreamEndpoints, memory, upstreamHealth);
   }
 
   /** A configuration with the cache off. */
@@ -90,11 +96,11 @@ public record ServeConfig(
   }
 
   public ServeConfig withCacheReads(boolean on) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth, upstreamEndpoints, memory);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, on, cachePolicy, auth, upstreamEndpoints, memory, upstreamHealth);
   }
 
   public ServeConfig withCachePolicy(CachePolicy policy) {
-    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth, upstreamEndpoints, memory);
+    return new ServeConfig(kubeconfig, context, listen, adminListen, tlsCert, tlsKey, shutdownGrace, upstreamConnectTimeout, cacheReads, policy, auth, upstreamEndpoints, memory, upstreamHealth);
   }
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -137,6 +143,7 @@ public record ServeConfig(
         errors.add("--upstream-endpoints: \"" + e + "\" is not an http(s)://host[:port] URL");
       }
     }
+    errors.addAll(upstreamHealth.validate());
     errors.addAll(auth.validate(listen, tls()));
     return errors;
   }

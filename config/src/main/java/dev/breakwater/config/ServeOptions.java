@@ -50,6 +50,16 @@ public class ServeOptions {
       description = "bound on connecting to the upstream before answering 503 (default: ${DEFAULT-VALUE})")
   Duration upstreamConnectTimeout;
 
+  @Option(names = "--upstream-read-idle-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+      description = "ping each upstream HTTP/2 connection this often (client-go's HTTP2_READ_IDLE_TIMEOUT_SECONDS); 0 = never "
+          + "(default: ${DEFAULT-VALUE})")
+  Duration upstreamReadIdleTimeout;
+
+  @Option(names = "--upstream-ping-timeout", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+      description = "close an upstream connection whose ping is not answered within this (client-go's HTTP2_PING_TIMEOUT_SECONDS); "
+          + "its watches and requests fail over to a new connection (default: ${DEFAULT-VALUE})")
+  Duration upstreamPingTimeout;
+
   @Option(names = "--upstream-endpoints", paramLabel = "URL", split = ",",
       description = "several endpoints of the upstream cluster (apiservers of one etcd), e.g. https://10.0.0.1:6443,https://10.0.0.2:6443, "
           + "used in place of the kubeconfig's server with its credentials and CA: every request goes to the current one, "
@@ -157,7 +167,8 @@ public class ServeOptions {
             cacheIdleTimeout, serveStaleOnOutage, cacheConsistencyCheckInterval, consistentReadBudget), authConfig(),
         upstreamEndpoints,
         new MemoryBudget(maxInflightBytes == null ? MemoryBudget.DERIVED : maxInflightBytes,
-            maxWatchQueueBytes == null ? MemoryBudget.DERIVED : maxWatchQueueBytes));
+            maxWatchQueueBytes == null ? MemoryBudget.DERIVED : maxWatchQueueBytes),
+        new UpstreamHealth(upstreamReadIdleTimeout, upstreamPingTimeout));
   }
 
   /**

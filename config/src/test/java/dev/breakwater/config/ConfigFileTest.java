@@ -42,6 +42,8 @@ class ConfigFileTest {
         tls-key: %s
         shutdown-grace: 30s
         upstream-connect-timeout: 2s
+        upstream-read-idle-timeout: 20s
+        upstream-ping-timeout: 5s
         upstream-endpoints: [https://10.0.0.1:6443, https://10.0.0.2:6443]
         cache: false
         cache-resources: [configmaps, deployments.apps]
@@ -80,6 +82,7 @@ class ConfigFileTest {
     assertThat(c.cachePolicy()).isEqualTo(new CachePolicy(Set.of("configmaps", "deployments.apps"), Set.of("secrets"),
         Set.of("configmaps"), Duration.ZERO, true, Duration.ofSeconds(30)));
     assertThat(c.memory()).isEqualTo(new MemoryBudget(64L << 20, 512L << 10));
+    assertThat(c.upstreamHealth()).isEqualTo(new UpstreamHealth(Duration.ofSeconds(20), Duration.ofSeconds(5)));
     AuthConfig a = c.auth();
     assertThat(a.mode()).isEqualTo(AuthConfig.Mode.DELEGATED);
     assertThat(a.clientCaFile()).contains(ca);
@@ -107,6 +110,7 @@ class ConfigFileTest {
     assertThat(c.cachePolicy().serveStaleOnOutage()).isFalse();
     assertThat(c.cachePolicy().consistencyCheckInterval()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.memory()).isEqualTo(MemoryBudget.DEFAULT);
+    assertThat(c.upstreamHealth()).isEqualTo(UpstreamHealth.DEFAULT);
   }
 
   @Test
@@ -123,6 +127,9 @@ class ConfigFileTest {
         Arguments.of("listen: [a, b]", "listen: expected a single value (accepted: HOST:PORT), got a list"),
         Arguments.of("admin-listen: 8002", "admin-listen: expected HOST:PORT, got \"8002\" (accepted: HOST:PORT)"),
         Arguments.of("shutdown-grace: soon", "shutdown-grace: invalid duration \"soon\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
+        Arguments.of("upstream-read-idle-timeout: often",
+            "upstream-read-idle-timeout: invalid duration \"often\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
+        Arguments.of("upstream-ping-timeout: [1s]", "upstream-ping-timeout: expected a single value (accepted: DURATION), got a list"),
         Arguments.of("upstream-connect-timeout: 5 minutes",
             "upstream-connect-timeout: invalid duration \"5 minutes\" (use e.g. 500ms, 10s, 2m) (accepted: DURATION)"),
         Arguments.of("cache-idle-timeout: {m: 1}", "cache-idle-timeout: expected accepted: DURATION, got a mapping"),
@@ -195,7 +202,7 @@ class ConfigFileTest {
             + "cache-idle-timeout, cache-resources, cache-warm, client-ca-file, consistent-read-budget, context, kubeconfig, listen, max-inflight-bytes, max-watch-queue-bytes, "
             + "requestheader-allowed-names, requestheader-client-ca-file, requestheader-extra-headers-prefix, "
             + "requestheader-group-headers, requestheader-username-headers, serve-stale-on-outage, shutdown-grace, "
-            + "tls-cert, tls-key, upstream-connect-timeout, upstream-endpoints)");
+            + "tls-cert, tls-key, upstream-connect-timeout, upstream-endpoints, upstream-ping-timeout, upstream-read-idle-timeout)");
   }
 
   @Test

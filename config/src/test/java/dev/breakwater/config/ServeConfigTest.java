@@ -90,6 +90,24 @@ class ServeConfigTest {
   }
 
   @Test
+  void upstreamHealthFlags() {
+    ServeConfig defaults = ServeOptions.parse("--kubeconfig", kubeconfig.toString());
+    assertThat(defaults.upstreamHealth()).isEqualTo(UpstreamHealth.DEFAULT);
+    assertThat(defaults.upstreamHealth()).isEqualTo(new UpstreamHealth(Duration.ofSeconds(30), Duration.ofSeconds(15)));
+    ServeConfig set = ServeOptions.parse("--kubeconfig", kubeconfig.toString(), "--upstream-read-idle-timeout=2s",
+        "--upstream-ping-timeout", "500ms");
+    assertThat(set.upstreamHealth()).isEqualTo(new UpstreamHealth(Duration.ofSeconds(2), Duration.ofMillis(500)));
+    assertThat(set.validate()).isEmpty();
+    // 0 turns the check off; then the ping timeout is not used.
+    assertThat(ServeOptions.parse("--kubeconfig", kubeconfig.toString(), "--upstream-read-idle-timeout=0",
+        "--upstream-ping-timeout=0").validate()).isEmpty();
+    assertThat(ServeOptions.parse("--kubeconfig", kubeconfig.toString(), "--upstream-ping-timeout=0").validate())
+        .containsExactly("--upstream-ping-timeout must be positive");
+    assertThat(defaults.withUpstreamHealth(new UpstreamHealth(Duration.ofSeconds(-1), Duration.ofSeconds(-1))).validate())
+        .containsExactly("--upstream-read-idle-timeout must not be negative", "--upstream-ping-timeout must be positive");
+  }
+
+  @Test
   void durations() {
     HostPort listen = new HostPort("127.0.0.1", 1);
     assertThat(config(kubeconfig, Optional.empty(), Optional.empty(), listen, Optional.empty(), Duration.ofMillis(-1), Duration.ofSeconds(1))

@@ -83,7 +83,8 @@ public final class BreakwaterServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
     BreakwaterServer server;
     try {
-      server = new BreakwaterServer(config, vertx, Upstream.create(vertx, kube, config.upstreamEndpointUris(), config.upstreamConnectTimeout(), Clock.systemUTC()));
+      server = new BreakwaterServer(config, vertx, Upstream.create(vertx, kube, config.upstreamEndpointUris(), config.upstreamConnectTimeout(), Clock.systemUTC(),
+          config.upstreamHealth()));
       server.bind();
     } catch (RuntimeException e) {
       vertx.close().await();

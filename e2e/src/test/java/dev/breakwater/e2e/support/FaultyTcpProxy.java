@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * while the apiserver keeps running (and serving other clients): {@link #cut()} resets every connection and
  * refuses new ones (accepts and closes them at once) until {@link #heal()}; {@link #stall()} keeps every connection
  * open and accepts new ones but relays nothing (an upstream that is there and hangs: nothing refuses, nothing
- * answers) until {@link #heal()}. Bytes are relayed untouched, so TLS goes end to end (the fixture's serving
+ * answers) until {@link #heal()}; {@link #freezeOpen()} does that to the connections open now only. Bytes are relayed untouched, so TLS goes end to end (the fixture's serving
  * certificate names 127.0.0.1, whatever the port).
  *
  * <p>Threads: one virtual thread accepts; two per connection relay. Thread-safe.
@@ -27,6 +27,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
   private volatile boolean stalled;
   private volatile boolean closed;
@@ -63,9 +64,18 @@ public final class FaultyTcpProxy implements AutoCloseable {
     stalled = true;
   }
 
+  /**
+   * Holds every byte of the connections open now, in both directions, without closing them, until {@link #heal()};
+   * new connections relay as usual. A peer that vanished without a reset (a partition, a powered-off node) looks so.
+   */
+  public void freezeOpen() {
+    frozen.addAll(open);
+  }
+
   public void heal() {
     cut = false;
     stalled = false;
+    frozen.clear();
   }
 
   private void accept() {
@@ -97,7 +107,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buf)) >= 0) {
-        while (stalled && !cut && !closed) {
+        while ((stalled || frozen.contains(from)) && !cut && !closed) {
           Thread.sleep(20);
         }
         out.write(buf, 0, n);

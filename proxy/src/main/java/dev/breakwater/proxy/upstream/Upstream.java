@@ -124,6 +124,15 @@ public final class Upstream implements AutoCloseable {
    * @throws IllegalArgumentException when the endpoints mix http and https
    */
   public static Upstream create(Vertx vertx, Config config, List<URI> endpoints, Duration connectTimeout, Clock clock) {
+    return create(vertx, config, endpoints, connectTimeout, clock, dev.breakwater.config.UpstreamHealth.DEFAULT);
+  }
+
+  /**
+   * {@link #create(Vertx, Config, List, Duration, Clock)} with the connections' health check ({@code
+   * --upstream-read-idle-timeout}, {@code --upstream-ping-timeout}; {@link ConnectionKeepalive}).
+   */
+  public static Upstream create(Vertx vertx, Config config, List<URI> endpoints, Duration connectTimeout, Clock clock,
+      dev.breakwater.config.UpstreamHealth health) {
     URI server;
     try {
       String url = config.getMasterUrl();
@@ -141,6 +150,10 @@ public final class Upstream implements AutoCloseable {
       throw new IllegalArgumentException("--upstream-endpoints must all be https or all be http");
     }
     int connectMs = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    // Netty looks for BouncyCastle (on the classpath through fabric8) when it builds the first SSLEngine and, finding
+    // it, instantiates its provider, which registers every algorithm: 0.5-6 s on the event loop that opens the first
+    // TLS connection (seen as a blocked-thread warning on a loaded machine). Done here, on the caller's thread.
+    io.netty.handler.ssl.util.BouncyCastleUtil.isBcProvAvailable();
 
     HttpClientOptions httpOptions = new HttpClientOptions()
         .setConnectTimeout(connectMs)
@@ -174,11 +187,15 @@ public final class Upstream implements AutoCloseable {
       httpOptions.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(256).setHttp2MaxSize(16).setMaxWaitQueueSize(4096);
-    HttpClientAgent http = vertx.createHttpClient(httpOptions, pool);
+    // Every HTTP/2 connection is pinged and closed when it stops answering (client-go's health check).
+    io.vertx.core.Handler<io.vertx.core.http.HttpConnection> keepalive = conn -> ConnectionKeepalive.watch(vertx, conn,
+        health.readIdleTimeout(), health.pingTimeout(), System::nanoTime);
+    HttpClientAgent http = vertx.httpClientBuilder().with(httpOptions).with(pool).withConnectHandler(keepalive).build();
     NetClient net = vertx.createNetClient(netOptions);
     // A client certificate would win over a client's bearer token at the apiserver (x509 comes
     // first in its authenticator union): bearer-token clients get connections without it.
-    HttpClientAgent bearerHttp = clientCert ? vertx.createHttpClient(bearerHttpOptions, pool) : http;
+    HttpClientAgent bearerHttp = clientCert
+        ? vertx.httpClientBuilder().with(bearerHttpOptions).with(pool).withConnectHandler(keepalive).build() : http;
     NetClient bearerNet = clientCert ? vertx.createNetClient(bearerNetOptions) : net;
     return new Upstream(vertx, servers, clock, http, net, new UpstreamCredentials(config, clock), bearerHttp, bearerNet);
   }
@@ -209,6 +226,11 @@ public final class Upstream implements AutoCloseable {
       http.setVerifyHost(!config.isDisableHostnameVerification());
     }
     return applied;
+  }
+
+  /** Upstream connections closed by the health check ({@link ConnectionKeepalive}) in this JVM so far. */
+  public static long connectionsClosedUnanswered() {
+    return ConnectionKeepalive.CLOSED.get();
   }
 
   /** The endpoint new requests go to now. */
