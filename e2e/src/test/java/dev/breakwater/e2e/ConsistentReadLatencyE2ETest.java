@@ -51,6 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code consistent-read …} lines).
  */
 @ExtendWith(ClusterExtension.class)
+@org.junit.jupiter.api.Tag("slow") // ./breakwater test -Pfull (README, "Tests")
 class ConsistentReadLatencyE2ETest {
 
   static final String QUIET = "quiet-reads";

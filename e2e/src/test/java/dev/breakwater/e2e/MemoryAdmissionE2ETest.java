@@ -67,6 +67,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code admission.extraArgs} adds serve flags (control runs).
  */
 @ExtendWith(ClusterExtension.class)
+@org.junit.jupiter.api.Tag("slow") // ./breakwater test -Pfull (README, "Tests")
 class MemoryAdmissionE2ETest {
 
   static final String NS = "admission";
