@@ -47,8 +47,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * another namespace, rounds of "write an event (straight to the apiserver or through Breakwater), then read it back
  * through Breakwater" — an unpaginated consistent LIST of the namespace (core and events.k8s.io), a cluster-wide one
  * pinned to the name by a field selector, a consistent GET and a consistent WatchList — must each show the write;
- * the namespace's LISTs are compared with the apiserver's, byte for byte but the list RV; most LISTs must have been
- * served from the cache. With the writer stopped (a quiet resource), a consistent LIST goes upstream.
+ * the namespace's LISTs are compared with the apiserver's, byte for byte but the list RV; most LISTs and WatchLists
+ * must have been served from the cache, and a served WatchList carries no bookmark after its end marker, as the
+ * apiserver's etcd-path watch. With the writer stopped (a quiet resource), a consistent LIST goes upstream.
  *
  * <p>{@link #kubectlGetEventsAllNamespacesDirectAndThroughBreakwater}: {@code kubectl get events -A} over
  * {@code -Devents.count} events (1 000 by default, to keep the run short;
@@ -75,6 +76,7 @@ class EventsConsistentReadE2ETest {
       ReadStats stats = bw.server().readStats().orElseThrow();
       bg.start();
       long fromCache0 = stats.listsFromCache.get();
+      long watchesFromCache0 = stats.watchesFromCache.get();
       for (int i = 0; i < ROUNDS; i++) {
         String name = "x-" + i;
         boolean viaBreakwater = i % 2 == 1;
@@ -101,8 +103,21 @@ class EventsConsistentReadE2ETest {
         Differential.assertSameCurrentList(path, up, through);
       }
       long servedFromCache = stats.listsFromCache.get() - fromCache0;
-      System.out.printf("events consistent LISTs while events flow: %d of %d served from the cache%n", servedFromCache, 3 * ROUNDS + 2);
+      long watchListsFromCache = stats.watchesFromCache.get() - watchesFromCache0;
+      System.out.printf("events consistent reads while events flow: %d of %d LISTs and %d of %d WatchLists served from the cache%n",
+          servedFromCache, 3 * ROUNDS + 2, watchListsFromCache, ROUNDS);
       assertThat(servedFromCache).as("consistent LISTs served from the cache while events flow").isGreaterThanOrEqualTo(ROUNDS);
+      assertThat(watchListsFromCache).as("consistent WatchLists served from the cache while events flow").isGreaterThanOrEqualTo(ROUNDS / 2);
+
+      // the etcd path's bookmarks: the WatchList's end marker only (no timer bookmark, even 2 s before the deadline)
+      String flowing = "/api/v1/namespaces/" + BG + "/events?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+          + "&allowWatchBookmarks=true&timeoutSeconds=3";
+      long watches = stats.watchesFromCache.get();
+      List<String> upTypes = typesAfterInitialEvents(direct, cluster.server().resolve(flowing));
+      List<String> bwTypes = typesAfterInitialEvents(plain, URI.create(bw.url() + flowing));
+      assertThat(stats.watchesFromCache.get() - watches).as("the flowing WatchList served from the cache").isEqualTo(1);
+      assertThat(upTypes).as("apiserver, after the initial events").contains("ADDED").doesNotContain("BOOKMARK");
+      assertThat(bwTypes).as("Breakwater, after the initial events").contains("ADDED").doesNotContain("BOOKMARK");
 
       // quiet: no event for longer than the etcd path's wait → upstream at once, still exact
       bg.close();
@@ -246,6 +261,36 @@ class EventsConsistentReadE2ETest {
         }
       }
       throw new AssertionError(uri + ": the watch ended before its initial-events-end bookmark");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The types of a WatchList's events after its initial-events-end bookmark, up to the end of the stream. */
+  static List<String> typesAfterInitialEvents(HttpClient http, URI uri) {
+    try {
+      HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(uri).header("Accept", "application/json").build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).as(uri.toString()).isEqualTo(200);
+      List<String> out = new ArrayList<>();
+      boolean initial = true;
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          JsonNode e = JSON.readTree(line);
+          String type = e.path("type").asText();
+          if (initial) {
+            initial = !(type.equals("BOOKMARK")
+                && e.path("object").path("metadata").path("annotations").path("k8s.io/initial-events-end").asText().equals("true"));
+          } else {
+            out.add(type);
+          }
+        }
+      }
+      assertThat(initial).as("%s: an initial-events-end bookmark", uri).isFalse();
+      return out;
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

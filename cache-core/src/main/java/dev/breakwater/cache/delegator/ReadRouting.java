@@ -200,15 +200,18 @@ public final class ReadRouting {
   }
 
   /**
-   * The plan for a WATCH (SEMANTICS.md, WATCH): served on the watch-cache path only (the etcd path's
-   * history and errors are etcd's) and without {@code continue} (422); a WatchList with RV unset waits
+   * The plan for a WATCH (SEMANTICS.md, WATCH): without {@code continue} (422); on the etcd path only a consistent
+   * one (RV unset: a WatchList, or a {@code sendInitialEvents=false} watch from the current RV) — watches from an RV
+   * go upstream there (its history reaches back to etcd's compaction and its 410s are etcd's), and the edge writes
+   * a served one with the etcd path's bookmarks ({@code WatchSink.initialEventsEndBookmarksOnly}); a WatchList with RV unset waits
    * for freshness (timeout → upstream), one with RV N &gt; 0 for N (same); RV 0 and watches from an RV
    * start at once (an RV ahead of the cache is silent until reached, as the apiserver's). Not ready:
    * wait for readiness (bounded), then the apiserver's own answer for an unready cache, 429.
    */
   public static ReadPlan<WatchCache.WatchRequest> watch(WatchQuery q, CacheState cache, ServingPath path, boolean waitedForReady) {
-    if (path != ServingPath.WATCH_CACHE) {
-      return new ReadPlan.Delegate<>("watch on the etcd path");
+    if (path != ServingPath.WATCH_CACHE && !q.consistent()) {
+      // From an RV (or RV 0): the etcd path's history reaches back to etcd's compaction and its 410s are etcd's.
+      return new ReadPlan.Delegate<>("watch from a resourceVersion on the etcd path");
     }
     if (q.continueGiven()) {
       return new ReadPlan.Delegate<>("continue on a watch: the apiserver's 422");

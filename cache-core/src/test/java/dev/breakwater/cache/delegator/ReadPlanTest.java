@@ -406,8 +406,19 @@ class ReadPlanTest {
       assertThat(q.consistent()).as(rv).isFalse();
       assertThat(ReadRouting.watch(q, READY, WC, false)).as(rv).isEqualTo(new Serve<>(q.request()));
     }
-    // the etcd path, continue, readiness
-    assertThat(ReadRouting.watch(zero, READY, ETCD, false)).isInstanceOf(Delegate.class);
+    // the etcd path: consistent watches wait for the proof (a WatchList, or sendInitialEvents=false from the current RV);
+    // watches from an RV or RV 0 go upstream (etcd's history and 410s)
+    assertThat(ReadRouting.watch(unset, READY, ETCD, false))
+        .isEqualTo(new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(unset.request())));
+    assertThat(ReadRouting.watch(noInitial, READY, ETCD, false))
+        .isEqualTo(new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(noInitial.request())));
+    assertThat(ReadRouting.watch(wq("watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true", 0.5),
+        PENDING, ETCD, false)).isEqualTo(new AwaitReady<>());
+    for (WatchQuery q : List.of(zero, from, ahead, listAhead, listAt)) {
+      assertThat(ReadRouting.watch(q, READY, ETCD, false)).as(q.toString())
+          .isEqualTo(new Delegate<>("watch from a resourceVersion on the etcd path"));
+    }
+    // continue, readiness
     assertThat(ReadRouting.watch(wq("watch=1&resourceVersion=5&continue=x", 0.5), READY, WC, false)).isInstanceOf(Delegate.class);
     assertThat(ReadParams.watch("watch=1&continue=x", "default", CM, CLOCK, () -> 0.5).reject().code()).isEqualTo(422);
     assertThat(ReadRouting.watch(zero, PENDING, WC, false)).isEqualTo(new AwaitReady<>());
