@@ -180,6 +180,8 @@ public final class WatchCache implements ReflectorStore {
     private volatile Published published = new Published(OrderedStore.empty(), 0);
     /** RV of the last replace; 0 before the first. @GuardedBy("lock") for writes. */
     private volatile long listResourceVersion;
+    /** When the last event was applied ({@link #lastEventAt}); null before the first. Written by the writer thread. */
+    private volatile Instant lastEventAt;
 
     // @GuardedBy("freshnessWaiters"): futures waiting for the cache RV to reach their key
     private final PriorityQueue<Waiter> freshnessWaiters = new PriorityQueue<>();
@@ -350,8 +352,17 @@ public final class WatchCache implements ReflectorStore {
         } finally {
             lock.writeLock().unlock();
         }
+        lastEventAt = event.recordTime();
         dispatcher.dispatch(event);
         completeWaiters(published.resourceVersion());
+    }
+
+    /**
+     * When the writer last applied an event from the feed (ADDED, MODIFIED or DELETED), by this cache's clock; empty
+     * before the first. Bookmarks and relists ({@link #replace}) do not count. Safe from any thread.
+     */
+    public Optional<Instant> lastEventAt() {
+        return Optional.ofNullable(lastEventAt);
     }
 
     /** {@code UpdateResourceVersion}: a storage bookmark; advances the RV (never backwards), no event. */

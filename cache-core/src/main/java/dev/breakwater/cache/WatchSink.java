@@ -81,6 +81,56 @@ public interface WatchSink {
     }
 
     /**
+     * {@code inner} with the etcd path's bookmarks: none but the one ending a WatchList's initial events. The
+     * apiserver's etcd-path watches (core and events.k8s.io events) get no progress notifications — its etcd3 watcher
+     * asks etcd for them only when the cacher opens the watch ({@code cacher/lister_watcher.go}) — so the only
+     * BOOKMARK a client sees there is the initial-events-end one ({@code etcd3/watcher.go startWatching}). A watcher
+     * served from the cache with {@code allowWatchBookmarks} would otherwise also get the cache's timer bookmarks.
+     * Every other call is passed on unchanged.
+     */
+    static WatchSink initialEventsEndBookmarksOnly(WatchSink inner) {
+        Objects.requireNonNull(inner);
+        return new WatchSink() {
+            @Override
+            public void write(Event event) {
+                if (event.type() != EventType.BOOKMARK || event.initialEventsEnd()) {
+                    inner.write(event);
+                }
+            }
+
+            @Override
+            public boolean writeQueueFull() {
+                return inner.writeQueueFull();
+            }
+
+            @Override
+            public void drainHandler(Runnable onDrain) {
+                inner.drainHandler(onDrain);
+            }
+
+            @Override
+            public void end() {
+                inner.end();
+            }
+
+            @Override
+            public WatcherBudget budget() {
+                return inner.budget();
+            }
+
+            @Override
+            public long bufferedBytes() {
+                return inner.bufferedBytes();
+            }
+
+            @Override
+            public void terminatedAsUnresponsive() {
+                inner.terminatedAsUnresponsive();
+            }
+        };
+    }
+
+    /**
      * Told just before {@link #end} when the watcher is closed for being blocked past its budget — the apiserver's
      * "Forcing watcher close due to unresponsiveness" ({@code apiserver_terminated_watchers_total}). For metrics.
      */

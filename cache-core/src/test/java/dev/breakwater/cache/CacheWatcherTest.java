@@ -185,6 +185,26 @@ class CacheWatcherTest {
     }
 
     @Test
+    void theEtcdPathsSinkPassesAWatchListsEndMarkerButNoTimerBookmark() {
+        seed();
+        RecordingSink s = sink();
+        Instant deadline = clock.instant().plusSeconds(150);
+        cache.watch(new WatchRequest("", 0, true, true, SelectionPredicate.everything(), deadline),
+                WatchSink.initialEventsEndBookmarksOnly(s)).value();
+        cache.add(cm("default", "c", 11));
+        cache.updateResourceVersion(20);
+        clock.advance(Duration.ofSeconds(61));
+        cache.tick(); // a timer bookmark is due (RV 20): not the etcd path's
+        clock.advance(Duration.ofSeconds(87)); // deadline - 2 s: due again
+        cache.tick();
+        assertThat(s.render()).containsExactly("ADDED default/a@5 rv=5", "ADDED default/b@7 rv=7", "ADDED kube-system/k@9 rv=9",
+                "BOOKMARK rv=10 end", "ADDED default/c@11 rv=11");
+        clock.advance(Duration.ofSeconds(2));
+        cache.tick();
+        assertThat(s.ends).isEqualTo(1); // the deadline still ends it cleanly
+    }
+
+    @Test
     void noBookmarksWithoutAllowWatchBookmarks() {
         seed();
         RecordingSink s = sink();

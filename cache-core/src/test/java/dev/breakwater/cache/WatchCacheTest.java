@@ -13,6 +13,7 @@ import dev.breakwater.cache.status.Result;
 import dev.breakwater.cache.store.StoreValidator;
 import dev.breakwater.cache.watch.WatchEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -161,6 +162,23 @@ class WatchCacheTest {
         assertThat(fresh.get()).isEqualTo(12);
         assertThat(cache.list(consistent).value().resourceVersion()).isEqualTo(12);
         assertThat(cache.whenFresh(5)).isCompletedWithValue(12L);
+    }
+
+    @Test
+    void lastEventAtIsTheLastFeedEventsTimeNotABookmarksNorARelists() {
+        assertThat(cache.lastEventAt()).isEmpty();
+        seed(); // a replace: the first list
+        assertThat(cache.lastEventAt()).isEmpty();
+        Instant first = clock.instant();
+        cache.add(cm("default", "c", 11));
+        assertThat(cache.lastEventAt()).contains(first);
+        clock.advance(Duration.ofSeconds(3));
+        cache.updateResourceVersion(12);
+        assertThat(cache.lastEventAt()).contains(first);
+        cache.replace(List.of(cm("default", "a", 5)), 13); // a relist's difference is not the feed's event
+        assertThat(cache.lastEventAt()).contains(first);
+        cache.delete(cm("default", "a", 14));
+        assertThat(cache.lastEventAt()).contains(clock.instant());
     }
 
     @Test

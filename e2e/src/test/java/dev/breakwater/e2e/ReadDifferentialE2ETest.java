@@ -175,7 +175,8 @@ class ReadDifferentialE2ETest {
         "/api/v1/namespaces/" + NS + "/configmaps?resourceVersion=" + writtenRv + "&resourceVersionMatch=NotOlderThan",
         "/api/v1/namespaces/" + NS + "/events?resourceVersion=0&limit=2", "/api/v1/namespaces/" + NS + "/events?limit=3",
         "/api/v1/events?fieldSelector=" + q("type=Warning,reason=R1"))) {
-      // Consistent reads of events (the etcd path) go upstream: see ReadRouting.list (cache-core).
+      // Consistent reads of events (the etcd path) go upstream here: no event flows, so nothing proves the cache fresh
+      // (ReadRouting.freshnessWait; EventsConsistentReadE2ETest serves them while events flow).
       boolean fromCache = !(query.contains("/events") && !query.contains("resourceVersion="));
       long served = stats().listsFromCache.get();
       HttpResponse<String> u = upstream(query);

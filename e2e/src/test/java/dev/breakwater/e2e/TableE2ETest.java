@@ -296,7 +296,8 @@ class TableE2ETest {
         String token = JSON.readTree(u.body()).path("metadata").path("continue").asText("");
         page = token.isEmpty() ? null : collection + "?limit=2&continue=" + q(token);
       }
-      // Events are on the apiserver's etcd path: Exact and consistent LISTs of them go upstream (README).
+      // Events are on the apiserver's etcd path: Exact pages ahead of the cache and consistent LISTs of a quiet events
+      // resource go upstream (README, "Consistent reads of events").
       assertThat(bw.server().readStats().orElseThrow().listsFromCache.get() - served).as("lists of " + collection + " from the cache")
           .isEqualTo(collection.endsWith("/events") ? 0 : requests);
     }
@@ -382,7 +383,7 @@ class TableE2ETest {
     Map<String, List<CompletableFuture<HttpResponse<byte[]>>>> pairs = new LinkedHashMap<>();
     for (String path : COLLECTIONS) {
       if (path.endsWith("/events")) {
-        continue; // consistent watches of events go upstream (README)
+        continue; // consistent watches of a quiet events resource go upstream (README, "Consistent reads of events")
       }
       for (String include : path.equals(cms) || path.endsWith("/widgets") || path.endsWith("/daemonsets")
           ? List.of("None", "Metadata", "Object") : List.of("Object")) {
@@ -523,7 +524,7 @@ class TableE2ETest {
         Kubectl.Result u = up.run(argv).assertOk();
         Kubectl.Result t = through.run(argv).assertOk();
         assertSameText(String.join(" ", full), columnsNormalized(u.stdout()), columnsNormalized(t.stdout()));
-        expected += r.equals("events") ? 0 : 1; // consistent LISTs of events go upstream (README)
+        expected += r.equals("events") ? 0 : 1; // consistent LISTs of a quiet events resource go upstream (README)
       }
     }
     // A consistent LIST waits for the cache to confirm freshness and falls back upstream after 3 s: nearly all are served.

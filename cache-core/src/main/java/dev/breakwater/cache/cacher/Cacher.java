@@ -225,7 +225,14 @@ public final class Cacher implements CacheReads, AutoCloseable {
     long rv = cache.resourceVersion();
     boolean refusedNow = refused;
     boolean inconsistentNow = inconsistent;
+    Duration sinceLastEvent = cache.lastEventAt().map(t -> Duration.between(t, clock.instant()))
+        .map(d -> d.isNegative() ? Duration.ZERO : d).orElse(CacheState.NO_EVENT);
     return new CacheState() {
+      @Override
+      public Duration sinceLastEvent() {
+        return sinceLastEvent;
+      }
+
       @Override
       public boolean ready() {
         return ready;

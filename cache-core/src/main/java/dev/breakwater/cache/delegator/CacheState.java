@@ -42,6 +42,18 @@ public interface CacheState {
     return java.time.Duration.ZERO;
   }
 
+  /**
+   * How long ago the feed last delivered an event (ADDED, MODIFIED, DELETED; bookmarks and relists do not count);
+   * {@link #NO_EVENT} when it has delivered none since the cache started. On the etcd path the next event is a
+   * consistent read's only proof ({@link ReadRouting#freshnessWait}), so this says whether one is likely soon.
+   */
+  default java.time.Duration sinceLastEvent() {
+    return NO_EVENT;
+  }
+
+  /** {@link #sinceLastEvent} of a cache whose feed has delivered no event yet. */
+  java.time.Duration NO_EVENT = java.time.Duration.ofSeconds(Long.MAX_VALUE);
+
   /** The apiserver's answer for an unready cache ({@code 429 storage is (re)initializing}, Retry-After). */
   ApiStatus unreadyStatus();
 }

@@ -50,6 +50,14 @@ public sealed interface ReadPlan<R> {
     return budget == Budget.PROOF || waitMs > BOOKMARK_TICK_MS;
   }
 
+  /**
+   * How long a large consistent read of an etcd-path resource (events) waits for the feed's next event, its only
+   * proof of freshness there ({@link ReadRouting#freshnessWait(AwaitFresh, CacheState, ServingPath, StaleReads, long)});
+   * also how recent the feed's last event must be for the read to wait at all. The apiserver answers such a read from
+   * etcd in tens to hundreds of milliseconds, so a longer wait would make a slower answer than going upstream.
+   */
+  long ETCD_PATH_WAIT_MS = 1_000;
+
   /** Which RV an {@link AwaitFresh} waits for. */
   enum Freshness {
     /** The upstream's current RV as of a moment after the request arrived (a consistent read). */

@@ -37,8 +37,8 @@ import java.util.List;
  *  Reject           -                                       -                          → Reject
  *  Delegate         not waited → AwaitReady, then again     -                          → Delegate
  *  other            not waited → AwaitReady; waited → 429   -                          → …
- *  Consistent       -                                       → Delegate (no prompt       AwaitFresh(CONSISTENT,
- *                                                             progress signal)          timeout → upstream;
+ *  Consistent       -                                       the same plan (the wait     AwaitFresh(CONSISTENT,
+ *                                                             differs: freshnessWait)   timeout → upstream;
  *                                                                                       first page, limit ≤ 500:
  *                                                                                       Budget.SMALL, else PROOF)
  *  NotOlderThan(N)  -                                       N &gt; cache RV → Delegate    Serve current (N ≤ cache RV)
@@ -153,10 +153,8 @@ public final class ReadRouting {
     String tokenPrefix = form.keyPrefix(q.scope().listKey(q.namespace()));
     long limit = Math.max(p.limit(), 0);
     return switch (d) {
-      // The etcd path has no prompt progress signal (its watch bookmarks follow etcd's progress
-      // notify, minutes apart), so a consistent read could not confirm freshness in time: it goes
-      // where the apiserver itself serves it from, etcd.
-      case ListDecision.Consistent c when path == ServingPath.ETCD -> new ReadPlan.Delegate<>("consistent read on the etcd path");
+      // Both paths wait for the proof; on the etcd path only the feed's next event can bring it, so
+      // freshnessWait bounds that wait differently (and skips it on a quiet resource).
       case ListDecision.Consistent c -> new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE,
           new ReadPlan.Serve<>(new ListRead(WatchCache.ListRequest.current(prefix, q.scope().storeKey(c.startKey()), limit,
               q.predicate(), 0), q.scope().keyRoot(), tokenPrefix)),
@@ -178,7 +176,7 @@ public final class ReadRouting {
 
   /**
    * The plan for a GET (SEMANTICS.md, GET): RV unset is a consistent read (the apiserver's quorum
-   * read; etcd path → upstream), {@link ReadPlan.Budget#SMALL}; RV=0/N is served from the cache once its RV ≥ N (older N → the
+   * read), {@link ReadPlan.Budget#SMALL} on both paths; RV=0/N is served from the cache once its RV ≥ N (older N → the
    * current object), else 504 after the wait (etcd path: upstream at once); an RV that is not a
    * uint64 → upstream (its 500 text). Not ready: the apiserver reads storage (KEP-4568); this waits
    * for readiness first (bounded) and goes upstream only if it stays unready.
@@ -188,9 +186,6 @@ public final class ReadRouting {
       return waitedForReady ? new ReadPlan.Delegate<>("cache not ready: GET goes to storage") : new ReadPlan.AwaitReady<>();
     }
     if (q.resourceVersion().isEmpty()) {
-      if (path == ServingPath.ETCD) {
-        return new ReadPlan.Delegate<>("consistent read on the etcd path");
-      }
       return new ReadPlan.AwaitFresh<>(ReadPlan.Freshness.CONSISTENT, 0, ReadPlan.OnTimeout.DELEGATE,
           new ReadPlan.Serve<>(new GetRead(q.key(), q.name(), 0)), ReadPlan.Budget.SMALL);
     }
@@ -205,15 +200,18 @@ public final class ReadRouting {
   }
 
   /**
-   * The plan for a WATCH (SEMANTICS.md, WATCH): served on the watch-cache path only (the etcd path's
-   * history and errors are etcd's) and without {@code continue} (422); a WatchList with RV unset waits
+   * The plan for a WATCH (SEMANTICS.md, WATCH): without {@code continue} (422); on the etcd path only a consistent
+   * one (RV unset: a WatchList, or a {@code sendInitialEvents=false} watch from the current RV) — watches from an RV
+   * go upstream there (its history reaches back to etcd's compaction and its 410s are etcd's), and the edge writes
+   * a served one with the etcd path's bookmarks ({@code WatchSink.initialEventsEndBookmarksOnly}); a WatchList with RV unset waits
    * for freshness (timeout → upstream), one with RV N &gt; 0 for N (same); RV 0 and watches from an RV
    * start at once (an RV ahead of the cache is silent until reached, as the apiserver's). Not ready:
    * wait for readiness (bounded), then the apiserver's own answer for an unready cache, 429.
    */
   public static ReadPlan<WatchCache.WatchRequest> watch(WatchQuery q, CacheState cache, ServingPath path, boolean waitedForReady) {
-    if (path != ServingPath.WATCH_CACHE) {
-      return new ReadPlan.Delegate<>("watch on the etcd path");
+    if (path != ServingPath.WATCH_CACHE && !q.consistent()) {
+      // From an RV (or RV 0): the etcd path's history reaches back to etcd's compaction and its 410s are etcd's.
+      return new ReadPlan.Delegate<>("watch from a resourceVersion on the etcd path");
     }
     if (q.continueGiven()) {
       return new ReadPlan.Delegate<>("continue on a watch: the apiserver's 422");
@@ -292,6 +290,40 @@ public final class ReadRouting {
    */
   public static FreshnessWait freshnessWait(ReadPlan.AwaitFresh<?> wait, CacheState cache, StaleReads stale,
       long budgetMs) {
+    return freshnessWait(wait, cache, ServingPath.WATCH_CACHE, stale, budgetMs);
+  }
+
+  /**
+   * {@link #freshnessWait(ReadPlan.AwaitFresh, CacheState, StaleReads, long)} for a cache served by the rules of
+   * {@code path}. On the {@link ServingPath#WATCH_CACHE watch-cache path} as described there. On the
+   * {@link ServingPath#ETCD etcd path} (core and events.k8s.io events, which the apiserver does not watch-cache) the
+   * upstream's watches carry no bookmark but a WatchList's end marker: its etcd watches set {@code ProgressNotify}
+   * only for the cacher's own watch ({@code cacher/lister_watcher.go}), and nobody requests progress on the events
+   * store's etcd client. So the progress supply would open watches that never prove anything, and is never
+   * demanded; the only proof that the cache holds every event up to the upstream's current RV R is the feed
+   * delivering an event with RV ≥ R (its stream is complete and ordered, so every event below it came first).
+   * Every write after the probe's quorum read has a revision above R, so the first event written after the probe
+   * proves it. Hence, for a consistent read there:
+   * <ul>
+   *   <li>a small one ({@link ReadPlan.Budget#SMALL}) goes upstream at once when {@code budgetMs ≤ 0} (the default),
+   *       else waits {@code budgetMs};
+   *   <li>a large one waits {@link ReadPlan#ETCD_PATH_WAIT_MS}, then goes upstream;
+   *   <li>either goes upstream at once, without a probe, when the feed has delivered no event within the last
+   *       {@link ReadPlan#ETCD_PATH_WAIT_MS} ({@link CacheState#sinceLastEvent}): on a resource that quiet the
+   *       proof would rarely come in time, and the read would only be slower than the apiserver's;
+   *   <li>during an outage under {@code --serve-stale-on-outage} ({@link StaleReads#outage}) either waits
+   *       {@link ReadPlan#FRESHNESS_TIMEOUT_MS} (the probe fails, and the read can be served stale).
+   * </ul>
+   * A wait for an RV ({@link ReadPlan.Freshness#AT_LEAST}) waits {@link ReadPlan#ETCD_PATH_WAIT_MS} at most (the
+   * plans make none on that path today: {@link #list} and {@link #get} send such reads upstream). Never demands
+   * progress. Exactness does not depend on these bounds: they only decide how long a read may wait before the
+   * apiserver answers it.
+   */
+  public static FreshnessWait freshnessWait(ReadPlan.AwaitFresh<?> wait, CacheState cache, ServingPath path, StaleReads stale,
+      long budgetMs) {
+    if (path == ServingPath.ETCD) {
+      return etcdPathWait(wait, cache, stale, budgetMs);
+    }
     boolean consistent = wait.freshness() == ReadPlan.Freshness.CONSISTENT;
     boolean small = wait.budget() == ReadPlan.Budget.SMALL && !(consistent && stale.outage(cache));
     if (!small) {
@@ -302,6 +334,23 @@ public final class ReadRouting {
     }
     return new FreshnessWait.Bounded(budgetMs, ReadPlan.demandsProgress(ReadPlan.Budget.SMALL, budgetMs),
         ReadPlan.OnTimeout.DELEGATE);
+  }
+
+  private static FreshnessWait etcdPathWait(ReadPlan.AwaitFresh<?> wait, CacheState cache, StaleReads stale, long budgetMs) {
+    boolean consistent = wait.freshness() == ReadPlan.Freshness.CONSISTENT;
+    if (consistent && stale.outage(cache)) {
+      return new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false, wait.onTimeout());
+    }
+    boolean small = wait.budget() == ReadPlan.Budget.SMALL;
+    if (small && budgetMs <= 0) {
+      return new FreshnessWait.Upstream(consistent ? "small consistent read, no budget" : "small read ahead of the cache, no budget");
+    }
+    if (cache.sinceLastEvent().compareTo(java.time.Duration.ofMillis(ReadPlan.ETCD_PATH_WAIT_MS)) > 0) {
+      return new FreshnessWait.Upstream("etcd path: no event within " + ReadPlan.ETCD_PATH_WAIT_MS
+          + " ms, and only the next one can prove the cache fresh");
+    }
+    return new FreshnessWait.Bounded(small ? budgetMs : ReadPlan.ETCD_PATH_WAIT_MS, false,
+        small ? ReadPlan.OnTimeout.DELEGATE : wait.onTimeout());
   }
 
   /**

@@ -99,6 +99,21 @@ class CacherTest {
   }
 
   @Test
+  void theStateSaysHowLongAgoTheFeedDeliveredAnEvent() throws Exception {
+    dev.breakwater.cache.TestClock clock = new dev.breakwater.cache.TestClock();
+    MemoryUpstream up = new MemoryUpstream(List.of(TestObjects.cm("default", "a", 5)), 10);
+    cacher = Cacher.start(spec(), up, arrival -> CompletableFuture.completedFuture(10L), clock, () -> 0.5, null, "cache-test");
+    cacher.whenReady().get(10, TimeUnit.SECONDS);
+    // the initial state is no event of the feed's
+    assertThat(cacher.state().sinceLastEvent()).isEqualTo(dev.breakwater.cache.delegator.CacheState.NO_EVENT);
+    up.handlers.peek().onEvent(EventType.ADDED, TestObjects.cm("default", "b", 11));
+    assertThat(cacher.whenFresh(11).get(10, TimeUnit.SECONDS)).isEqualTo(11L);
+    assertThat(cacher.state().sinceLastEvent()).isEqualTo(java.time.Duration.ZERO);
+    clock.advance(java.time.Duration.ofMillis(1_500));
+    assertThat(cacher.state().sinceLastEvent()).isEqualTo(java.time.Duration.ofMillis(1_500));
+  }
+
+  @Test
   void closingStopsTheCacheAndItsWaiters() throws Exception {
     MemoryUpstream up = new MemoryUpstream(List.of(), 10);
     cacher = Cacher.start(spec(), up, arrival -> new CompletableFuture<>(), Clock.systemUTC(), () -> 0.5, null, "cache-test");

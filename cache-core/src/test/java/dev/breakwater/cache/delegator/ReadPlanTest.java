@@ -73,7 +73,7 @@ class ReadPlanTest {
 
   static Stream<Arguments> lists() {
     return Stream.of(
-        // consistent: wait for the upstream's current RV (timeout → upstream); the etcd path goes upstream at once
+        // consistent: wait for the upstream's current RV (timeout → upstream)
         row("", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
             new Serve<>(read(q, p, null, 0, false, 0)))),
         // a first page of at most 500: a small read (upstream after the consistent-read budget); above, or unpaginated: the proof
@@ -81,7 +81,18 @@ class ReadPlanTest {
             new Serve<>(read(q, p, null, 500, false, 0)), Budget.SMALL)),
         row("limit=501", READY, WC, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
             new Serve<>(read(q, p, null, 501, false, 0)), Budget.PROOF)),
-        row("", READY, ETCD, false, (q, p) -> new Delegate<>("consistent read on the etcd path")),
+        // the etcd path makes the same plans (its wait differs: etcdPathFreshnessWaits)
+        row("", READY, ETCD, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
+            new Serve<>(read(q, p, null, 0, false, 0)))),
+        row("limit=500", READY, ETCD, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
+            new Serve<>(read(q, p, null, 500, false, 0)), Budget.SMALL)),
+        row("limit=501", READY, ETCD, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE,
+            new Serve<>(read(q, p, null, 501, false, 0)), Budget.PROOF)),
+        row("limit=5&continue=" + token("/c2\u0000", -1), READY, ETCD, false, (q, p) -> new AwaitFresh<>(Freshness.CONSISTENT, 0,
+            OnTimeout.DELEGATE, new Serve<>(read(q, p, "default/c2\u0000", 5, false, 0)))),
+        // a continue token ahead of the cache on the etcd path: upstream at once (etcd reads at its revision)
+        row("limit=5&continue=" + token("/c2\u0000", 160), READY, ETCD, false, (q, p) -> new Delegate<>(
+            "resourceVersion ahead on the etcd path: etcd answers 504 at once, without Retry-After")),
         // RV=0: at once; the watch-cache path ignores limit, etcd honours it
         row("resourceVersion=0&limit=500", READY, WC, false, (q, p) -> new Serve<>(read(q, p, null, 0, false, 0))),
         row("resourceVersion=0&limit=500", READY, ETCD, false, (q, p) -> new Serve<>(read(q, p, null, 500, false, 0))),
@@ -208,6 +219,66 @@ class ReadPlanTest {
     assertThat(ReadRouting.freshnessWait(wait, cache, stale, budgetMs)).isEqualTo(expected);
   }
 
+  /** A ready cache at RV 100 whose feed delivered its last event {@code since} ago, unavailable for {@code down}. */
+  record EventsCache(Duration since, Duration down) implements CacheState {
+    @Override public boolean ready() { return true; }
+    @Override public long resourceVersion() { return 100; }
+    @Override public boolean hasSnapshotAtOrBelow(long rv) { return rv >= 50; }
+    @Override public Duration sinceLastEvent() { return since; }
+    @Override public Duration upstreamUnavailableFor() { return down; }
+    @Override public ApiStatus unreadyStatus() { return ReadRoutingTest.UNREADY; }
+  }
+
+  static Stream<Arguments> etcdPathFreshnessWaits() {
+    var consistentSmall = new AwaitFresh<String>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>("r"), Budget.SMALL);
+    var consistentLarge = new AwaitFresh<String>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>("r"));
+    var atLeast = new AwaitFresh<String>(Freshness.AT_LEAST, 120, OnTimeout.TOO_LARGE_RESOURCE_VERSION, new Serve<>("r"));
+    long w = ReadPlan.ETCD_PATH_WAIT_MS;
+    var busy = new EventsCache(Duration.ofMillis(40), Duration.ZERO);
+    var justInTime = new EventsCache(Duration.ofMillis(w), Duration.ZERO);
+    var quiet = new EventsCache(Duration.ofMillis(w + 1), Duration.ZERO);
+    var never = new EventsCache(CacheState.NO_EVENT, Duration.ZERO);
+    var down = new EventsCache(Duration.ofMinutes(1), Duration.ofSeconds(6));
+    String quietWhy = "etcd path: no event within " + w + " ms, and only the next one can prove the cache fresh";
+    return Stream.of(
+        // a large consistent read on a busy resource waits for the feed's next event, never demanding bookmarks
+        Arguments.of(consistentLarge, busy, StaleReads.OFF, 0L, new FreshnessWait.Bounded(w, false, OnTimeout.DELEGATE)),
+        Arguments.of(consistentLarge, justInTime, StaleReads.OFF, 3000L, new FreshnessWait.Bounded(w, false, OnTimeout.DELEGATE)),
+        // on a quiet one (or one that never had an event) it goes upstream at once, without a probe
+        Arguments.of(consistentLarge, quiet, StaleReads.OFF, 0L, new FreshnessWait.Upstream(quietWhy)),
+        Arguments.of(consistentLarge, never, StaleReads.OFF, 0L, new FreshnessWait.Upstream(quietWhy)),
+        // small consistent reads: upstream by default, as on the watch-cache path
+        Arguments.of(consistentSmall, busy, StaleReads.OFF, 0L, new FreshnessWait.Upstream("small consistent read, no budget")),
+        // with a budget: wait for it on a busy resource, even a budget longer than the bookmark tick demands nothing
+        Arguments.of(consistentSmall, busy, StaleReads.OFF, 5L, new FreshnessWait.Bounded(5, false, OnTimeout.DELEGATE)),
+        Arguments.of(consistentSmall, busy, StaleReads.OFF, 3000L, new FreshnessWait.Bounded(3000, false, OnTimeout.DELEGATE)),
+        Arguments.of(consistentSmall, quiet, StaleReads.OFF, 3000L, new FreshnessWait.Upstream(quietWhy)),
+        // an outage under --serve-stale-on-outage: probe and wait Go's blockTimeout (the probe fails: served stale)
+        Arguments.of(consistentLarge, down, STALE, 0L,
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false, OnTimeout.DELEGATE)),
+        Arguments.of(consistentSmall, down, STALE, 0L,
+            new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, false, OnTimeout.DELEGATE)),
+        // ... and without the flag a quiet resource's read goes upstream (whose error the client then gets)
+        Arguments.of(consistentLarge, down, StaleReads.OFF, 0L, new FreshnessWait.Upstream(quietWhy)),
+        // a wait for an RV keeps its timeout's answer
+        Arguments.of(atLeast, busy, StaleReads.OFF, 0L, new FreshnessWait.Bounded(w, false, OnTimeout.TOO_LARGE_RESOURCE_VERSION)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("etcdPathFreshnessWaits")
+  void onTheEtcdPathOnlyTheFeedsNextEventIsWaitedFor(AwaitFresh<String> wait, CacheState cache, StaleReads stale,
+      long budgetMs, FreshnessWait expected) {
+    assertThat(ReadRouting.freshnessWait(wait, cache, ETCD, stale, budgetMs)).isEqualTo(expected);
+  }
+
+  @Test
+  void theWatchCachePathsWaitIgnoresHowRecentTheLastEventWas() {
+    var consistentLarge = new AwaitFresh<String>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>("r"));
+    var quiet = new EventsCache(CacheState.NO_EVENT, Duration.ZERO);
+    assertThat(ReadRouting.freshnessWait(consistentLarge, quiet, WC, StaleReads.OFF, 0))
+        .isEqualTo(new FreshnessWait.Bounded(ReadPlan.FRESHNESS_TIMEOUT_MS, true, OnTimeout.DELEGATE));
+  }
+
   @Test
   void anotherBreakwatersProgressWatchesDemandFreshBookmarksAndOtherWatchesDoNot() {
     // another Breakwater's progress watches: timeoutSeconds=3 with bookmarks, marked
@@ -272,7 +343,7 @@ class ReadPlanTest {
     GetRead a = new GetRead("default/a", "a", 0);
     return Stream.of(
         Arguments.of("", READY, WC, false, new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(a), Budget.SMALL)),
-        Arguments.of("", READY, ETCD, false, new Delegate<GetRead>("consistent read on the etcd path")),
+        Arguments.of("", READY, ETCD, false, new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(a), Budget.SMALL)),
         Arguments.of("resourceVersion=0", READY, WC, false, new Serve<>(a)),
         Arguments.of("resourceVersion=0", READY, ETCD, false, new Serve<>(a)),
         Arguments.of("resourceVersion=70&resourceVersionMatch=Exact", READY, WC, false, new Serve<>(a.atResourceVersion(70))),
@@ -335,8 +406,19 @@ class ReadPlanTest {
       assertThat(q.consistent()).as(rv).isFalse();
       assertThat(ReadRouting.watch(q, READY, WC, false)).as(rv).isEqualTo(new Serve<>(q.request()));
     }
-    // the etcd path, continue, readiness
-    assertThat(ReadRouting.watch(zero, READY, ETCD, false)).isInstanceOf(Delegate.class);
+    // the etcd path: consistent watches wait for the proof (a WatchList, or sendInitialEvents=false from the current RV);
+    // watches from an RV or RV 0 go upstream (etcd's history and 410s)
+    assertThat(ReadRouting.watch(unset, READY, ETCD, false))
+        .isEqualTo(new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(unset.request())));
+    assertThat(ReadRouting.watch(noInitial, READY, ETCD, false))
+        .isEqualTo(new AwaitFresh<>(Freshness.CONSISTENT, 0, OnTimeout.DELEGATE, new Serve<>(noInitial.request())));
+    assertThat(ReadRouting.watch(wq("watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true", 0.5),
+        PENDING, ETCD, false)).isEqualTo(new AwaitReady<>());
+    for (WatchQuery q : List.of(zero, from, ahead, listAhead, listAt)) {
+      assertThat(ReadRouting.watch(q, READY, ETCD, false)).as(q.toString())
+          .isEqualTo(new Delegate<>("watch from a resourceVersion on the etcd path"));
+    }
+    // continue, readiness
     assertThat(ReadRouting.watch(wq("watch=1&resourceVersion=5&continue=x", 0.5), READY, WC, false)).isInstanceOf(Delegate.class);
     assertThat(ReadParams.watch("watch=1&continue=x", "default", CM, CLOCK, () -> 0.5).reject().code()).isEqualTo(422);
     assertThat(ReadRouting.watch(zero, PENDING, WC, false)).isEqualTo(new AwaitReady<>());

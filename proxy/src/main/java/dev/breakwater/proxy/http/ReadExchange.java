@@ -103,7 +103,8 @@ abstract class ReadExchange<R> {
           v -> run(plan(true)), err -> run(plan(true)));
       case ReadPlan.AwaitFresh<R> f -> {
         boolean consistent = f.freshness() == ReadPlan.Freshness.CONSISTENT;
-        FreshnessWait how = ReadRouting.freshnessWait(f, cache.state(), edge.staleReads(), edge.consistentReadBudgetMs());
+        FreshnessWait how = ReadRouting.freshnessWait(f, cache.state(), cache.path(), edge.staleReads(),
+            edge.consistentReadBudgetMs());
         if (how instanceof FreshnessWait.Upstream u) {
           delegate(u.why());
           return;

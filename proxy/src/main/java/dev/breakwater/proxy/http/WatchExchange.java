@@ -91,7 +91,7 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
     HttpWatchSink sink = HttpWatchSink.chunked(resp, ctx, Representations.watch(rep, cache.codecs(), table),
         edge.memory().watcherBudget(), this::terminated);
     // The sink hands writes to this context: they run after this method has written the head.
-    Result<CacheWatcher> w = cache.watch(wr, sink);
+    Result<CacheWatcher> w = cache.watch(wr, pathBookmarks(sink));
     if (!w.isOk()) {
       if (w.error().code() == 410) {
         delegate("older than the window: upstream decides (its history may reach further)");
@@ -123,7 +123,7 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
       ServerWebSocket ws = ar.result();
       HttpWatchSink sink = HttpWatchSink.webSocket(ws, () -> req.connection().close(), ctx, Representations.watch(rep, cache.codecs(), table),
           edge.memory().watcherBudget(), this::terminated);
-      Result<CacheWatcher> w = cache.watch(wr, sink);
+      Result<CacheWatcher> w = cache.watch(wr, pathBookmarks(sink));
       if (!w.isOk()) {
         // Evicted between the check and now: tell the client as the apiserver tells a too-old watch.
         if (rep.protobuf()) {
@@ -151,6 +151,15 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
    * Counts a watch served from the cache and registers it for graceful shutdown (which ends it
    * cleanly); returns what the connection's close must run (idempotent).
    */
+  /**
+   * The sink the cache writes to: on the etcd path, with that path's bookmarks (only a WatchList's end marker; {@link
+   * dev.breakwater.cache.WatchSink#initialEventsEndBookmarksOnly}), else {@code sink} itself.
+   */
+  private dev.breakwater.cache.WatchSink pathBookmarks(HttpWatchSink sink) {
+    return cache.path() == dev.breakwater.cache.delegator.ServingPath.ETCD
+        ? dev.breakwater.cache.WatchSink.initialEventsEndBookmarksOnly(sink) : sink;
+  }
+
   private Runnable watching(CacheWatcher watcher, HttpWatchSink sink) {
     edge.stats().watchesFromCache.incrementAndGet();
     edge.metrics().request("watch", cache.groupResource(), served());
