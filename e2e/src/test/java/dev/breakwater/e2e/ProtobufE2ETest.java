@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * byte with the apiserver's answers: lists at an exact RV with continue chains and selectors, GETs,
  * watch streams from an RV (incl. a selector exit, whose previous state gets the event's RV spliced
  * in), WatchLists (their initial-events-end bookmark built from the type's template, e.g. a Pod's
- * empty spec and status). Field selectors beyond metadata.name/namespace and error answers reach the
+ * empty spec and status). Field selectors on every field label of the kind (read from the protobuf
+ * bytes) are served from the cache; unknown labels and errors Breakwater does not word reach the
  * apiserver, which answers them itself.
  */
 @ExtendWith(ClusterExtension.class)
@@ -76,10 +77,22 @@ class ProtobufE2ETest {
         .addToStringData("k", "v").build()).create();
     k.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("svc").endMetadata()
         .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+    k.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("tls").endMetadata().withType("kubernetes.io/tls")
+        .addToStringData("tls.crt", "c").addToStringData("tls.key", "k").build()).create();
+    k.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("headless").endMetadata()
+        .withNewSpec().withClusterIP("None").addNewPort().withPort(81).endPort().endSpec().build()).create();
+    for (int i = 0; i < 2; i++) {
+      k.v1().events().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withName("ev-" + i)
+          .endMetadata().withNewInvolvedObject().withKind("Pod").withNamespace(NS).withName("pod-" + i).endInvolvedObject()
+          .withReason(i == 0 ? "Started" : "Pulled").withType("Normal").withNewSource().withComponent(i == 0 ? "kubelet" : "")
+          .endSource().withReportingComponent("e2e-reporter").withMessage("m").build()).create();
+      k.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("pb-node-" + i).endMetadata()
+          .withNewSpec().withUnschedulable(i == 0).endSpec().build()).create();
+    }
     bw = Breakwater.start(Breakwater.cacheServed(Breakwater.config(c.kubeconfig(), Optional.empty()).withCacheReads(true)));
     direct = RawHttp.direct(c);
     plain = RawHttp.plain();
-    for (String r : List.of("configmaps", "pods", "secrets", "services")) {
+    for (String r : List.of("configmaps", "pods", "secrets", "services", "namespaces", "nodes", "events")) {
       await().atMost(Duration.ofSeconds(30)).until(() -> through("/api/v1/" + r + "?resourceVersion=0", PB).statusCode() == 200
           && bw.server().readStats().orElseThrow().listsFromCache.get() > 0);
     }
@@ -89,6 +102,9 @@ class ProtobufE2ETest {
   static void tearDown() {
     if (bw != null) {
       bw.close();
+    }
+    for (int i = 0; i < 2; i++) {
+      k.nodes().withName("pb-node-" + i).delete();
     }
   }
 
@@ -168,8 +184,8 @@ class ProtobufE2ETest {
 
   @Test
   void whatTheProtobufCacheDoesNotAnswerIsTheApiserversOwnAnswer() throws Exception {
-    for (String query : List.of("/api/v1/namespaces/" + NS + "/pods?resourceVersion=0&fieldSelector=" + q("spec.nodeName="),
-        "/api/v1/namespaces/" + NS + "/pods?resourceVersion=0&fieldSelector=" + q("status.phase=Pending"),
+    for (String query : List.of("/api/v1/namespaces/" + NS + "/pods?resourceVersion=0&fieldSelector=" + q("spec.foo=bar"),
+        "/api/v1/nodes?resourceVersion=0&fieldSelector=" + q("metadata.namespace=x"),
         "/api/v1/namespaces/" + NS + "/pods?resourceVersion=abc")) {
       long passed = stats().passedUpstream.get();
       assertSame(query, PB, upstream(query, PB), through(query, PB));
@@ -183,6 +199,83 @@ class ProtobufE2ETest {
       assertSame(query, PB, upstream(query, PB), through(query, PB));
       assertThat(stats().errorsAtEdge.get()).as(query).isEqualTo(edge + 1);
     }
+  }
+
+  /**
+   * Every field label of the kind is served from the protobuf cache (read from the protobuf message),
+   * byte for byte as the apiserver: pods, secrets, services, namespaces, nodes at an exact RV, and
+   * events (on the apiserver's etcd path: RV=0, whose ListMeta RV is each server's own, so items compared).
+   */
+  @Test
+  void fieldSelectorsOfTheKindAreServedFromTheProtobufCache() throws Exception {
+    String pods = "/api/v1/namespaces/" + NS + "/pods";
+    List<String[]> cases = List.of(
+        new String[] {pods, "spec.nodeName="}, new String[] {pods, "status.phase=Pending"}, new String[] {pods, "status.phase!=Pending"},
+        new String[] {"/api/v1/pods", "spec.hostNetwork=false,metadata.namespace=" + NS},
+        new String[] {pods, "spec.restartPolicy=Always,metadata.name!=pod-2"}, new String[] {pods, "spec.schedulerName=default-scheduler"},
+        new String[] {pods, "spec.host=,status.podIP="}, new String[] {pods, "status.podIPs="}, new String[] {pods, "spec.serviceAccountName=default"},
+        new String[] {"/api/v1/namespaces/" + NS + "/secrets", "type=kubernetes.io/tls"},
+        new String[] {"/api/v1/secrets", "type!=Opaque,metadata.namespace=" + NS},
+        new String[] {"/api/v1/namespaces/" + NS + "/services", "spec.clusterIP=None"},
+        new String[] {"/api/v1/namespaces/" + NS + "/services", "spec.type=ClusterIP,spec.clusterIP!=None"},
+        new String[] {"/api/v1/namespaces", "status.phase=Active,metadata.name=" + NS},
+        new String[] {"/api/v1/nodes", "spec.unschedulable=true"}, new String[] {"/api/v1/nodes", "spec.unschedulable!=true"});
+    for (String[] c : cases) {
+      long rv = currentRv(c[0]);
+      await().atMost(Duration.ofSeconds(10)).until(() -> through(c[0] + "?resourceVersion=" + rv + "&resourceVersionMatch=NotOlderThan",
+          PB).statusCode() == 200);
+      String query = c[0] + "?resourceVersion=" + rv + "&resourceVersionMatch=Exact&fieldSelector=" + q(c[1]);
+      long served = stats().listsFromCache.get();
+      HttpResponse<byte[]> u = upstream(query, PB);
+      assertSame(query, PB, u, through(query, PB));
+      assertThat(stats().listsFromCache.get()).as(query + " from the cache").isEqualTo(served + 1);
+      assertThat(u.statusCode()).as(query).isEqualTo(200);
+    }
+    // Events: their protobuf items, as the apiserver's.
+    String events = "/api/v1/namespaces/" + NS + "/events";
+    for (String selector : List.of("involvedObject.name=pod-0", "source=e2e-reporter", "source=kubelet,reason=Started",
+        "involvedObject.kind=Pod,type!=Warning", "reportingComponent=e2e-reporter,involvedObject.namespace=" + NS)) {
+      String query = events + "?resourceVersion=0&fieldSelector=" + q(selector);
+      long served = stats().listsFromCache.get();
+      HttpResponse<byte[]> t = through(query, PB);
+      HttpResponse<byte[]> u = upstream(query, PB);
+      assertThat(stats().listsFromCache.get()).as(query + " from the cache").isEqualTo(served + 1);
+      assertThat(t.statusCode()).as(query).isEqualTo(u.statusCode());
+      assertThat(t.headers().firstValue("Content-Type")).isEqualTo(u.headers().firstValue("Content-Type"));
+      List<String> items = listItems(t.body());
+      assertThat(items).as(query).isEqualTo(listItems(u.body())).isNotEmpty();
+    }
+  }
+
+  /** Bad field selectors: the apiserver's 400 (written by Breakwater in protobuf, or upstream's for labels it words per kind). */
+  @Test
+  void badFieldSelectorsGetTheApiserversAnswer() throws Exception {
+    for (String selector : List.of("spec.nodeName", "status.phase=a\\", "status.phase=a,b", "spec.nodeName==x=y", "spec.unknown=1",
+        "Spec.nodeName=x")) {
+      for (String base : List.of("/api/v1/namespaces/" + NS + "/pods", "/api/v1/nodes")) {
+        String query = base + "?resourceVersion=0&fieldSelector=" + q(selector);
+        HttpResponse<byte[]> u = upstream(query, PB);
+        assertSame(query, PB, u, through(query, PB));
+        assertThat(u.statusCode()).as(query).isEqualTo(400);
+      }
+    }
+  }
+
+  /** The items of a protobuf List (k8s\0 envelope, Unknown.raw, the list's field 2) as hex strings. */
+  static List<String> listItems(byte[] body) {
+    dev.breakwater.cache.object.ProtoReader unknown = new dev.breakwater.cache.object.ProtoReader(body, 4, body.length);
+    List<String> out = new ArrayList<>();
+    while (unknown.next()) {
+      if (unknown.field() == 2) {
+        dev.breakwater.cache.object.ProtoReader list = new dev.breakwater.cache.object.ProtoReader(body, unknown.start(), unknown.end());
+        while (list.next()) {
+          if (list.field() == 2) {
+            out.add(java.util.HexFormat.of().formatHex(body, list.start(), list.end()));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   @Test
@@ -275,7 +368,7 @@ class ProtobufE2ETest {
         open.add(r.body());
       }
       assertThat(InformersE2ETest.upstreamRequests(cluster).getOrDefault("LIST", 0L) - before).as("upstream LISTs").isZero();
-      assertThat(bw.server().caches().orElseThrow().size()).as("one protobuf cache per resource read").isEqualTo(4);
+      assertThat(bw.server().caches().orElseThrow().size()).as("one protobuf cache per resource read").isEqualTo(7);
     } finally {
       for (InputStream in : open) {
         in.close();

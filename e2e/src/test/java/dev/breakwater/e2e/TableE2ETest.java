@@ -99,7 +99,8 @@ class TableE2ETest {
     kubectl.run(null, Duration.ofSeconds(60), "create", "namespace", NS);
     kubectl.run(resource("crds.yaml"), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
     kubectl.run(null, Duration.ofSeconds(60), "wait", "--for=condition=Established", "crd/widgets.table.e2e.breakwater.dev",
-        "crd/gadgets.table.e2e.breakwater.dev").assertOk();
+        "crd/gadgets.table.e2e.breakwater.dev", "crd/doohickeys.table.e2e.breakwater.dev", "crd/whatsits.table.e2e.breakwater.dev",
+        "crd/thingamajigs.table.e2e.breakwater.dev").assertOk();
     await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run(resource("crs.yaml"), Duration.ofSeconds(60), "apply", "-f", "-")
         .exitCode() == 0);
     kubectl.run(resource("builtins.yaml"), Duration.ofSeconds(60), "apply", "-f", "-").assertOk();
@@ -479,6 +480,54 @@ class TableE2ETest {
       await().atMost(Duration.ofSeconds(20)).until(() -> !new String(through(gadgets, KUBECTL).body(), StandardCharsets.UTF_8)
           .contains("\"name\":\"Kind\""));
     }
+  }
+
+  /**
+   * Printer columns with the rest of client-go's jsonpath (recursive descent, unions, filters,
+   * literals, several actions, Go's quirks: {@code ['a.b']} is {@code .a.b}, an erring operand
+   * passes an exists filter) served from the cache; a column whose cell Go's map order decides
+   * gets one of the apiserver's answers; a column Go cannot parse drops itself and those after it;
+   * range goes upstream.
+   */
+  @Test
+  void jsonPathFormsOfPrinterColumnsMatchTheApiserver() throws Exception {
+    String doohickeys = CR + "/namespaces/" + NS + "/doohickeys";
+    long rv = currentRv(doohickeys);
+    await().atMost(Duration.ofSeconds(10)).until(() -> through(doohickeys + "?resourceVersion=" + rv
+        + "&resourceVersionMatch=NotOlderThan", "application/json").statusCode() == 200);
+    String exact = doohickeys + "?resourceVersion=" + rv + "&resourceVersionMatch=Exact";
+    long served = bw.server().readStats().orElseThrow().listsFromCache.get();
+    for (String query : List.of(exact, exact + "&includeObject=None")) {
+      assertSameTable(query, upstream(query, KUBECTL), through(query, KUBECTL));
+    }
+    assertThat(bw.server().readStats().orElseThrow().listsFromCache.get() - served).as("doohickey Tables from the cache")
+        .isEqualTo(2);
+    String d1 = doohickeys + "/d1?resourceVersion=0";
+    assertSameTable(d1, upstream(d1, KUBECTL), through(d1, KUBECTL));
+    JsonNode d1Cells = JSON.readTree(through(d1, KUBECTL).body()).at("/rows/0/cells");
+    assertThat(d1Cells.toString()).as("the cells themselves, beyond matching")
+        .isEqualTo("[\"d1\",2,\"top\",3,\"3\",\"b\",\"True\",\"3\",null,\"7\",\"v\",\"104\",null,null,null,\"x\",true,\"x\",3,\"a\"]");
+
+    // Whatsits: Any is .spec.pair.* over {a, b}, Go's order picks either; Bad (.spec[bad]) and After are dropped.
+    String whatsits = CR + "/whatsits?resourceVersion=0&includeObject=None";
+    served = bw.server().readStats().orElseThrow().listsFromCache.get();
+    String mine = new String(through(whatsits, KUBECTL).body(), StandardCharsets.UTF_8);
+    assertThat(bw.server().readStats().orElseThrow().listsFromCache.get()).isEqualTo(served + 1);
+    assertThat(JSON.readTree(mine).path("columnDefinitions").findValuesAsText("name")).containsExactly("Name", "Any");
+    assertThat(JSON.readTree(mine).at("/rows/0/cells").toString()).isEqualTo("[\"wh1\",\"1\"]");
+    List<String> theirs = new ArrayList<>();
+    for (int i = 0; i < 40 && !theirs.contains(mine); i++) {
+      theirs.add(new String(upstream(whatsits, KUBECTL).body(), StandardCharsets.UTF_8));
+    }
+    assertThat(theirs).as("the apiserver gives Breakwater's answer among its own").contains(mine);
+
+    // Thingamajigs (range): upstream. The apiserver's first conversion differs from its later ones; two first.
+    String things = CR + "/thingamajigs?resourceVersion=0&includeObject=None";
+    upstream(things, KUBECTL);
+    upstream(things, KUBECTL);
+    long passed = bw.server().readStats().orElseThrow().passedUpstream.get();
+    assertSameTable(things, upstream(things, KUBECTL), through(things, KUBECTL));
+    assertThat(bw.server().readStats().orElseThrow().passedUpstream.get()).as("range Tables upstream").isEqualTo(passed + 1);
   }
 
   @Test

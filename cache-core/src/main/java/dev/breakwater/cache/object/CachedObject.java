@@ -16,7 +16,9 @@ import java.util.Map;
  *
  * <h2>Layout (memory)</h2>
  * Everything lives in one {@code byte[] data}: {@code data[0, jsonLength)} is the JSON, followed by an index of
- * fixed-width unsigned entries (2 bytes each when {@code jsonLength < 32767}, else 4 bytes, big-endian):
+ * fixed-width unsigned entries (2 bytes each when the whole {@code data} is under 32767 bytes, else 4 bytes,
+ * big-endian), then, for values that are not text in the payload (a protobuf payload's booleans and integers),
+ * their text ({@code true}, {@code 3}), which field ranges point into:
  * <pre>
  *   META.start META.end  NS.start NS.end  NAME.start NAME.end  UID.start UID.end
  *   labelCount  (key.start key.end value.start value.end) * labelCount
@@ -52,8 +54,9 @@ public final class CachedObject {
         this.resourceVersion = resourceVersion;
     }
 
-    static int width(int jsonLength) {
-        return jsonLength < 0x7FFF ? 2 : 4;
+    /** The index's entry width for an object whose {@code data} is {@code dataLength} bytes: every offset fits. */
+    static int width(int dataLength) {
+        return dataLength < 0x7FFF ? 2 : 4;
     }
 
     static int escFlag(int width) {
@@ -61,7 +64,7 @@ public final class CachedObject {
     }
 
     private int entry(int i) {
-        int w = width(jsonLength);
+        int w = width(data.length);
         int at = jsonLength + i * w;
         if (w == 2) {
             return (data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF);
@@ -195,7 +198,7 @@ public final class CachedObject {
         if (a == 0) {
             return null;
         }
-        int flag = escFlag(width(jsonLength));
+        int flag = escFlag(width(data.length));
         boolean escaped = (a & flag) != 0;
         int start = (a & ~flag) - 1;
         int end = entry(slot + 1);
@@ -210,7 +213,7 @@ public final class CachedObject {
         if (a == 0) {
             return false;
         }
-        int flag = escFlag(width(jsonLength));
+        int flag = escFlag(width(data.length));
         int start = (a & ~flag) - 1;
         int end = entry(slot + 1);
         if ((a & flag) == 0) {

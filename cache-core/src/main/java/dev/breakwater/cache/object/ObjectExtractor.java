@@ -191,6 +191,7 @@ public final class ObjectExtractor {
         final int[] uid = {-1, -1};
         final List<int[]> labels = new ArrayList<>(4);
         final int[][] fields;
+        String[] literals;
         String rv;
         final byte[] src;
         final int srcOffset;
@@ -270,11 +271,38 @@ public final class ObjectExtractor {
             out[1] = end;
         }
 
+        /** A field's value given as text (ASCII) rather than as a range of the payload: kept after the index. */
+        void literal(int i, String ascii) {
+            if (literals == null) {
+                literals = new String[fields.length];
+            }
+            literals[i] = ascii;
+        }
+
         CachedObject build(byte[] src, int offset, int length, long rv) {
             int entries = 8 + 1 + 4 * labels.size() + 1 + 2 * fields.length;
-            int w = CachedObject.width(length);
-            byte[] data = new byte[length + entries * w];
+            int pool = 0;
+            if (literals != null) {
+                for (String l : literals) {
+                    pool += l == null ? 0 : l.length();
+                }
+            }
+            int w = CachedObject.width(length + entries * 2 + pool) == 2 ? 2 : 4;
+            byte[] data = new byte[length + entries * w + pool];
             System.arraycopy(src, offset, data, 0, length);
+            if (literals != null) {
+                int p = length + entries * w;
+                for (int i = 0; i < literals.length; i++) {
+                    if (literals[i] != null) {
+                        for (int c = 0; c < literals[i].length(); c++) {
+                            data[p + c] = (byte) literals[i].charAt(c);
+                        }
+                        fields[i][0] = p;
+                        fields[i][1] = p + literals[i].length();
+                        p += literals[i].length();
+                    }
+                }
+            }
             int[] at = {length};
             putRange(data, at, w, meta);
             putRange(data, at, w, ns);

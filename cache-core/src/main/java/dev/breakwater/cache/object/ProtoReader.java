@@ -53,6 +53,11 @@ public final class ProtoReader {
         return true;
     }
 
+    /** The bytes this reader walks (for a reader over a nested message). */
+    public byte[] buffer() {
+        return b;
+    }
+
     public int field() {
         return field;
     }

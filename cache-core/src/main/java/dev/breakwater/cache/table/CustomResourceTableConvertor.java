@@ -16,7 +16,11 @@ import java.util.Optional;
  * ({@code json.Marshal} for maps and arrays, {@code fmt} for scalars, {@code <no value>} for
  * null); integer/number/boolean columns keep a value of the right JSON type (a float in an
  * integer column is truncated) and are null otherwise; date columns are the time since an
- * RFC 3339 string ({@code <invalid>} if it does not parse, {@code <unknown>} if empty). Immutable.
+ * RFC 3339 string ({@code <invalid>} if it does not parse, {@code <unknown>} if empty). The
+ * value is FindResults' first value of the first action ({@link JsonPath#firstResult}); an
+ * evaluation error anywhere in the template makes the cell null. A column whose path Go cannot
+ * parse drops itself and the columns after it (the apiserver logs the error and serves the
+ * convertor built so far). Immutable.
  */
 public final class CustomResourceTableConvertor implements TableConvertor {
 
@@ -29,6 +33,16 @@ public final class CustomResourceTableConvertor implements TableConvertor {
       + "not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for "
       + "lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
 
+  private static final JsonPath CREATION_TIMESTAMP;
+
+  static {
+    try {
+      CREATION_TIMESTAMP = JsonPath.column(".metadata.creationTimestamp");
+    } catch (JsonPath.ParseException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final List<Column> columns;
   private final List<JsonPath> paths;
 
@@ -39,7 +53,8 @@ public final class CustomResourceTableConvertor implements TableConvertor {
 
   /**
    * The convertor for {@code version} of a CustomResourceDefinition (its JSON); empty when the
-   * version is not in the CRD or a column uses JSONPath syntax outside {@link JsonPath}'s subset.
+   * version is not in the CRD or a column's path is one Breakwater does not evaluate
+   * ({@link JsonPath.UnsupportedException}: {@code range}).
    */
   public static Optional<CustomResourceTableConvertor> fromDefinition(JsonNode crd, String version) {
     for (JsonNode v : crd.path("spec").path("versions")) {
@@ -52,13 +67,15 @@ public final class CustomResourceTableConvertor implements TableConvertor {
       columns.add(new Column("Name", "string", "name", NAME_DESCRIPTION, 0));
       if (printerColumns.isEmpty()) {
         columns.add(new Column("Age", "date", "", CREATION_TIMESTAMP_DESCRIPTION, 0));
-        paths.add(JsonPath.parse(".metadata.creationTimestamp"));
+        paths.add(CREATION_TIMESTAMP);
       }
       for (JsonNode c : printerColumns) {
         String path = c.path("jsonPath").asText();
         try {
-          paths.add(JsonPath.parse(path));
-        } catch (IllegalArgumentException e) {
+          paths.add(JsonPath.column(path));
+        } catch (JsonPath.ParseException e) {
+          break; // tableconvertor.New stops at a column Go cannot parse; the apiserver serves those before it
+        } catch (JsonPath.UnsupportedException e) {
           return Optional.empty();
         }
         String description = c.path("description").asText("");
@@ -81,35 +98,25 @@ public final class CustomResourceTableConvertor implements TableConvertor {
     List<Object> cells = new ArrayList<>(columns.size());
     cells.add(object.path("metadata").path("name").asText(""));
     for (int i = 0; i < paths.size(); i++) {
-      List<JsonNode> results;
-      try {
-        results = paths.get(i).evaluate(object);
-      } catch (JsonPath.EvalException e) {
-        cells.add(null);
-        continue;
-      }
-      if (results.isEmpty()) {
-        cells.add(null);
-        continue;
-      }
-      cells.add(cell(columns.get(i + 1).type(), results.get(0)));
+      Object value = paths.get(i).firstResult(object);
+      cells.add(value == JsonPath.NONE ? null : cell(columns.get(i + 1).type(), value));
     }
     return cells;
   }
 
   /** A column's cell printed at {@code now}. */
-  static Object cell(String type, JsonNode value, Instant now) {
+  static Object cell(String type, Object value, Instant now) {
     Object c = cell(type, value);
     return c instanceof Since s ? s.at(now) : c;
   }
 
   /** A column's cell; a {@code date} is a {@link Since}, printed per request. */
-  static Object cell(String type, JsonNode value) {
+  static Object cell(String type, Object result) {
     if (type.equals("string")) {
-      return print(value);
+      return print(result);
     }
-    if (value.isNull()) {
-      return null;
+    if (!(result instanceof JsonNode value) || value.isNull()) {
+      return null; // a GoInt (Go int) or GoByte (uint8) is none of cellForJSONValue's int64, float64, bool, string
     }
     switch (type) {
       case "integer" -> {
@@ -145,7 +152,14 @@ public final class CustomResourceTableConvertor implements TableConvertor {
   }
 
   /** jsonpath PrintResults of one value. */
-  static String print(JsonNode v) {
+  static String print(Object result) {
+    if (result instanceof JsonPath.GoInt i) {
+      return Long.toString(i.value());
+    }
+    if (result instanceof JsonPath.GoByte b) {
+      return Integer.toString(b.value());
+    }
+    JsonNode v = (JsonNode) result;
     if (v.isNull()) {
       return "<no value>";
     }

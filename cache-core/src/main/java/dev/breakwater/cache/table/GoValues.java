@@ -16,6 +16,22 @@ public final class GoValues {
 
   private GoValues() {}
 
+  /** Go's string order: by UTF-8 bytes, which is code point order (String.compareTo differs past U+FFFF). */
+  public static final java.util.Comparator<String> BYTE_ORDER = (a, b) -> {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Boolean.compare(i < a.length(), j < b.length());
+  };
+
   /** A JSON number as unstructured decoding types it: Long (int64) or Double (float64). */
   public static Object number(JsonNode n) {
     if (n.isIntegralNumber() && n.canConvertToLong()) {
@@ -109,7 +125,7 @@ public final class GoValues {
     } else {
       List<String> keys = new ArrayList<>();
       n.fieldNames().forEachRemaining(keys::add);
-      keys.sort(null); // Go sorts map keys by their bytes; the same order outside surrogate pairs
+      keys.sort(BYTE_ORDER); // Go sorts map keys by their bytes
       out.append('{');
       boolean first = true;
       for (String k : keys) {

@@ -5,69 +5,139 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The JSONPath subset and the CRD convertor's cells, with the apiserver's answers for the same
- * columns and objects (captured from 1.36.3; TableE2ETest compares them live).
+ * client-go's jsonpath as the CRD convertor uses it, against golden vectors made by the
+ * apiserver's own convertor (src/test/go/jsonpathvectors; TableE2ETest compares them live).
  */
 class JsonPathTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String OBJECT = """
-      {"metadata":{"name":"w1","labels":{"app.kubernetes.io/name":"wid"}},
-       "spec":{"size":3,"ratio":1.5,"on":true,"str":"hello","obj":{"b":1,"a":"<x>"},"list":["x","y",3],"nul":null,"s":"abc"},
-       "status":{"conditions":[{"type":"Other","status":"False"},{"type":"Ready","status":"True"},{"type":"Ready","status":"Again"}]}}
-      """;
+  record Vector(String path, String type, String object, boolean parseError, List<JsonNode> cells, boolean stateful) {}
 
-  static String eval(String path) throws Exception {
-    List<JsonNode> r = JsonPath.parse(path).evaluate(JSON.readTree(OBJECT));
-    return r.isEmpty() ? "<empty>" : CustomResourceTableConvertor.print(r.get(0));
+  static final JsonNode OBJECTS;
+  static final List<Vector> VECTORS = new ArrayList<>();
+
+  static {
+    try (var in = JsonPathTest.class.getResourceAsStream("/jsonpath/vectors.jsonl");
+        var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      OBJECTS = JSON.readTree(r.readLine()).get("objects");
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        JsonNode v = JSON.readTree(line);
+        List<JsonNode> cells = new ArrayList<>();
+        v.path("cells").forEach(cells::add);
+        VECTORS.add(new Vector(v.get("path").textValue(), v.get("type").textValue(), v.get("object").textValue(),
+            v.path("parseError").asBoolean(), cells, v.path("stateful").asBoolean()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-      .spec.size                                      | 3
-      .spec.ratio                                     | 1.5
-      .spec.on                                        | true
-      .spec.obj                                       | {"a":"\\u003cx\\u003e","b":1}
-      .spec.list                                      | ["x","y",3]
-      .spec.list[0]                                   | x
-      .spec.list[-1]                                  | 3
-      .spec.list[1:]                                  | y
-      .spec.list[*]                                   | x
-      .spec.nul                                       | <no value>
-      .spec.missing                                   | <empty>
-      .spec.s.deeper                                  | <empty>
-      `.status.conditions[?(@.type=="Ready")].status` | True
-      `.status.conditions[?(@.type!="Ready")].status` | False
-      `.status.conditions[?(@.status)].type`          | Other
-      `.metadata.labels.app\\.kubernetes\\.io/name`   | wid
-      `.metadata.labels['app.kubernetes.io/name']`    | wid
-      .spec.list[5]                                   | <error>
-      .spec.s[0]                                      | <error>
-      `.spec[?(@.x=="y")]`                            | <error>
-      `.status.conditions[?(@.type==3)].status`       | <error>
-      """)
-  void evaluatesAsClientGo(String path, String expected) throws Exception {
-    String actual;
-    try {
-      actual = eval(path);
-    } catch (JsonPath.EvalException e) {
-      actual = "<error>";
+  static JsonNode crd(String name, String type, String path) {
+    var crd = JSON.createObjectNode();
+    var col = crd.putObject("spec").putArray("versions").addObject().put("name", "v1").putArray("additionalPrinterColumns")
+        .addObject();
+    col.put("name", name).put("type", type).put("jsonPath", path);
+    return crd;
+  }
+
+  /** The cell as the Go vectors write it: JSON, a date's duration as "<since>". */
+  static JsonNode cellJson(Object cell) throws IOException {
+    if (cell instanceof Since) {
+      return JSON.readTree("\"<since>\"");
     }
-    assertThat(actual).as(path).isEqualTo(expected);
+    StringBuilder sb = new StringBuilder();
+    GoValues.cell(sb, cell);
+    return JSON.readTree(sb.toString());
+  }
+
+  /**
+   * Every golden vector of src/test/go/jsonpathvectors (the apiserver's own tableconvertor over
+   * the same object): a parse error drops the column, a stateful path (range) is refused (Tables
+   * go upstream), and otherwise the cell is one of those Go gave (one when Go's is deterministic).
+   */
+  @Test
+  void cellsMatchTheApiserversConvertor() throws Exception {
+    assertThat(VECTORS).hasSizeGreaterThan(3000);
+    List<String> failures = new ArrayList<>();
+    int randomInGo = 0;
+    for (Vector v : VECTORS) {
+      String what = v.object() + " " + v.type() + " " + v.path();
+      Optional<CustomResourceTableConvertor> c = CustomResourceTableConvertor.fromDefinition(crd("c", v.type(), v.path()), "v1");
+      if (c.isEmpty()) {
+        if (!v.path().contains("range")) {
+          failures.add(what + ": refused");
+        }
+        continue;
+      }
+      if (v.stateful()) {
+        failures.add(what + ": served, but Go's cells depend on the calls before");
+        continue;
+      }
+      if (v.parseError()) {
+        if (c.get().columns().size() != 1) {
+          failures.add(what + ": Go cannot parse it, but the column was kept");
+        }
+        continue;
+      }
+      if (c.get().columns().size() != 2) {
+        failures.add(what + ": column dropped");
+        continue;
+      }
+      JsonNode cell = cellJson(c.get().cells(OBJECTS.get(v.object())).get(1));
+      if (!v.cells().contains(cell)) {
+        failures.add(what + ": " + cell + " not in " + v.cells());
+      }
+      if (v.cells().size() > 1) {
+        randomInGo++;
+      }
+    }
+    assertThat(failures).isEmpty();
+    assertThat(randomInGo).as("vectors whose Go cell varies with map order").isGreaterThan(10);
   }
 
   @Test
-  void syntaxOutsideTheSubsetIsRejected() {
-    for (String path : List.of("..spec", ".spec..x", "spec", ".spec.x[?(@.a =~ /b/)]", "{.spec}", ".spec[1,2]")) {
-      assertThatThrownBy(() -> JsonPath.parse(path)).as(path).isInstanceOf(IllegalArgumentException.class);
+  void aColumnGoCannotParseDropsItselfAndTheColumnsAfter() throws Exception {
+    var crd = crd("a", "string", ".spec.a");
+    var cols = (com.fasterxml.jackson.databind.node.ArrayNode) crd.at("/spec/versions/0/additionalPrinterColumns");
+    cols.addObject().put("name", "b").put("type", "string").put("jsonPath", ".spec[b]");
+    cols.addObject().put("name", "c").put("type", "string").put("jsonPath", ".spec.c");
+    var c = CustomResourceTableConvertor.fromDefinition(crd, "v1").orElseThrow();
+    assertThat(c.columns()).extracting(Column::name).containsExactly("Name", "a");
+    assertThat(c.cells(JSON.readTree("{\"metadata\":{\"name\":\"n\"},\"spec\":{\"a\":\"x\",\"c\":\"y\"}}")))
+        .containsExactly("n", "x");
+  }
+
+  @Test
+  void rangeAndNonUtf8EscapesAreRefused() {
+    for (String path : List.of(".a}{range .b[*]}{.c}{end", ".a range", ".a[?(@.b==range)]", ".a \"\\xff\"", ".a '\\377'")) {
+      assertThat(CustomResourceTableConvertor.fromDefinition(crd("c", "string", path), "v1")).as(path).isEmpty();
     }
+  }
+
+  @Test
+  void goParseErrors() {
+    for (String path : List.of("..*", ".a....b", ".a[b]", ".a[1:2:3:4]", ".a\t.b", ".a[?(@.b=~\"c\")]", ".a \"\\q\"", ".a{",
+        ".a 1.2.3", ".a 1" + "0".repeat(400) + ".5")) {
+      assertThatThrownBy(() -> JsonPath.column(path)).as(path).isInstanceOf(JsonPath.ParseException.class);
+    }
+  }
+
+  @Test
+  void longPathsDoNotDeepenTheStack() throws Exception {
+    String path = ".spec" + ".a".repeat(200_000);
+    assertThat(JsonPath.column(path).firstResult(JSON.readTree("{\"spec\":{}}"))).isSameAs(JsonPath.NONE);
   }
 
   @Test

@@ -40,16 +40,25 @@ final class UpstreamCachers {
     }
     // Custom resources: metadata.name (and metadata.namespace if namespaced) plus the CRD version's
     // selectableFields as known at start (CacheRegistry restarts the cache when they change); a
-    // selector on any other field fails to convert and goes upstream. The protobuf cache indexes only
-    // ObjectMeta, so it selects on those two fields only.
-    FieldLabels fieldLabels = resource.builtIn() && !protobuf ? FieldLabels.forKind(resource.group(), resource.kind())
+    // selector on any other field fails to convert and goes upstream. Built-ins: the kind's field
+    // labels, in protobuf too where every one of them has a known place in the message
+    // (ProtobufFieldPaths); otherwise the protobuf cache selects on the two metadata fields only.
+    FieldLabels fieldLabels = resource.builtIn() ? FieldLabels.forKind(resource.group(), resource.kind())
         : FieldLabels.forCustomResource(resource.namespaced(), selectableFields);
+    ProtobufExtractor protobufExtractor = null;
+    if (protobuf) {
+      protobufExtractor = ProtobufExtractor.forKind(resource.apiVersion(), resource.kind(), fieldLabels.jsonPaths()).orElse(null);
+      if (protobufExtractor == null) {
+        fieldLabels = FieldLabels.forCustomResource(resource.namespaced(), List.of());
+        protobufExtractor = new ProtobufExtractor(fieldLabels.jsonPaths());
+      }
+    }
     ObjectExtractor extractor = new ObjectExtractor(fieldLabels.jsonPaths());
     ResourceScope scope = new ResourceScope("/registry/" + resource.groupResource(), resource.namespaced(), fieldLabels, extractor);
     ResourceCodecs codecs;
     HttpListerWatcher lw;
     if (protobuf) {
-      codecs = ResourceCodecs.protobuf(resource.kind(), resource.apiVersion(), new ProtobufExtractor(fieldLabels.jsonPaths()));
+      codecs = ResourceCodecs.protobuf(resource.kind(), resource.apiVersion(), protobufExtractor);
       lw = new HttpListerWatcher(upstream, resource.collectionPath(), HttpListerWatcher.WireFormat.protobuf(codecs.protobufFrames()));
     } else {
       codecs = ResourceCodecs.json(resource.kind(), resource.apiVersion(), resource.builtIn(), extractor);
