@@ -80,6 +80,10 @@ public final class ReadRouting {
     if (!invalid.isEmpty()) {
       return new ListDecision.Reject(ApiStatus.invalidListOptions(invalid));
     }
+    // Store.ListPredicate: the shard selector (ShardedListAndWatch), before storage sees the LIST.
+    if (p.shardError() != null) {
+      return new ListDecision.Reject(p.shardError());
+    }
     // storage.ValidateListOptions: continue first, then the RV's syntax.
     ContinueToken token = null;
     if (!p.continueToken().isEmpty()) {
