@@ -13,6 +13,7 @@ import dev.breakwater.cache.status.ApiStatus;
  *     {@code /registry/configmaps/default}; a continue token's start ({@code "/c2\0"} or
  *     {@code "/default/c2\0"} from the watch cache, {@code "c2\0"} from etcd) decodes under it
  *     to the same object key either way.
+ * @param sharded    a valid shard selector applies (KEP-5866)
  * @param shardError the apiserver's 500 for an invalid {@code shardSelector}, or null: {@code Store.ListPredicate}
  *     parses it after the handler's 422s and before storage's continue and RV checks, so
  *     {@link ReadRouting#listDecision} rejects with it in that place
@@ -26,6 +27,7 @@ public record ListParams(
     boolean labelSelectorEmpty,
     boolean fieldSelectorEmpty,
     boolean sendInitialEventsGiven,
+    boolean sharded,
     ApiStatus shardError) {
 
   public ListParams {
@@ -38,7 +40,7 @@ public record ListParams(
   public ListParams(String listKey, String resourceVersion, String resourceVersionMatch, String continueToken, long limit,
       boolean labelSelectorEmpty, boolean fieldSelectorEmpty, boolean sendInitialEventsGiven) {
     this(listKey, resourceVersion, resourceVersionMatch, continueToken, limit, labelSelectorEmpty, fieldSelectorEmpty,
-        sendInitialEventsGiven, null);
+        sendInitialEventsGiven, false, null);
   }
 
   boolean selectorsEmpty() {

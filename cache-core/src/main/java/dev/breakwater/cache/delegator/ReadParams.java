@@ -188,7 +188,8 @@ public final class ReadParams {
       runIn = converted.value().requiresExactMatch("metadata.namespace").filter(ReadParams::validNamespace).orElse("");
     }
     ListParams p = new ListParams(scope.listKey(namespace), q.firstOrEmpty("resourceVersion"), q.firstOrEmpty("resourceVersionMatch"),
-        cont, o.limit(), o.label().isEmpty(), converted.value().isEmpty(), q.has("sendInitialEvents"), o.shardError());
+        cont, o.limit(), o.label().isEmpty(), converted.value().isEmpty(), q.has("sendInitialEvents"), o.shard() != null,
+        o.shardError());
     return Parsed.ok(new ListQuery(p, predicate, scope, runIn));
   }
 

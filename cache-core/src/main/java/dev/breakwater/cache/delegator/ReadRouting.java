@@ -105,7 +105,9 @@ public final class ReadRouting {
       }
     }
     if (!cache.ready()) {
-      if (p.limit() > 0 && p.selectorsEmpty()) {
+      // A sharded one too for the apiserver (its etcd path applies the shard), but an upstream whose
+      // ShardedListAndWatch gate is off would answer every shard: it waits, then gets the unready 429.
+      if (p.limit() > 0 && p.selectorsEmpty() && !p.sharded()) {
         return new ListDecision.Delegate("cache not ready; paginated list without selectors goes to storage");
       }
       // The caller waits for readiness and decides again.
