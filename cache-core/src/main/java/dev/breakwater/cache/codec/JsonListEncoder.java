@@ -16,7 +16,7 @@ import java.util.Iterator;
  * slices between small envelope and separator buffers ({@link BodyChunks}).
  *
  * <p>Bytes are those of the apiserver's encoder: compact
- * {@code {"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"…","remainingItemCount":3},"items":[…]}\n}
+ * {@code {"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"…","remainingItemCount":3,"shardInfo":{"selector":"…"}},"items":[…]}\n}
  * (ListMeta fields in Go's order, omitted when empty), or with {@code pretty} the same document
  * as Go's {@code json.MarshalIndent(…, "", "  ")} renders it, with no trailing newline (verified on
  * 1.36.3) — produced per item, streamed, where the apiserver buffers the whole indented list.
@@ -35,11 +35,28 @@ public final class JsonListEncoder implements BodyChunks {
    * resourceVersion}) and {@code "continue":""} even on the last page (verified on 1.36.3).
    */
   public record Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount,
-      boolean unstructured, boolean nullWhenEmpty) {
+      boolean unstructured, boolean nullWhenEmpty, String shardInfo) {
+
+    public Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount,
+        boolean unstructured, boolean nullWhenEmpty) {
+      this(listKind, apiVersion, resourceVersion, continueToken, remainingItemCount, unstructured, nullWhenEmpty, null);
+    }
 
     public Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount,
         boolean unstructured) {
       this(listKind, apiVersion, resourceVersion, continueToken, remainingItemCount, unstructured, false);
+    }
+
+    /**
+     * With {@code ListMeta.shardInfo} = {@code {"selector": shardInfo}} (null: none), written after
+     * {@code remainingItemCount} as Go's encoder orders ListMeta. Only typed lists of built-ins carry it: the
+     * apiserver's {@code SetShardInfoOnList} needs {@code metav1.ShardedListInterface}, which
+     * {@code UnstructuredList} (custom resources) does not implement, and PartialObjectMetadataList and Table
+     * conversions copy only resourceVersion, continue and remainingItemCount (verified on 1.36.3, gate on).
+     */
+    public Envelope withShardInfo(String shardInfo) {
+      return new Envelope(listKind, apiVersion, resourceVersion, continueToken, remainingItemCount, unstructured, nullWhenEmpty,
+          unstructured || nullWhenEmpty ? null : shardInfo);
     }
 
     public Envelope(String listKind, String apiVersion, long resourceVersion, String continueToken, Long remainingItemCount) {
@@ -175,6 +192,11 @@ public final class JsonListEncoder implements BodyChunks {
     }
     if (envelope.remainingItemCount() != null) {
       meta.append(sep).append("\"remainingItemCount\"").append(colon).append(envelope.remainingItemCount());
+    }
+    if (envelope.shardInfo() != null) {
+      meta.append(sep).append("\"shardInfo\"").append(colon).append(pretty ? "{\n      \"selector\": " : "{\"selector\":");
+      GoJson.appendString(meta, envelope.shardInfo());
+      meta.append(pretty ? "\n    }" : "}");
     }
     StringBuilder sb = new StringBuilder(128);
     if (pretty) {

@@ -79,6 +79,16 @@ public final class ProtobufListEncoder implements BodyChunks {
     /** With the list message's field numbers for {@code metadata} and {@code items}. */
     public ProtobufListEncoder(String apiVersion, String listKind, long resourceVersion, String continueToken, Long remainingItemCount,
             List<CachedObject> items, ItemSource itemSource, int metadataField, int itemsField) {
+        this(apiVersion, listKind, resourceVersion, continueToken, remainingItemCount, null, items, itemSource, metadataField,
+            itemsField);
+    }
+
+    /**
+     * With {@code ListMeta.shardInfo} (field 5, a {@code ShardInfo} message whose {@code selector} is field 1),
+     * or none when {@code shardInfo} is null.
+     */
+    public ProtobufListEncoder(String apiVersion, String listKind, long resourceVersion, String continueToken, Long remainingItemCount,
+            String shardInfo, List<CachedObject> items, ItemSource itemSource, int metadataField, int itemsField) {
         this.items = items.iterator();
         this.itemSource = itemSource;
         this.itemsField = itemsField;
@@ -86,6 +96,9 @@ public final class ProtobufListEncoder implements BodyChunks {
             .string(3, continueToken == null ? "" : continueToken);
         if (remainingItemCount != null) {
             listMeta.int64(4, remainingItemCount);
+        }
+        if (shardInfo != null) {
+            listMeta.message(5, new ProtoWriter().string(1, shardInfo).toByteArray());
         }
         byte[] meta = new ProtoWriter().message(metadataField, listMeta.toByteArray()).toByteArray();
         long raw = meta.length;

@@ -35,6 +35,11 @@ public final class StatusProtobuf {
     return ProtobufWire.envelope("v1", "Status", status.toByteArray());
   }
 
+  /** An ERROR watch event carrying {@code s} as a chunked protobuf watch stream frames it: 4-byte length, then the WatchEvent. */
+  public static byte[] watchErrorFrame(ApiStatus s) {
+    return ProtobufWire.watchFrame("ERROR", encode(s));
+  }
+
   /** An ERROR watch event carrying {@code s}: the WatchEvent message alone, as a WebSocket binary message carries it. */
   public static byte[] watchErrorEvent(ApiStatus s) {
     byte[] frame = ProtobufWire.watchFrame("ERROR", encode(s));

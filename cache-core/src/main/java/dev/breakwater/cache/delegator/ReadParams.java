@@ -6,6 +6,7 @@ import dev.breakwater.cache.request.GoQuery;
 import dev.breakwater.cache.selector.FieldSelector;
 import dev.breakwater.cache.selector.LabelSelector;
 import dev.breakwater.cache.selector.SelectionPredicate;
+import dev.breakwater.cache.selector.ShardSelector;
 import dev.breakwater.cache.status.ApiStatus;
 import dev.breakwater.cache.status.FieldError;
 import dev.breakwater.cache.status.Result;
@@ -40,9 +41,15 @@ import java.util.function.DoubleSupplier;
  *   <li>GET: {@code export} other than false → 400 {@code the export parameter, deprecated since
  *       v1.14, is no longer supported}; GetOptions has only {@code resourceVersion}.
  * </ol>
- * Then upstream, never guessed: a parameter the cache reads whose value is not UTF-8 (the apiserver
- * quotes its bytes), a non-empty {@code shardSelector} (ignored with the gate off, applied with it on:
- * only the upstream knows), {@code sendInitialEvents=false}, a watch's {@code timeoutSeconds} that makes
+ * <p>A non-empty {@code shardSelector} (KEP-5866) is served as an apiserver with the ShardedListAndWatch gate
+ * on serves it, whatever the upstream's gate: parsed by {@link ShardSelector} and added to the predicate; an
+ * invalid one is the gate-on apiserver's 500 {@code invalid shard selector: …} — on a LIST after
+ * {@code ValidateListOptions}' 422s and before the continue/RV 400s ({@link ListParams#shardError}), on a
+ * WATCH after {@code validateWatchOptions}' 422s — and one outside the CEL subset {@link ShardSelector}
+ * reads (a CEL syntax error, whose text is ANTLR's) goes upstream, whose gate then decides.
+ *
+ * <p>Then upstream, never guessed: a parameter the cache reads whose value is not UTF-8 (the apiserver
+ * quotes its bytes), {@code sendInitialEvents=false}, a watch's {@code timeoutSeconds} that makes
  * a negative Go duration ({@code context deadline exceeded}), RVs that are not uint64s (400 on LIST,
  * 500 on GET and WATCH, worded by the apiserver).
  *
@@ -68,7 +75,8 @@ public final class ReadParams {
   }
 
   /** ListOptions as decoded and converted ({@code DecodeParameters}), before defaults and validation. */
-  record ListOptions(Long timeoutSeconds, long limit, LabelSelector label, FieldSelector field) {}
+  record ListOptions(Long timeoutSeconds, long limit, LabelSelector label, FieldSelector field, ShardSelector shard,
+      ApiStatus shardError) {}
 
   /**
    * Steps 1–3 for LIST and WATCH; {@code longRunning}: a watch ({@code timeout} is not read).
@@ -110,10 +118,27 @@ public final class ReadParams {
     if (!field.isOk()) {
       return Parsed.rejected(field.error());
     }
-    if (!q.firstOrEmpty("shardSelector").isEmpty()) {
-      return Parsed.delegated("shardSelector: applied or ignored by the upstream's ShardedListAndWatch gate");
+    String shard = q.firstOrEmpty("shardSelector");
+    ShardSelector selector = null;
+    ApiStatus shardError = null;
+    if (!shard.isEmpty()) {
+      switch (ShardSelector.parse(shard)) {
+        case ShardSelector.Parse.Ok ok -> selector = ok.selector();
+        case ShardSelector.Parse.Invalid bad -> shardError = invalidShardSelector(bad.error());
+        case ShardSelector.Parse.Unrecognized u -> {
+          return Parsed.delegated("shardSelector outside the CEL subset Breakwater reads (" + u.why() + "): the upstream words it");
+        }
+      }
     }
-    return Parsed.ok(new ListOptions(timeoutSeconds, limit, label.value(), field.value()));
+    return Parsed.ok(new ListOptions(timeoutSeconds, limit, label.value(), field.value(), selector, shardError));
+  }
+
+  /**
+   * {@code Store.ListPredicate} / {@code Store.Watch}: {@code fmt.Errorf("invalid shard selector: %w", err)}, a plain
+   * Go error, so the apiserver answers 500 with no reason (as a gate-on apiserver does).
+   */
+  static ApiStatus invalidShardSelector(String parseError) {
+    return ApiStatus.plainInternal("invalid shard selector: " + parseError);
   }
 
   /**
@@ -155,14 +180,16 @@ public final class ReadParams {
     if (!converted.isOk()) {
       return Parsed.delegated("unknown field label: texts differ by kind and CRD, upstream words them");
     }
-    SelectionPredicate predicate = SelectionPredicate.of(o.label(), converted.value(), scope.fieldLabels(), scope.extractor());
+    SelectionPredicate predicate = SelectionPredicate.of(o.label(), converted.value(), scope.fieldLabels(), scope.extractor())
+        .withShard(o.shard());
     String cont = q.firstOrEmpty("continue");
     String runIn = namespace;
     if (runIn.isEmpty() && scope.namespaced() && cont.isEmpty()) {
       runIn = converted.value().requiresExactMatch("metadata.namespace").filter(ReadParams::validNamespace).orElse("");
     }
     ListParams p = new ListParams(scope.listKey(namespace), q.firstOrEmpty("resourceVersion"), q.firstOrEmpty("resourceVersionMatch"),
-        cont, o.limit(), o.label().isEmpty(), converted.value().isEmpty(), q.has("sendInitialEvents"));
+        cont, o.limit(), o.label().isEmpty(), converted.value().isEmpty(), q.has("sendInitialEvents"), o.shard() != null,
+        o.shardError());
     return Parsed.ok(new ListQuery(p, predicate, scope, runIn));
   }
 
@@ -217,6 +244,14 @@ public final class ReadParams {
     if (!invalid.isEmpty()) {
       return Parsed.rejected(ApiStatus.invalidListOptions(invalid));
     }
+    Result<FieldSelector> converted = o.field().transform(scope.fieldLabels());
+    if (!converted.isOk()) {
+      return Parsed.delegated("unknown field label: the apiserver words it");
+    }
+    // Store.Watch parses the shard selector after the handler's conversions, before the cacher reads the RV.
+    if (o.shardError() != null) {
+      return Parsed.rejected(o.shardError());
+    }
     boolean watchList = Boolean.TRUE.equals(sie);
     long since = rv.isEmpty() ? 0 : ReadRouting.parseResourceVersion(rv);
     if (since < 0) {
@@ -230,11 +265,8 @@ public final class ReadParams {
     if (timeoutNanos < 0) {
       return Parsed.delegated("timeoutSeconds makes a negative deadline: the apiserver's context deadline exceeded");
     }
-    Result<FieldSelector> converted = o.field().transform(scope.fieldLabels());
-    if (!converted.isOk()) {
-      return Parsed.delegated("unknown field label: the apiserver words it");
-    }
-    SelectionPredicate predicate = SelectionPredicate.of(o.label(), converted.value(), scope.fieldLabels(), scope.extractor());
+    SelectionPredicate predicate = SelectionPredicate.of(o.label(), converted.value(), scope.fieldLabels(), scope.extractor())
+        .withShard(o.shard());
     boolean bookmarks = q.has("allowWatchBookmarks") && GoStrconv.queryBool(q.first("allowWatchBookmarks"));
     Instant deadline = clock.instant().plusNanos(timeoutNanos);
     WatchCache.WatchRequest wr = new WatchCache.WatchRequest(OrderedStore.namespacePrefix(namespace), since, sie, bookmarks,

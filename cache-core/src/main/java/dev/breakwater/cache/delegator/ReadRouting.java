@@ -80,6 +80,10 @@ public final class ReadRouting {
     if (!invalid.isEmpty()) {
       return new ListDecision.Reject(ApiStatus.invalidListOptions(invalid));
     }
+    // Store.ListPredicate: the shard selector (ShardedListAndWatch), before storage sees the LIST.
+    if (p.shardError() != null) {
+      return new ListDecision.Reject(p.shardError());
+    }
     // storage.ValidateListOptions: continue first, then the RV's syntax.
     ContinueToken token = null;
     if (!p.continueToken().isEmpty()) {
@@ -101,7 +105,9 @@ public final class ReadRouting {
       }
     }
     if (!cache.ready()) {
-      if (p.limit() > 0 && p.selectorsEmpty()) {
+      // A sharded one too for the apiserver (its etcd path applies the shard), but an upstream whose
+      // ShardedListAndWatch gate is off would answer every shard: it waits, then gets the unready 429.
+      if (p.limit() > 0 && p.selectorsEmpty() && !p.sharded()) {
         return new ListDecision.Delegate("cache not ready; paginated list without selectors goes to storage");
       }
       // The caller waits for readiness and decides again.

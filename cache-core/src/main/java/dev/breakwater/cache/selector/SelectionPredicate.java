@@ -16,6 +16,11 @@ import java.util.function.Function;
  * <p>{@link #isEmpty()} is {@code Predicate.Empty()}: both selectors match everything. The cacher returns
  * {@code remainingItemCount} only for an empty predicate.
  *
+ * <p>An optional {@link ShardSelector} ({@link #withShard}, KEP-5866) is checked first, as the cacher's
+ * {@code MatchesSharding} is; it does not count in {@link #isEmpty()} (Go's {@code Empty()} reads only the
+ * label and field selectors, so a sharded LIST without selectors still gets {@code remainingItemCount},
+ * counting every object, and pages as an unfiltered one does). Its canonical form is {@link #shardInfo()}.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class SelectionPredicate {
@@ -25,11 +30,34 @@ public final class SelectionPredicate {
     private final LabelSelector label;
     private final FieldSelector field;
     private final Function<CachedObject, FieldSource> fieldsOf;
+    /** The shard selector, or null. */
+    private final ShardSelector shard;
 
     private SelectionPredicate(LabelSelector label, FieldSelector field, Function<CachedObject, FieldSource> fieldsOf) {
+        this(label, field, fieldsOf, null);
+    }
+
+    private SelectionPredicate(LabelSelector label, FieldSelector field, Function<CachedObject, FieldSource> fieldsOf,
+                               ShardSelector shard) {
         this.label = Objects.requireNonNull(label);
         this.field = Objects.requireNonNull(field);
         this.fieldsOf = Objects.requireNonNull(fieldsOf);
+        this.shard = shard;
+    }
+
+    /** This predicate restricted to {@code shard}'s hash ranges ({@code null}: no shard selector). */
+    public SelectionPredicate withShard(ShardSelector shard) {
+        return shard == null && this.shard == null ? this : new SelectionPredicate(label, field, fieldsOf, shard);
+    }
+
+    /** The shard selector, or null. */
+    public ShardSelector shard() {
+        return shard;
+    }
+
+    /** {@code ListMeta.shardInfo.selector} as {@code SetShardInfoOnList} writes it, or null without a shard selector. */
+    public String shardInfo() {
+        return shard == null ? null : shard.canonical();
     }
 
     /** Matches every object ({@code storage.Everything}). */
@@ -72,8 +100,11 @@ public final class SelectionPredicate {
         return label.isEmpty() && field.isEmpty();
     }
 
-    /** {@code MatchesObjectAttributes}: labels then fields. */
+    /** {@code MatchesSharding}, then {@code MatchesObjectAttributes}: labels then fields. */
     public boolean matches(CachedObject object) {
+        if (shard != null && !shard.matches(object)) {
+            return false;
+        }
         if (isEmpty()) {
             return true;
         }
@@ -82,6 +113,6 @@ public final class SelectionPredicate {
 
     @Override
     public String toString() {
-        return "labels=" + label + " fields=" + field;
+        return "labels=" + label + " fields=" + field + (shard == null ? "" : " shard=" + shard);
     }
 }

@@ -11,10 +11,15 @@ import java.util.List;
  * @param continueKey        the store key the next page starts at (last item's key + {@code "\0"}), or null if
  *                           this is the last page
  * @param remainingItemCount {@code ListMeta.remainingItemCount}, or null (last page, or selectors present)
+ * @param shardInfo          {@code ListMeta.shardInfo.selector} (the predicate's canonical shard selector), or null
  */
-public record ListPage(List<CachedObject> items, String continueKey, Long remainingItemCount) {
+public record ListPage(List<CachedObject> items, String continueKey, Long remainingItemCount, String shardInfo) {
     public ListPage {
         items = List.copyOf(items);
+    }
+
+    public ListPage(List<CachedObject> items, String continueKey, Long remainingItemCount) {
+        this(items, continueKey, remainingItemCount, null);
     }
 
     /** Whether another page follows. */

@@ -129,7 +129,8 @@ public final class OrderedStore {
      *       ({@code limit <= 0}: no limit);</li>
      *   <li>there are more items iff the scan stopped before the last candidate; then {@code continueKey} = last
      *       kept key + {@code "\0"}, and {@code remainingItemCount} = candidates − limit, but only if the predicate
-     *       is empty (with selectors it would count non-matching objects, so Go returns none);</li>
+     *       is empty (with selectors it would count non-matching objects, so Go returns none; a shard selector
+     *       does not count: Go's {@code Predicate.Empty()} ignores it);</li>
      *   <li>with a selector a page may be empty and still be the last one (no continue), and a full page may be
      *       followed by an empty last page.</li>
      * </ul>
@@ -161,10 +162,10 @@ public final class OrderedStore {
             i++;
         }
         if (!hasMore) {
-            return new ListPage(selected, null, null);
+            return new ListPage(selected, null, null, predicate.shardInfo());
         }
         Long remaining = predicate.isEmpty() ? total - limit : null;
-        return new ListPage(selected, lastSelectedKey + "\u0000", remaining);
+        return new ListPage(selected, lastSelectedKey + "\u0000", remaining, predicate.shardInfo());
     }
 
     private TreePMap<String, CachedObject> range(String prefix, String startKeyInclusive) {

@@ -59,7 +59,8 @@ class ReadParamsTest {
       "timeout=-1s|OK",
       "timeout=30s|OK",
       "timeout=|OK",
-      "shardSelector=x|UPSTREAM",
+      "shardSelector=x|OK",
+      "shardSelector=shardRange(|UPSTREAM",
       "shardSelector=|OK",
       "sendInitialEvents=false|OK",
       "allowWatchBookmarks=abc|OK",
@@ -112,7 +113,15 @@ class ReadParamsTest {
       "watch=1&resourceVersion=0&continue=x|422 ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided",
       "watch=1&sendInitialEvents=true&resourceVersionMatch=Exact|422 ListOptions.meta.k8s.io \"\" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: \"Exact\": supported values: \"NotOlderThan\"]",
       "watch=1&labelSelector=a%20in|400 unable to parse requirement: found '' expected: '('",
-      "watch=1&shardSelector=x|UPSTREAM",
+      "watch=1&shardSelector=shardRange()|500 invalid shard selector: shardRange() requires exactly 3 arguments, got 0",
+      "watch=1&shardSelector=%20|500 invalid shard selector: empty shard selector is not allowed; omit the parameter for unfiltered lists",
+      "watch=1&shardSelector=|OK",
+      "watch=1&shardSelector=shardRange(object.metadata.uid,'0x0000000000000000','0x8000000000000000')|OK",
+      "watch=1&shardSelector=shardRange(|UPSTREAM",
+      "watch=1&shardSelector=x&labelSelector=a%20in|400 unable to parse requirement: found '' expected: '('",
+      "watch=1&shardSelector=x&sendInitialEvents=true|422 ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+      "watch=1&shardSelector=shardRange()&resourceVersion=abc|500 invalid shard selector: shardRange() requires exactly 3 arguments, got 0",
+      "watch=1&shardSelector=x&fieldSelector=spec.foo%3Dx|UPSTREAM",
       "watch=1&fieldSelector=spec.foo%3Dx|UPSTREAM"})
   void watch(String query, String expected) {
     assertThat(outcome(ReadParams.watch(query, "default", CM, CLOCK, () -> 0.5))).isEqualTo(expected);

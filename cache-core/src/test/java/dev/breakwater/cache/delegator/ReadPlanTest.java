@@ -133,6 +133,8 @@ class ReadPlanTest {
         // upstream; everything else waits, then 429
         row("limit=500", PENDING, WC, false, (q, p) -> new AwaitReady<>()),
         row("limit=500", PENDING, WC, true, (q, p) -> new Delegate<>("cache not ready; paginated list without selectors goes to storage")),
+        row("limit=500&shardSelector=shardRange(object.metadata.uid,'0x0000000000000000','0x8000000000000000')", PENDING, WC, true,
+            (q, p) -> new Reject<>(ReadRoutingTest.UNREADY)),
         row("resourceVersion=0", PENDING, WC, false, (q, p) -> new AwaitReady<>()),
         row("resourceVersion=0", PENDING, WC, true, (q, p) -> new Reject<>(ReadRoutingTest.UNREADY)),
         row("labelSelector=app%3Dx&limit=500", PENDING, WC, true, (q, p) -> new Reject<>(ReadRoutingTest.UNREADY)),

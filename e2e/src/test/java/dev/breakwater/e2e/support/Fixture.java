@@ -37,9 +37,13 @@ public final class Fixture {
     return bins;
   }
 
-  /** The client-go informer probe ({@code e2e/fixture/cmd/informer-probe}). */
+  /**
+   * The client-go informer probe ({@code e2e/fixture/cmd/informer-probe}): the fixture's, or the one system property
+   * {@code breakwater.e2e.informerProbe} names (a probe built from a changed source before the fixture is rebuilt).
+   */
   public static Path informerProbe() {
-    return binaries().dir().resolve("informer-probe");
+    String override = System.getProperty("breakwater.e2e.informerProbe", "");
+    return override.isBlank() ? binaries().dir().resolve("informer-probe") : Path.of(override);
   }
 
   private static List<String> missing(FixtureBinaries bins) {

@@ -79,6 +79,15 @@ public final class InformerProbe implements AutoCloseable {
    */
   public static InformerProbe start(List<String> target, String resource, String namespace, int informers, boolean watchListClient,
                                     ContentType contentType) {
+    return start(target, resource, namespace, informers, watchListClient, contentType, 0);
+  }
+
+  /**
+   * {@link #start}, informer i listing and watching only shard i mod {@code shards} of {@code shards} equal ranges of the
+   * uid hash space ({@code ListOptions.ShardSelector}, {@code --shards}); 0: no shard selector.
+   */
+  public static InformerProbe start(List<String> target, String resource, String namespace, int informers, boolean watchListClient,
+                                    ContentType contentType, int shards) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Fixture.informerProbe().toString());
     cmd.addAll(target);
@@ -86,6 +95,9 @@ public final class InformerProbe implements AutoCloseable {
         "--content-type", contentType.flag(), "--sync-timeout", "60s"));
     if (contentType == ContentType.METADATA) {
       cmd.add("--metadata");
+    }
+    if (shards > 0) {
+      cmd.add("--shards=" + shards);
     }
     try {
       Path err = Files.createTempFile("informer-probe-", ".stderr");

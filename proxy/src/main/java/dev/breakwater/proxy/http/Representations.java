@@ -40,7 +40,8 @@ final class Representations {
   /**
    * The body of a LIST page, chunk by chunk as read-only slices: compact JSON, protobuf and
    * PartialObjectMetadata lists hand out the stored (or memoized) bytes without a copy.
-   * {@code token}: the next page's, or null.
+   * {@code token}: the next page's, or null. A sharded page's {@code shardInfo} goes into typed built-in lists
+   * (JSON, YAML, protobuf) only, as the apiserver writes it.
    */
   static BodyChunks list(Negotiation.Representation rep, ResourceCodecs c, TableBodies table, WatchCache.ListResult lrs,
       String token, boolean pretty) {
@@ -51,12 +52,12 @@ final class Representations {
           ? new YamlListEncoder(JsonListEncoder.Envelope.partialObjectMetadataList(rep.metaApiVersion(), lrs.resourceVersion(), token,
               page.remainingItemCount()), page.items(), pom.jsonListItem(rep.metaApiVersion()))
           : new YamlListEncoder(new JsonListEncoder.Envelope(c.kind() + "List", c.apiVersion(), lrs.resourceVersion(), token,
-              page.remainingItemCount(), !c.builtIn()), page.items(), JsonListEncoder.STORED);
+              page.remainingItemCount(), !c.builtIn()).withShardInfo(page.shardInfo()), page.items(), JsonListEncoder.STORED);
     }
     return switch (rep.kind()) {
       case TABLE -> table.list(lrs, token, pretty);
       case PROTOBUF -> new ProtobufListEncoder(c.apiVersion(), c.kind() + "List", lrs.resourceVersion(), token,
-          page.remainingItemCount(), page.items(), ProtobufListEncoder.STORED, 1, 2);
+          page.remainingItemCount(), page.shardInfo(), page.items(), ProtobufListEncoder.STORED, 1, 2);
       case PROTOBUF_PARTIAL_OBJECT_METADATA_LIST -> new ProtobufListEncoder(rep.metaApiVersion(), PartialObjectMetadataCodec.LIST_KIND,
           lrs.resourceVersion(), token, page.remainingItemCount(), page.items(), pom::protoMessage,
           rep.metaVersion().equals("v1") ? 1 : 2, rep.metaVersion().equals("v1") ? 2 : 1);
@@ -64,7 +65,7 @@ final class Representations {
           rep.metaApiVersion(), lrs.resourceVersion(), token, page.remainingItemCount()), page.items().iterator(), pretty,
           pom.jsonListItem(rep.metaApiVersion()));
       default -> new JsonListEncoder(new JsonListEncoder.Envelope(c.kind() + "List", c.apiVersion(), lrs.resourceVersion(), token,
-          page.remainingItemCount(), !c.builtIn()), page.items().iterator(), pretty);
+          page.remainingItemCount(), !c.builtIn()).withShardInfo(page.shardInfo()), page.items().iterator(), pretty);
     };
   }
 

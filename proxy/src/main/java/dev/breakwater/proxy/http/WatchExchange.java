@@ -93,7 +93,9 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
     // The sink hands writes to this context: they run after this method has written the head.
     Result<CacheWatcher> w = cache.watch(wr, pathBookmarks(sink));
     if (!w.isOk()) {
-      if (w.error().code() == 410) {
+      if (w.error().code() == 410 && sharded(wr)) {
+        tooOldForTheWindow(w.error());
+      } else if (w.error().code() == 410) {
         delegate("older than the window: upstream decides (its history may reach further)");
       } else {
         status(w.error());
@@ -108,10 +110,28 @@ final class WatchExchange extends ReadExchange<WatchCache.WatchRequest> {
     resp.endHandler(v -> stopped.run());
   }
 
+  /**
+   * A sharded watch (JSON or protobuf) whose RV is older than the cache's window is not passed upstream, whose
+   * ShardedListAndWatch gate may be off (it would then stream every shard's events): it gets what an apiserver with
+   * the gate on gives a watch older than its cache's window, 200 and one ERROR event, 410 {@code too old resource
+   * version: N (M)} (M from this cache's window), and the client relists — from the cache, sharded. A Table watch
+   * still goes upstream.
+   */
+  private boolean sharded(WatchCache.WatchRequest wr) {
+    return wr.predicate().shard() != null && rep.kind() != Negotiation.Kind.TABLE;
+  }
+
+  private void tooOldForTheWindow(dev.breakwater.cache.status.ApiStatus error) {
+    headers();
+    resp.setChunked(true);
+    resp.end(rep.protobuf() ? Buffer.buffer(StatusProtobuf.watchErrorFrame(error))
+        : Buffer.buffer("{\"type\":\"ERROR\",\"object\":" + error.toJsonString().trim() + "}\n"));
+  }
+
   private void serveWebSocket(WatchCache.WatchRequest wr) {
     // A watch from an RV (sendInitialEvents unset or false; false with RV 0 starts at the cache's RV).
     boolean fromHistory = wr.sendInitialEvents() == null || (!wr.sendInitialEvents() && wr.resourceVersion() != 0);
-    if (fromHistory && !cache.eventsSince(wr.resourceVersion()).isOk()) {
+    if (fromHistory && !sharded(wr) && !cache.eventsSince(wr.resourceVersion()).isOk()) {
       delegate("older than the window: upstream decides");
       return;
     }

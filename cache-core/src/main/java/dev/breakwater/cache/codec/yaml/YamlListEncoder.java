@@ -103,7 +103,7 @@ public final class YamlListEncoder implements BodyChunks {
     JsonToYaml.string(utf8(k)).emit(emitter);
   }
 
-  /** ListMeta, keys sorted: continue (typed lists only when set), remainingItemCount, resourceVersion. */
+  /** ListMeta, keys sorted: continue (typed lists only when set), remainingItemCount, resourceVersion, shardInfo. */
   private void metadata() {
     emitter.emit(YamlEmitter.MAPPING_START);
     String token = envelope.continueToken();
@@ -117,6 +117,13 @@ public final class YamlListEncoder implements BodyChunks {
     }
     key("resourceVersion");
     JsonToYaml.string(utf8(Long.toUnsignedString(envelope.resourceVersion()))).emit(emitter);
+    if (envelope.shardInfo() != null) {
+      key("shardInfo");
+      emitter.emit(YamlEmitter.MAPPING_START);
+      key("selector");
+      JsonToYaml.string(utf8(envelope.shardInfo())).emit(emitter);
+      emitter.emit(YamlEmitter.MAPPING_END);
+    }
     emitter.emit(YamlEmitter.MAPPING_END);
   }
 
