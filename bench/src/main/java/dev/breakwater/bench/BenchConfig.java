@@ -27,7 +27,7 @@ public record BenchConfig(double scale, List<String> scenarios, int repeats, Lis
 
   /**
    * Every scenario, in order: S1 in JSON, then its other representations, then S2–S9. S9 (cluster
-   * scale, 120 000 objects: about 15 minutes of population and measurement at scale 1) runs only when
+   * scale, 120 000 objects: about 10 minutes of population and measurement at scale 1) runs only when
    * named ({@code --scenario S9}); the default run is {@link #DEFAULT_SCENARIOS}.
    */
   public static final List<String> ALL_SCENARIOS =
