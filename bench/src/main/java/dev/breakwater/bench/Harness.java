@@ -16,6 +16,7 @@ import dev.breakwater.bench.scenario.S5SmallRequests;
 import dev.breakwater.bench.scenario.S6Freshness;
 import dev.breakwater.bench.scenario.S7HeapPerObject;
 import dev.breakwater.bench.scenario.S8UpstreamRestart;
+import dev.breakwater.bench.scenario.S9ClusterScale;
 import dev.breakwater.bench.scenario.Scenario;
 import dev.breakwater.local.FixtureBinaries;
 import java.io.PrintWriter;
@@ -39,7 +40,8 @@ public final class Harness {
   static final Map<String, Scenario> SCENARIOS = byId(
       new S1BigList(Representation.JSON), new S1BigList(Representation.PRETTY), new S1BigList(Representation.PROTOBUF),
       new S1BigList(Representation.TABLE), new S2InformerStorm(), new S3RelistStorm(), new S4WatchFanOut(),
-      new S5SmallRequests(), new S6Freshness(), new S7HeapPerObject(), new S8UpstreamRestart());
+      new S5SmallRequests(), new S6Freshness(), new S7HeapPerObject(), new S8UpstreamRestart(),
+      new S9ClusterScale());
 
   private Harness() {}
 

@@ -69,7 +69,7 @@ class BenchSmokeTest {
         .isNotEmpty().allSatisfy(f -> assertThat(r.values(f, Arm.BREAKWATER_TLS)).as(f.key()).isNotEmpty());
     assertThat(report).doesNotContain("The scenario failed").doesNotContain("Charts that could not be drawn");
     for (String png : List.of("s1-rss.png", "s1-pretty-rss.png", "s1-protobuf-rss.png", "s1-table-rss.png", "s2-rss-list-watch.png", "s2-rss-watch-list.png", "s4-delivery.png", "s5-get.png",
-        "s6-other-resource.png")) {
+        "s6-other-resource.png", "s9-rss-sync.png", "s9-rss-list.png", "s9-rss-kubectl.png")) {
       assertThat(out.resolve(png)).as(png).isNotEmptyFile();
     }
     assertThat(out.resolve("figures.csv")).isNotEmptyFile();
