@@ -160,6 +160,7 @@ abstract class ReadExchange<R> {
   /** Hands the request upstream (coalesced when it is a LIST), as of its arrival. */
   final void delegate(String why) {
     LOG.debug("{} {}: upstream ({})", info.verb(), req.uri(), why);
+    edge.metrics().upstreamRead(info.verb(), cache.groupResource(), dev.breakwater.cache.delegator.UpstreamReason.of(why).label());
     edge.upstream().forward(req, arrival);
   }
 

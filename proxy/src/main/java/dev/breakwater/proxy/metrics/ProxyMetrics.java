@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  *       {@code cache}, {@code waited} (from the cache after a wait), {@code upstream} (passed through),
  *       {@code coalesced}, {@code edge} (an error answered here) or {@code stale} (a consistent read served from
  *       the cache during an upstream outage, {@code --serve-stale-on-outage});
+ *   <li>{@code breakwater_upstream_reads_total{verb,resource,reason}} — of those, the reads the cache's routing sent
+ *       upstream, by why: {@code small-read}, {@code not-fresh}, {@code etcd-path}, {@code window}, {@code not-ready},
+ *       {@code cache-down}, {@code apiserver-words}, {@code other} ({@code cache-core} {@code UpstreamReason});
  *   <li>{@code breakwater_upstream_requests_total{kind}} — requests Breakwater itself sends upstream:
  *       {@code passthrough}, {@code reflector} (LIST/WATCH of caches), {@code probe} (current-RV probes),
  *       {@code compaction-probe}, {@code consistency-check} (the Exact LIST pages of consistency checks),
@@ -56,6 +59,23 @@ public final class ProxyMetrics {
   public void request(String verb, String resource, String served) {
     Counter.builder("breakwater_requests_total").tag("verb", verb).tag("resource", resource).tag("served", served)
         .register(registry).increment();
+  }
+
+  /**
+   * A read the cache's routing sent upstream, by {@code reason} ({@code cache-core} {@code UpstreamReason}'s label):
+   * {@code breakwater_upstream_reads_total{verb,resource,reason}}. It is also counted in {@code
+   * breakwater_requests_total} as {@code served="upstream"} or {@code "coalesced"}.
+   */
+  public void upstreamRead(String verb, String resource, String reason) {
+    Counter.builder("breakwater_upstream_reads_total").tag("verb", verb).tag("resource", resource).tag("reason", reason)
+        .register(registry).increment();
+  }
+
+  /** How many reads of {@code verb} on {@code resource} the routing sent upstream for {@code reason}; for tests. */
+  public double upstreamReads(String verb, String resource, String reason) {
+    Counter c = registry.find("breakwater_upstream_reads_total").tag("verb", verb).tag("resource", resource).tag("reason", reason)
+        .counter();
+    return c == null ? 0 : c.count();
   }
 
   /** How many reads of {@code verb} on {@code resource} were answered as {@code served} (0 before the first); for tests. */
