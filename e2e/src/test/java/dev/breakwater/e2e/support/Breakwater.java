@@ -111,6 +111,31 @@ public final class Breakwater implements AutoCloseable {
     return server.port();
   }
 
+  /**
+   * Appends this Breakwater's reads that went upstream ({@code served="upstream"} and, by reason, {@code
+   * breakwater_upstream_reads_total}) to {@code e2e/target/upstream-reads.txt}, one line per counter, tagged with the
+   * test class that started it: what issue 17 asks to check over a run of the read tests.
+   */
+  private void recordUpstreamReads() {
+    try {
+      String test = StackWalker.getInstance().walk(f -> f.map(StackWalker.StackFrame::getClassName)
+          .filter(c -> c.startsWith("dev.breakwater.e2e.") && !c.startsWith("dev.breakwater.e2e.support.")).findFirst())
+          .orElse("?");
+      StringBuilder out = new StringBuilder();
+      for (String line : server.metrics().scrape().lines().toList()) {
+        boolean upstreamServed = line.startsWith("breakwater_requests_total{") && line.contains("served=\"upstream\"");
+        if ((upstreamServed || line.startsWith("breakwater_upstream_reads_total{")) && !line.endsWith(" 0.0")) {
+          out.append(test.substring(test.lastIndexOf('.') + 1)).append(inner != null ? " outer " : " ").append(line).append('\n');
+        }
+      }
+      Path file = Path.of(System.getProperty("breakwater.repo", "."), "e2e", "target", "upstream-reads.txt");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, out, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException | RuntimeException e) {
+      // a record for the run, never a reason to fail a test
+    }
+  }
+
   public int adminPort() {
     return server.adminPort();
   }
@@ -132,6 +157,7 @@ public final class Breakwater implements AutoCloseable {
 
   @Override
   public void close() {
+    recordUpstreamReads();
     server.stop();
     try {
       Files.deleteIfExists(clientKubeconfig);
